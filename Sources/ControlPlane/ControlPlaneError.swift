@@ -1,0 +1,16 @@
+/// What the control plane refuses, typed; `ZenMLErrorMiddleware` turns each case into
+/// the exception name and status the ZenML client expects.
+public enum ControlPlaneError: Error, Sendable, Equatable {
+    /// No request credentials at all (401, `{"detail": "Not authenticated"}`).
+    case notAuthenticated
+    /// An id or name that matches nothing (404, `KeyError`).
+    case notFound(String)
+    /// A name or version already taken (409, `EntityExistsError`).
+    case alreadyExists(String)
+    /// A well-formed request the rules refuse (400, `ValueError`).
+    case invalid(String)
+    /// A body, field or query value of the wrong shape (422, `ValidationError`).
+    case validation(String)
+    /// Not allowed for this caller or in this state (403, `IllegalOperationError`).
+    case forbidden(String)
+}

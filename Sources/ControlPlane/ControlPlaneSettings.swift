@@ -1,0 +1,13 @@
+/// Limits and identity of the ZenML-compatible API.
+public struct ControlPlaneSettings: Sendable {
+    /// Largest request body accepted, in bytes; larger ones get a 413.
+    public var maxBodyBytes: Int
+    /// The ZenML version reported by `/info`; the client warns unless it equals its own.
+    public var zenmlVersion: String
+
+    /// Creates settings; the defaults suit the ZenML 0.98.0 client.
+    public init(maxBodyBytes: Int = 8 * 1024 * 1024, zenmlVersion: String = "0.98.0") {
+        self.maxBodyBytes = maxBodyBytes
+        self.zenmlVersion = zenmlVersion
+    }
+}

@@ -1,0 +1,146 @@
+import GRDB
+import Hummingbird
+import Storage
+
+/// `/artifacts` and `/artifact_versions`. An artifact is a name in a project, made on
+/// first use; each version gets the next number of its artifact ("1", "2", …). The
+/// bytes stay in the client's artifact store: the server keeps only URIs.
+struct ArtifactController<Context: ControlPlaneRequestContext> {
+    let endpoints: Endpoints
+
+    static var schema: ResourceSchema {
+        ResourceSchema(table: "artifacts", noun: "artifact", projectScoped: true, fields: [
+            "name": ("t.name", .string), "has_custom_name": ("t.has_custom_name", .bool), "user_id": ("t.user_id", .uuid),
+        ])
+    }
+
+    static var versionSchema: ResourceSchema {
+        ResourceSchema(table: "artifact_versions", noun: "artifact version", projectScoped: true, fields: [
+            "artifact_id": ("t.artifact_id", .uuid), "version": ("t.version", .string), "version_number": ("t.version_number", .int),
+            "uri": ("t.uri", .string), "type": ("t.type", .string), "artifact_store_id": ("t.artifact_store_id", .uuid),
+            "save_type": ("t.save_type", .string), "content_hash": ("t.content_hash", .string), "user_id": ("t.user_id", .uuid),
+            "producer_step_run_id": ("t.producer_step_run_id", .uuid),
+        ], custom: [
+            "artifact": { value in
+                SQLCondition(sql: "t.artifact_id IN (SELECT id FROM artifacts WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
+            },
+            "name": { value in
+                let condition = try ListQuery.condition("name", "a.name", .string, value)
+                return SQLCondition(sql: "t.artifact_id IN (SELECT a.id FROM artifacts a WHERE \(condition.sql))", arguments: condition.arguments)
+            },
+            "has_custom_name": { value in
+                SQLCondition(sql: "t.artifact_id IN (SELECT id FROM artifacts WHERE has_custom_name = ?)",
+                             arguments: [try ListQuery.boolean("has_custom_name", value).databaseValue])
+            },
+            "only_unused": { value in
+                try ListQuery.boolean("only_unused", value)
+                    ? SQLCondition(sql: "t.id NOT IN (SELECT artifact_version_id FROM step_run_artifacts)", arguments: []) : nil
+            },
+            "pipeline_run": { value in
+                SQLCondition(sql: """
+                    t.id IN (SELECT l.artifact_version_id FROM step_run_artifacts l JOIN step_runs s ON s.id = l.step_run_id
+                    WHERE s.pipeline_run_id IN (SELECT id FROM pipeline_runs WHERE id = ? OR name = ?))
+                    """, arguments: [value.lowercased().databaseValue, value.databaseValue])
+            },
+        ])
+    }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("artifacts", use: list)
+        group.get("artifacts/:id", use: get)
+        group.put("artifacts/:id", use: update)
+        group.delete("artifacts/:id", use: delete)
+        group.get("artifact_versions", use: listVersions)
+        group.post("artifact_versions", use: createVersion)
+        group.post("artifact_versions/batch", use: createVersions)
+        group.get("artifact_versions/:id", use: getVersion)
+        group.delete("artifact_versions/:id", use: deleteVersion)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try await endpoints.list(request, Self.schema) { try $0.artifact($1, detail: $2) }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
+        return try await endpoints.read { try $0.artifact(try $0.row("artifacts", id: id, noun: "artifact"), detail: detail) }
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request)
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            let name = try fields.optionalName("name"), custom = try fields.bool("has_custom_name")
+            try await endpoints.store.pool.write { db in
+                let row = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
+                if let name, name != row["name"] as String,
+                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ? AND name = ?", arguments: [row["project_id"], name])! > 0 {
+                    throw ControlPlaneError.alreadyExists("An artifact named '\(name)' already exists in this project.")
+                }
+                try db.execute(sql: "UPDATE artifacts SET name = COALESCE(?, name), has_custom_name = COALESCE(?, has_custom_name), updated = ? WHERE id = ?",
+                               arguments: [name, custom, Timestamp.now(), id])
+            }
+            return try await endpoints.render("artifacts", id: id, noun: "artifact") { try $0.artifact($1, detail: $2) }
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            try await endpoints.store.pool.write { db in
+                _ = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [id])! > 0 {
+                    throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
+                }
+                try db.execute(sql: "DELETE FROM artifacts WHERE id = ?", arguments: [id])
+            }
+            return nil
+        }
+    }
+
+    @Sendable func listVersions(_ request: Request, context: Context) async throws -> Response {
+        try await endpoints.list(request, Self.versionSchema) { try $0.artifactVersion($1, detail: $2) }
+    }
+
+    @Sendable func getVersion(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
+        return try await endpoints.read { try $0.artifactVersion(try $0.row("artifact_versions", id: id, noun: "artifact version"), detail: detail) }
+    }
+
+    @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request)
+        return try await endpoints.write(request, context) { principal in
+            let draft = try ArtifactVersionDraft(fields)
+            let id = try await endpoints.store.pool.write { db in try draft.insert(userID: principal.userID, db: db) }
+            return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
+        }
+    }
+
+    /// Creates every version of the list in one transaction: all or none.
+    @Sendable func createVersions(_ request: Request, context: Context) async throws -> Response {
+        let body = try await RequestFields.body(of: request, limit: endpoints.settings.maxBodyBytes)
+        guard let items = body.arrayValue else { throw ControlPlaneError.validation("Request body must be a JSON list of artifact versions.") }
+        guard items.count <= 1000 else { throw ControlPlaneError.validation("At most 1000 artifact versions per batch.") }
+        return try await endpoints.write(request, context) { principal in
+            let drafts = try items.map { try ArtifactVersionDraft(try RequestFields($0)) }
+            let ids = try await endpoints.store.pool.write { db in try drafts.map { try $0.insert(userID: principal.userID, db: db) } }
+            return try await endpoints.store.pool.read { db in
+                let renderer = WireRenderer(db: db)
+                return .array(try ids.map { try renderer.artifactVersion(try renderer.row("artifact_versions", id: $0, noun: "artifact version"), detail: .full) })
+            }
+        }
+    }
+
+    @Sendable func deleteVersion(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            try await endpoints.store.pool.write { db in
+                _ = try WireRenderer(db: db).row("artifact_versions", id: id, noun: "artifact version")
+                try db.execute(sql: "DELETE FROM artifact_versions WHERE id = ?", arguments: [id])
+            }
+            return nil
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import HTTPTypes
+import Hummingbird
+import Identity
+
+/// Server info, activation, login/logout and tokens: the routes of ZenML's auth handshake.
+struct AuthController<Context: ControlPlaneRequestContext> {
+    let endpoints: Endpoints
+    var identity: IdentityStore { endpoints.identity }
+
+    /// Routes reachable without a token.
+    func addPublicRoutes(to group: RouterGroup<Context>) {
+        group.get("info", use: info)
+        group.post("login", use: login)
+        group.put("activate", use: activate)
+    }
+
+    /// Routes that need a token.
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("logout", use: logout)
+        group.post("logout", use: logout)
+        group.get("api_token", use: apiToken)
+        group.get("current-user", use: currentUser)
+    }
+
+    @Sendable func info(_ request: Request, context: Context) async throws -> Response {
+        let state = try await identity.serverState()
+        return ZenMLResponse.json([
+            "id": .string(state.serverID), "name": .string(state.name), "version": .string(endpoints.settings.zenmlVersion),
+            "active": .bool(state.active), "debug": false, "deployment_type": "other", "database_type": "sqlite",
+            "secrets_store_type": "none", "auth_scheme": "OAUTH2_PASSWORD_BEARER", "server_url": "", "dashboard_url": "",
+            "analytics_enabled": false, "metadata": [:], "last_user_activity": nil, "pro_dashboard_url": nil, "pro_api_url": nil,
+            "pro_organization_id": nil, "pro_organization_name": nil, "pro_workspace_id": nil, "pro_workspace_name": nil,
+        ])
+    }
+
+    /// OAuth2 password flow, form-encoded: `grant_type=password` or `zenml-api-key`.
+    @Sendable func login(_ request: Request, context: Context) async throws -> Response {
+        var request = request
+        let buffer = try await request.collectBody(upTo: 16 * 1024)
+        let form = Dictionary(FormEncoding.pairs(Substring(String(buffer: buffer))), uniquingKeysWith: { _, last in last })
+        let grant = form["grant_type"] ?? "password"
+        let issued: IssuedToken
+        switch grant {
+        case "password":
+            guard let username = form["username"], !username.isEmpty else {
+                throw ControlPlaneError.validation("1 validation error: ('body', 'username') Field required")
+            }
+            issued = try await identity.login(username: username, password: form["password"] ?? "")
+        case "zenml-api-key":
+            guard let key = form["password"], !key.isEmpty else {
+                throw ControlPlaneError.validation("1 validation error: ('body', 'password') Field required")
+            }
+            issued = try await identity.login(apiKey: key)
+        default:
+            throw ControlPlaneError.invalid("Unsupported grant type '\(grant)': use 'password' or 'zenml-api-key'.")
+        }
+        return ZenMLResponse.json([
+            "access_token": .string(issued.token), "token_type": "bearer", "expires_in": .int(Int64(issued.expiresIn)),
+            "refresh_token": nil, "csrf_token": nil, "scope": nil, "device_id": nil, "device_metadata": nil,
+        ])
+    }
+
+    @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
+        try await identity.revoke(tokenHash: try context.caller().tokenHash)
+        return ZenMLResponse.json(nil)
+    }
+
+    /// First-admin creation; only while inactive, and from loopback or with the setup token.
+    @Sendable func activate(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request)
+        let token = try request.headers[HTTPField.Name("X-Enclave-Setup-Token")!] ?? fields.string("setup_token")
+        let account = try await identity.activate(
+            adminName: try fields.name("admin_username"), password: try fields.requiredString("admin_password"),
+            serverName: try fields.string("server_name"), setupToken: token, fromLoopback: context.isLoopback
+        )
+        return try await endpoints.read { renderer in renderer.user(account, detail: .full) }
+    }
+
+    /// A token for a pipeline run's steps; answered as a bare JSON string.
+    @Sendable func apiToken(_ request: Request, context: Context) async throws -> Response {
+        let items = endpoints.queryItems(request)
+        let runID = items.last(where: { $0.0 == "pipeline_run_id" })?.1
+        let issued = try await identity.issueWorkloadToken(for: try context.caller(), pipelineRunID: runID)
+        return ZenMLResponse.json(.string(issued.token))
+    }
+
+    @Sendable func currentUser(_ request: Request, context: Context) async throws -> Response {
+        let account = try await identity.account(try context.caller().userID)
+        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
+        return try await endpoints.read { renderer in renderer.user(account, detail: detail) }
+    }
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import HTTPTypes
+import Hummingbird
+import Identity
+import Storage
+
+/// What every ZenML controller shares: the database, identity, limits, and the
+/// plumbing for reading lists, rendering and idempotent writes.
+struct Endpoints: Sendable {
+    let store: StateStore
+    let identity: IdentityStore
+    let settings: ControlPlaneSettings
+    let ledger: IdempotencyLedger
+
+    /// The query items of `request`, decoded.
+    func queryItems(_ request: Request) -> [(String, String)] {
+        FormEncoding.pairs(Substring(request.uri.query ?? ""))
+    }
+
+    /// Whether `hydrate` was asked for (default `whenAbsent`).
+    func hydrate(_ request: Request, whenAbsent: Bool = true) throws -> Bool {
+        guard let value = queryItems(request).last(where: { $0.0 == "hydrate" })?.1 else { return whenAbsent }
+        return try ListQuery.boolean("hydrate", value)
+    }
+
+    /// The JSON object body of `request`, within the size limit.
+    func fields(_ request: Request) async throws -> RequestFields {
+        try await RequestFields.object(of: request, limit: settings.maxBodyBytes)
+    }
+
+    /// Runs `work` with a renderer inside one read transaction.
+    func read(_ work: @escaping @Sendable (WireRenderer) throws -> JSONValue) async throws -> Response {
+        let value = try await store.pool.read { db in try work(WireRenderer(db: db)) }
+        return ZenMLResponse.json(value)
+    }
+
+    /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
+    func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
+              render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
+        var query = try ListQuery(queryItems(request), schema: schema)
+        query.scope += scope
+        let finalQuery = query
+        return try await read { renderer in
+            let (rows, total) = try finalQuery.run(schema, db: renderer.db)
+            let detail = Detail.of(hydrate: finalQuery.hydrate)
+            return finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
+        }
+    }
+
+    /// A write: replays the stored answer when the `Idempotency-Key` was seen before,
+    /// otherwise performs `work` and remembers its answer.
+    func write(_ request: Request, _ context: some ControlPlaneRequestContext,
+               work: (Principal) async throws -> JSONValue) async throws -> Response {
+        let principal = try context.caller()
+        let key = request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
+        let method = request.method.rawValue
+        let path = request.uri.path
+        if let key, let stored = try await ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
+            return Self.response(bytes: stored.body, status: stored.status)
+        }
+        let bytes = try await work(principal).serialized
+        if let key {
+            try await ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: bytes)
+        }
+        return Self.response(bytes: bytes, status: 200)
+    }
+
+    static func response(bytes: [UInt8], status: Int) -> Response {
+        var buffer = ByteBuffer()
+        buffer.writeBytes(bytes)
+        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
+
+    /// Reads, renders and returns one row of `table` after a write.
+    func render(_ table: String, id: String, noun: String, detail: Detail = .full,
+                _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
+        try await store.pool.read { db in
+            let renderer = WireRenderer(db: db)
+            return try render(renderer, try renderer.row(table, id: id, noun: noun), detail)
+        }
+    }
+}
+
+extension String {
+    /// A fresh lowercase UUID, the id form ZenML uses.
+    static func newID() -> String { UUID().uuidString.lowercased() }
+}

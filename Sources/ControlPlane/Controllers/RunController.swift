@@ -1,0 +1,166 @@
+import GRDB
+import Hummingbird
+import Storage
+
+/// `/runs`: pipeline runs. `POST` is get-or-create and answers `[run, created]`; the
+/// orchestrator's run replaces the client's placeholder; the status follows the steps.
+struct RunController<Context: ControlPlaneRequestContext> {
+    let endpoints: Endpoints
+
+    static var schema: ResourceSchema {
+        ResourceSchema(table: "pipeline_runs", noun: "pipeline run", projectScoped: true, fields: [
+            "name": ("t.name", .string), "index": ("t.run_index", .int), "orchestrator_run_id": ("t.orchestrator_run_id", .string),
+            "pipeline_id": ("t.pipeline_id", .uuid), "stack_id": ("t.stack_id", .uuid), "snapshot_id": ("t.snapshot_id", .uuid),
+            "status": ("t.status", .string), "start_time": ("t.start_time", .datetime), "end_time": ("t.end_time", .datetime),
+            "user_id": ("t.user_id", .uuid),
+        ], custom: [
+            "pipeline_name": { value in
+                let condition = try ListQuery.condition("pipeline_name", "p.name", .string, value)
+                return SQLCondition(sql: "t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE \(condition.sql))", arguments: condition.arguments)
+            },
+            "pipeline": { value in
+                SQLCondition(sql: "t.pipeline_id IN (SELECT id FROM pipelines WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
+            },
+            "stack": { value in
+                SQLCondition(sql: "t.stack_id IN (SELECT id FROM stacks WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
+            },
+            "in_progress": { value in
+                let finished = RunStatus.finished.sorted().map { "'\($0)'" }.joined(separator: ",")
+                return SQLCondition(sql: "t.status \(try ListQuery.boolean("in_progress", value) ? "NOT " : "")IN (\(finished))", arguments: [])
+            },
+        ])
+    }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("runs", use: list)
+        group.post("runs", use: create)
+        group.get("runs/:id", use: get)
+        group.put("runs/:id", use: update)
+        group.delete("runs/:id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try await endpoints.list(request, Self.schema) { try $0.run($1, detail: $2) }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
+        return try await endpoints.read { try $0.run(try $0.row("pipeline_runs", id: id, noun: "pipeline run"), detail: detail) }
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request)
+        return try await endpoints.write(request, context) { principal in
+            let project = try fields.requiredString("project"), name = try fields.name()
+            let snapshotID = try fields.requiredUUID("snapshot")
+            let orchestratorRunID = try fields.string("orchestrator_run_id")
+            let status = try fields.choice("status", from: RunStatus.all) ?? "initializing"
+            let start = try fields.time("start_time") ?? Timestamp.now()
+            var environment = try fields.object("orchestrator_environment") ?? [:]
+            environment["python_packages"] = nil
+            let triggerInfo = try fields.object("trigger_info"), exception = try fields.object("exception_info")
+            let statusReason = try fields.string("status_reason"), logsID = try fields.uuid("logs")
+            let (id, created) = try await endpoints.store.pool.write { db -> (String, Bool) in
+                let projectID = try ProjectLookup.id(of: project, db: db)
+                guard let snapshot = try Row.fetchOne(db, sql: "SELECT * FROM pipeline_snapshots WHERE id = ? AND project_id = ?", arguments: [snapshotID, projectID]) else {
+                    throw ControlPlaneError.notFound("Unable to get snapshot with ID '\(snapshotID)': No snapshot with this ID found.")
+                }
+                let now = Timestamp.now()
+                if let orchestratorRunID {
+                    if let existing = try String.fetchOne(db, sql: "SELECT id FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id = ?",
+                                                          arguments: [snapshotID, orchestratorRunID]) {
+                        return (existing, false)
+                    }
+                    if let placeholder = try Row.fetchOne(db, sql: """
+                        SELECT id, status FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id IS NULL AND status = 'initializing'
+                        ORDER BY created LIMIT 1
+                        """, arguments: [snapshotID]) {
+                        let placeholderID: String = placeholder["id"]
+                        try db.execute(sql: """
+                            UPDATE pipeline_runs SET orchestrator_run_id = ?, orchestrator_environment = ?, updated = ? WHERE id = ?
+                            """, arguments: [orchestratorRunID, environment.text, now, placeholderID])
+                        if status != "initializing" { try RunLifecycle.setStatus(runID: placeholderID, status: status, endTime: nil, db: db) }
+                        try Self.attachLogs(logsID, runID: placeholderID, db: db)
+                        try RunLifecycle.refresh(runID: placeholderID, db: db)
+                        return (placeholderID, true)
+                    }
+                }
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ? AND name = ?", arguments: [projectID, name])! > 0 {
+                    throw ControlPlaneError.alreadyExists("Unable to create pipeline run: a pipeline run named '\(name)' already exists.")
+                }
+                let pipelineID: String? = snapshot["pipeline_id"]
+                let index = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(run_index), 0) + 1 FROM pipeline_runs WHERE pipeline_id IS ? AND project_id = ?",
+                                             arguments: [pipelineID, projectID]) ?? 1
+                var config = JSONValue.parseStored(snapshot["pipeline_configuration"])
+                config["substitutions"] = RunLifecycle.substitutions(start: start, configured: config["substitutions"])
+                let id = String.newID()
+                try db.execute(sql: """
+                    INSERT INTO pipeline_runs (id, project_id, name, pipeline_id, snapshot_id, stack_id, user_id, status, status_reason, run_index,
+                    orchestrator_run_id, start_time, config, client_environment, orchestrator_environment, trigger_info, exception_info, created, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [id, projectID, name, pipelineID, snapshotID, snapshot["stack_id"], principal.userID, status, statusReason, index,
+                                     orchestratorRunID, start, config.text, snapshot["client_environment"], environment.text,
+                                     triggerInfo?.text, exception?.text, now, now])
+                if RunStatus.isFinished(status) { try RunLifecycle.setStatus(runID: id, status: status, endTime: try fields.time("end_time"), db: db) }
+                try Self.attachLogs(logsID, runID: id, db: db)
+                return (id, true)
+            }
+            let run = try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
+            return [run, .bool(created)]
+        }
+    }
+
+    static func attachLogs(_ logsID: String?, runID: String, db: GRDB.Database) throws {
+        guard let logsID else { return }
+        try db.execute(sql: "UPDATE logs SET pipeline_run_id = ?, updated = ? WHERE id = ?", arguments: [runID, Timestamp.now(), logsID])
+    }
+
+    /// Partial update; a run that has finished keeps its status, whatever is sent.
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request)
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            let status = try fields.choice("status", from: RunStatus.all), reason = try fields.string("status_reason")
+            let endTime = try fields.time("end_time"), orchestratorRunID = try fields.string("orchestrator_run_id")
+            let exception = try fields.object("exception_info")
+            try await endpoints.store.pool.write { db in
+                let current: String = try WireRenderer(db: db).row("pipeline_runs", id: id, noun: "pipeline run")["status"]
+                if let status, !RunStatus.isFinished(current), status != current {
+                    try RunLifecycle.setStatus(runID: id, status: status, endTime: endTime, db: db)
+                    if fields.has("status_reason") {
+                        try db.execute(sql: "UPDATE pipeline_runs SET status_reason = ? WHERE id = ?", arguments: [reason, id])
+                    }
+                }
+                try db.execute(sql: """
+                    UPDATE pipeline_runs SET orchestrator_run_id = COALESCE(orchestrator_run_id, ?), exception_info = COALESCE(?, exception_info),
+                    updated = ? WHERE id = ?
+                    """, arguments: [orchestratorRunID, exception?.text, Timestamp.now(), id])
+            }
+            return try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            try await endpoints.store.pool.write { db in
+                _ = try WireRenderer(db: db).row("pipeline_runs", id: id, noun: "pipeline run")
+                try Self.deleteRuns(where: "id = ?", id, db: db)
+            }
+            return nil
+        }
+    }
+
+    /// Deletes the runs matching `condition` with their steps and logs; artifact
+    /// versions stay (they may be used elsewhere), as in ZenML.
+    static func deleteRuns(where condition: String, _ argument: String, db: GRDB.Database) throws {
+        let runs = try String.fetchAll(db, sql: "SELECT id FROM pipeline_runs WHERE \(condition)", arguments: [argument])
+        for run in runs {
+            try db.execute(sql: "DELETE FROM logs WHERE pipeline_run_id = ? OR step_run_id IN (SELECT id FROM step_runs WHERE pipeline_run_id = ?)", arguments: [run, run])
+            try db.execute(sql: "UPDATE artifact_versions SET producer_step_run_id = NULL WHERE producer_step_run_id IN (SELECT id FROM step_runs WHERE pipeline_run_id = ?)", arguments: [run])
+            try db.execute(sql: "DELETE FROM step_runs WHERE pipeline_run_id = ?", arguments: [run])
+            try db.execute(sql: "DELETE FROM pipeline_runs WHERE id = ?", arguments: [run])
+        }
+    }
+}

@@ -1,0 +1,172 @@
+import Foundation
+import GRDB
+import Storage
+
+/// A parsed ZenML list request: `page`, `size`, `sort_by`, `logical_operator`,
+/// `hydrate`, `project` and filters written `field=<op>:<value>` (a bare value means
+/// `equals`). Unknown parameters are ignored, as FastAPI does; known ones with bad
+/// values are a 422.
+struct ListQuery: Sendable {
+    var page = 1
+    var size = 20
+    var sortSQL = "t.created"
+    var descending = false
+    var matchAny = false
+    var hydrate = false
+    /// Name or id given as `project=`, resolved by the runner.
+    var project: String?
+    /// The field filters, joined by `logical_operator`.
+    var conditions: [SQLCondition] = []
+    /// Conditions that always hold, whatever `logical_operator` says (scoping).
+    var scope: [SQLCondition] = []
+
+    /// Largest page size accepted.
+    static let maximumSize = 10_000
+    static let operators: Set<String> = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith",
+                                         "oneof", "notoneof", "isnull", "isnotnull", "gt", "gte", "lt", "lte", "in"]
+
+    /// Parses the query items of a request against `schema`.
+    init(_ items: [(String, String)], schema: ResourceSchema) throws {
+        for (key, value) in items {
+            switch key {
+            case "page": page = try Self.integer(key, value, minimum: 1)
+            case "size": size = try Self.integer(key, value, minimum: 1, maximum: Self.maximumSize)
+            case "hydrate": hydrate = try Self.boolean(key, value)
+            case "logical_operator":
+                guard value == "and" || value == "or" else { throw Self.bad(key, "Input should be 'and' or 'or'") }
+                matchAny = value == "or"
+            case "sort_by": try parseSort(value, schema: schema)
+            case "project" where schema.projectScoped: project = value
+            default:
+                if let rule = schema.custom[key] {
+                    if let condition = try rule(value) { conditions.append(condition) }
+                } else if let field = schema.fields[key] {
+                    conditions.append(try Self.condition(key, field.sql, field.kind, value))
+                }
+            }
+        }
+    }
+
+    static func bad(_ key: String, _ problem: String) -> ControlPlaneError {
+        .validation("1 validation error: ('query', '\(key)') \(problem)")
+    }
+
+    static func integer(_ key: String, _ value: String, minimum: Int, maximum: Int = .max) throws -> Int {
+        guard let n = Int(value) else { throw bad(key, "Input should be a valid integer") }
+        guard n >= minimum else { throw bad(key, "Input should be greater than or equal to \(minimum)") }
+        guard n <= maximum else { throw bad(key, "Input should be less than or equal to \(maximum)") }
+        return n
+    }
+
+    /// Python-style booleans as pydantic reads them (`True`, `false`, `1`, `yes`…).
+    static func boolean(_ key: String, _ value: String) throws -> Bool {
+        switch value.lowercased() {
+        case "true", "1", "yes", "on", "t", "y": return true
+        case "false", "0", "no", "off", "f", "n": return false
+        default: throw bad(key, "Input should be a valid boolean")
+        }
+    }
+
+    mutating func parseSort(_ value: String, schema: ResourceSchema) throws {
+        var field = value
+        descending = false
+        if let colon = value.firstIndex(of: ":") {
+            let op = value[..<colon]
+            guard op == "asc" || op == "desc" else { throw ControlPlaneError.invalid("Invalid sort operator '\(op)': use asc: or desc:.") }
+            descending = op == "desc"
+            field = String(value[value.index(after: colon)...])
+        }
+        guard let column = schema.fields[field] else {
+            throw ControlPlaneError.invalid("Invalid sort field '\(field)' for \(schema.noun)s.")
+        }
+        sortSQL = column.sql
+    }
+
+    /// Splits `op:value`; an unknown prefix is part of the value, as in ZenML.
+    static func split(_ raw: String) -> (op: String, value: String) {
+        if let colon = raw.firstIndex(of: ":") {
+            let op = String(raw[..<colon])
+            if operators.contains(op) { return (op, String(raw[raw.index(after: colon)...])) }
+        }
+        return ("equals", raw)
+    }
+
+    static func likePattern(_ value: String, prefix: Bool, suffix: Bool) -> DatabaseValue {
+        var escaped = ""
+        for c in value {
+            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return ((prefix ? "%" : "") + escaped + (suffix ? "%" : "")).databaseValue
+    }
+
+    /// The SQL for one `field=<op>:<value>` filter.
+    static func condition(_ key: String, _ sql: String, _ kind: FilterKind, _ raw: String) throws -> SQLCondition {
+        let (op, text) = split(raw)
+        let allowed: Set<String>
+        switch kind {
+        case .string: allowed = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith", "oneof", "notoneof", "isnull", "isnotnull"]
+        case .uuid: allowed = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith", "oneof", "notoneof", "isnull", "isnotnull"]
+        case .int: allowed = ["equals", "notequals", "gt", "gte", "lt", "lte", "oneof", "notoneof", "isnull", "isnotnull"]
+        case .bool: allowed = ["equals", "notequals", "isnull", "isnotnull"]
+        case .datetime: allowed = ["equals", "notequals", "gt", "gte", "lt", "lte", "in", "isnull", "isnotnull"]
+        }
+        guard allowed.contains(op) else { throw bad(key, "The operator '\(op)' does not apply to this field") }
+        if op == "isnull" || op == "isnotnull" {
+            guard text.isEmpty else { throw bad(key, "The '\(op)' operator takes no value") }
+            return SQLCondition(sql: "\(sql) IS \(op == "isnull" ? "" : "NOT ")NULL", arguments: [])
+        }
+        if op == "oneof" || op == "notoneof" {
+            guard let list = try? JSONValue.parse(Array(text.utf8)).arrayValue, !list.isEmpty, list.count <= 1000 else {
+                throw bad(key, "With oneof: or notoneof: the value must be a JSON list")
+            }
+            let values = try list.map { item -> DatabaseValue in
+                let s: String
+                switch item {
+                case let .string(v): s = v
+                case let .int(v): s = String(v)
+                default: throw bad(key, "oneof: lists hold strings or integers")
+                }
+                return try scalar(key, kind, s)
+            }
+            let marks = Array(repeating: "?", count: values.count).joined(separator: ",")
+            return SQLCondition(sql: "\(sql) \(op == "oneof" ? "" : "NOT ")IN (\(marks))", arguments: values)
+        }
+        if op == "in" {
+            let bounds = text.split(separator: ",", maxSplits: 1).map(String.init)
+            guard bounds.count == 2 else { throw bad(key, "The 'in' operator takes two comma separated datetimes") }
+            return SQLCondition(sql: "\(sql) BETWEEN ? AND ?", arguments: [try scalar(key, kind, bounds[0]), try scalar(key, kind, bounds[1])])
+        }
+        switch op {
+        case "contains", "notcontains", "startswith", "endswith":
+            let value = kind == .uuid ? text.lowercased() : text
+            let pattern = likePattern(value, prefix: op != "startswith", suffix: op != "endswith")
+            return SQLCondition(sql: "\(sql) \(op == "notcontains" ? "NOT " : "")LIKE ? ESCAPE '\\'", arguments: [pattern])
+        default:
+            let symbol = ["equals": "=", "notequals": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="][op]!
+            return SQLCondition(sql: "\(sql) \(symbol) ?", arguments: [try scalar(key, kind, text)])
+        }
+    }
+
+    /// Parses one query value according to the field's kind.
+    static func scalar(_ key: String, _ kind: FilterKind, _ text: String) throws -> DatabaseValue {
+        switch kind {
+        case .string: return text.databaseValue
+        case .uuid: return text.lowercased().databaseValue
+        case .int:
+            guard let n = Int64(text) else { throw bad(key, "The int filter only works with integer values") }
+            return n.databaseValue
+        case .bool: return try boolean(key, text).databaseValue
+        case .datetime:
+            guard let date = parseFilterTime(text) else {
+                throw bad(key, "The datetime filter only works with values like '2026-01-31 12:00:00'")
+            }
+            return Timestamp.format(date).databaseValue
+        }
+    }
+
+    /// ZenML's filter format (`%Y-%m-%d %H:%M:%S`) or any ISO-8601 time.
+    static func parseFilterTime(_ text: String) -> Date? {
+        Timestamp.parse(text.trimmingCharacters(in: .whitespaces))
+    }
+}

@@ -1,0 +1,51 @@
+import GRDB
+
+/// The value type of a filterable column, which decides the operators it takes and
+/// how a query value is parsed (as ZenML's filter models do).
+enum FilterKind: Sendable {
+    case string, uuid, int, bool, datetime
+}
+
+/// One SQL condition with its bound arguments.
+struct SQLCondition: Sendable {
+    var sql: String
+    var arguments: [DatabaseValue]
+}
+
+/// How one list endpoint maps ZenML's query parameters onto a table: which fields can
+/// be filtered and sorted, and any parameter with rules of its own (`stack_id`,
+/// `exclude_retried`, `cache_expired`…).
+struct ResourceSchema: Sendable {
+    /// The table, aliased `t` in every query.
+    let table: String
+    /// The noun used in messages ("pipeline", "stack component").
+    let noun: String
+    /// Whether rows carry `project_id` and lists honour `project=`.
+    let projectScoped: Bool
+    /// Filterable fields: query name → (SQL expression over `t`, kind).
+    let fields: [String: (sql: String, kind: FilterKind)]
+    /// Parameters with their own translation into SQL; nil result means "no condition".
+    let custom: [String: @Sendable (String) throws -> SQLCondition?]
+
+    init(table: String, noun: String, projectScoped: Bool,
+         fields: [String: (sql: String, kind: FilterKind)],
+         custom: [String: @Sendable (String) throws -> SQLCondition?] = [:]) {
+        self.table = table
+        self.noun = noun
+        self.projectScoped = projectScoped
+        var all = fields
+        all["id"] = all["id"] ?? ("t.id", .uuid)
+        all["created"] = all["created"] ?? ("t.created", .datetime)
+        all["updated"] = all["updated"] ?? ("t.updated", .datetime)
+        if projectScoped { all["project_id"] = ("t.project_id", .uuid) }
+        self.fields = all
+        var customs = custom
+        if customs["user"] == nil, all["user_id"] != nil {
+            customs["user"] = { value in
+                SQLCondition(sql: "t.user_id IN (SELECT id FROM users WHERE id = ? OR name = ?)",
+                             arguments: [value.lowercased().databaseValue, value.databaseValue])
+            }
+        }
+        self.custom = customs
+    }
+}

@@ -1,0 +1,70 @@
+import Hummingbird
+import Identity
+import Logging
+import NIOCore
+import Storage
+
+/// The one place where every error reaching the ZenML API becomes ZenML's wire format:
+/// `{"detail": ["<ExceptionClass>", "<message>"]}` with the status the client maps back
+/// to that exception. Anything unexpected is logged and answered with a generic 500
+/// that reveals nothing.
+public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// Creates the middleware.
+    public init() {}
+
+    public func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return Self.response(for: error, logger: context.logger)
+        }
+    }
+
+    /// The wire response for `error`.
+    static func response(for error: any Error, logger: Logger) -> Response {
+        switch error {
+        case let error as ControlPlaneError:
+            switch error {
+            case .notAuthenticated:
+                return unauthenticated(["detail": "Not authenticated"])
+            case let .notFound(message): return detail(.notFound, "KeyError", message)
+            case let .alreadyExists(message): return detail(.conflict, "EntityExistsError", message)
+            case let .invalid(message): return detail(.badRequest, "ValueError", message)
+            case let .validation(message): return detail(.unprocessableContent, "ValidationError", message)
+            case let .forbidden(message): return detail(.forbidden, "IllegalOperationError", message)
+            }
+        case let error as IdentityError:
+            switch error {
+            case let .credentialsNotValid(message):
+                return unauthenticated(["detail": ["CredentialsNotValid", .string(message)]])
+            case let .forbidden(message): return detail(.forbidden, "IllegalOperationError", message)
+            case let .notFound(message): return detail(.notFound, "KeyError", message)
+            case let .alreadyExists(message): return detail(.conflict, "EntityExistsError", message)
+            case let .invalid(message): return detail(.badRequest, "ValueError", message)
+            }
+        case let error as JSONSyntaxError:
+            return detail(.unprocessableContent, "ValidationError", "Request body is not valid JSON: \(error)")
+        case is NIOTooManyBytesError:
+            return detail(.contentTooLarge, "ValueError", "Request body is larger than this server accepts.")
+        case let error as HTTPError:
+            // Routing failures keep FastAPI's plain form, which the client also understands.
+            let text = error.status == .notFound ? "Not Found" : (error.body ?? error.status.reasonPhrase)
+            return ZenMLResponse.json(["detail": .string(text)], status: error.status)
+        case let error as any HTTPResponseError where error.status.code < 500:
+            return detail(error.status, "ValueError", error.status.reasonPhrase)
+        default:
+            logger.error("unhandled error in ZenML API", metadata: ["error.type": "\(type(of: error))"])
+            return detail(.internalServerError, "RuntimeError", "Internal server error.")
+        }
+    }
+
+    static func detail(_ status: HTTPResponse.Status, _ exception: String, _ message: String) -> Response {
+        ZenMLResponse.json(["detail": [.string(exception), .string(message)]], status: status)
+    }
+
+    static func unauthenticated(_ body: JSONValue) -> Response {
+        var response = ZenMLResponse.json(body, status: .unauthorized)
+        response.headers[.wwwAuthenticate] = "Bearer"
+        return response
+    }
+}

@@ -1,0 +1,13 @@
+import Hummingbird
+import NIOCore
+
+/// Builds the JSON responses of the ZenML API.
+enum ZenMLResponse {
+    /// `value` as `application/json` with `status`.
+    static func json(_ value: JSONValue, status: HTTPResponse.Status = .ok) -> Response {
+        let bytes = value.serialized
+        var buffer = ByteBufferAllocator().buffer(capacity: bytes.count)
+        buffer.writeBytes(bytes)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+    }
+}

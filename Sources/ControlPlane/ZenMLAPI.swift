@@ -1,0 +1,41 @@
+import Logging
+import Hummingbird
+import Identity
+import Storage
+
+/// The ZenML 0.98.0-compatible control-plane API at `/api/v1`: what the unchanged
+/// `zenml` CLI and SDK talk to. Errors leave in ZenML's `{"detail": [...]}` format.
+public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
+    let endpoints: Endpoints
+
+    /// Creates the API over the state store and identity system; seeds the default
+    /// project, flavors and stack if they are missing.
+    public init(store: StateStore, identity: IdentityStore, settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
+        try DefaultObjects.ensure(in: store)
+        endpoints = Endpoints(store: store, identity: identity, settings: settings, ledger: IdempotencyLedger(store: store))
+    }
+
+    /// Adds every `/api/v1` route to `router`.
+    public func addRoutes(to router: Router<Context>) {
+        let api = router.group("api/v1").add(middleware: ZenMLErrorMiddleware<Context>())
+        let auth = AuthController<Context>(endpoints: endpoints)
+        auth.addPublicRoutes(to: api)
+        let secured = api.group().add(middleware: ZenMLAuthMiddleware<Context>(identity: endpoints.identity))
+        auth.addRoutes(to: secured)
+        UserController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ServiceAccountController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ProjectController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        StackController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ComponentController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        PipelineController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        RunController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        StepRunController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ArtifactController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        LogsController<Context>(endpoints: endpoints).addRoutes(to: secured)
+    }
+
+    /// The ZenML-format answer for any error, for errors raised outside the `/api/v1` group.
+    public static func errorResponse(for error: any Error, logger: Logger) -> Response {
+        ZenMLErrorMiddleware<Context>.response(for: error, logger: logger)
+    }
+}

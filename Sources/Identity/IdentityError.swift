@@ -1,0 +1,13 @@
+/// Everything Identity refuses, typed so each API can map it to its own wire format.
+public enum IdentityError: Error, Equatable, Sendable {
+    /// No credentials, or credentials that do not match (never says which part was wrong).
+    case credentialsNotValid(String)
+    /// The caller is authenticated but not allowed to do this.
+    case forbidden(String)
+    /// A user, service account or API key that does not exist.
+    case notFound(String)
+    /// A name that is already taken.
+    case alreadyExists(String)
+    /// A request the rules refuse (bad name, weak password, activation twice…).
+    case invalid(String)
+}

@@ -1,0 +1,88 @@
+import Foundation
+import GRDB
+import HummingbirdBcrypt
+import Storage
+
+extension IdentityStore {
+    /// A bcrypt hash of a random string, checked when the user does not exist so a
+    /// failed login takes as long whether or not the name is known. Made once, lazily.
+    private static let decoyHash = Bcrypt.hash(CredentialDigest.randomHex(bytes: 16), cost: 12)
+
+    /// The `password` grant: a person's name and password, exchanged for a bearer token.
+    public func login(username: String, password: String) async throws -> IssuedToken {
+        let failure = IdentityError.credentialsNotValid("Authentication error: invalid username or password")
+        let account = try await store.pool.read { db in
+            try Account.filter(Column("name") == username).fetchOne(db)
+        }
+        guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
+            _ = try? await hasher.verify(password, hash: Self.decoyHash)
+            throw failure
+        }
+        guard try await hasher.verify(password, hash: hash) else { throw failure }
+        return try await issueToken(userID: account.id, apiKeyID: nil, kind: "session", pipelineRunID: nil, lifetime: sessionLifetime)
+    }
+
+    /// The `zenml-api-key` grant: a service account's API key, exchanged for a bearer token.
+    public func login(apiKey encoded: String) async throws -> IssuedToken {
+        let failure = IdentityError.credentialsNotValid("Authentication error: invalid API key")
+        guard let credential = APIKeyCredential(encoded: encoded) else { throw failure }
+        let now = Timestamp.now()
+        let userID = try await store.pool.write { db -> String in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.active AS user_active
+                FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
+                """, arguments: [credential.keyID]),
+                CredentialDigest.matches(CredentialDigest.digest(credential.secret), row["key_hash"]),
+                row["key_active"] as Bool, row["user_active"] as Bool
+            else { throw failure }
+            try db.execute(sql: "UPDATE api_keys SET last_login = ? WHERE id = ?", arguments: [now, credential.keyID])
+            return row["user_id"]
+        }
+        return try await issueToken(userID: userID, apiKeyID: credential.keyID, kind: "session", pipelineRunID: nil, lifetime: sessionLifetime)
+    }
+
+    /// A token for the steps of one pipeline run, issued to the caller (ZenML's workload token).
+    public func issueWorkloadToken(for principal: Principal, pipelineRunID: String?) async throws -> IssuedToken {
+        try await issueToken(userID: principal.userID, apiKeyID: principal.apiKeyID, kind: "workload", pipelineRunID: pipelineRunID, lifetime: workloadLifetime)
+    }
+
+    func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int) async throws -> IssuedToken {
+        let token = CredentialDigest.newBearerToken()
+        let now = Date()
+        try await store.pool.write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE expires_at < ?", arguments: [Timestamp.format(now)])
+            try db.execute(sql: """
+                INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [CredentialDigest.digest(token), userID, apiKeyID, kind, pipelineRunID,
+                                 Timestamp.format(now), Timestamp.format(now.addingTimeInterval(TimeInterval(lifetime)))])
+        }
+        return IssuedToken(token: token, expiresIn: lifetime)
+    }
+
+    /// The caller a bearer token stands for, or nil when it is unknown, expired, revoked
+    /// or its account is inactive.
+    public func principal(forBearer token: String) async throws -> Principal? {
+        guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
+        let digest = CredentialDigest.digest(token)
+        let now = Timestamp.now()
+        return try await store.pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT t.user_id, t.api_key_id, t.expires_at, u.name, u.role, u.is_service_account, u.active
+                FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?
+                """, arguments: [digest]),
+                (row["expires_at"] as String) > now, row["active"] as Bool,
+                let role = Role(rawValue: row["role"])
+            else { return nil }
+            return Principal(userID: row["user_id"], name: row["name"], role: role,
+                             isServiceAccount: row["is_service_account"], apiKeyID: row["api_key_id"], tokenHash: digest)
+        }
+    }
+
+    /// Revokes one token (logout).
+    public func revoke(tokenHash: String) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [tokenHash])
+        }
+    }
+}

@@ -1,0 +1,92 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
+import Identity
+import Logging
+import NIOCore
+import NIOSSL
+import Prometheus
+import Storage
+
+/// The domain modules' migrations, in the fixed order they are applied.
+let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set]
+
+/// Opens (creating if needed) the data folder and the database in it.
+func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+    let store = try StateStore(path: configuration.databasePath, migrationSets: migrationSets)
+    let identity = try IdentityStore(store: store, hasher: PasswordHasher(cost: UInt8(configuration.bcryptCost)),
+                                     sessionLifetime: configuration.tokenLifetime)
+    return (store, identity)
+}
+
+/// Builds the whole Enclave server: database, identity, the ZenML API, `/health` and
+/// `/metrics`. Tests build their application with this same function.
+///
+/// `onListening` gets the bound port once the server accepts connections (useful with port 0).
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "enclave"),
+                             onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
+    try configuration.validate()
+    let (store, identity) = try openState(configuration)
+    if let setupToken = try await identity.issueSetupTokenIfInactive() {
+        // Deliberate operator output, not a log line: the one way to activate from another host.
+        print("""
+            Enclave is not activated yet. Create the first admin with `enclave admin create`, or with
+            PUT /api/v1/activate from this host, or from another host with this one-time setup token:
+                \(setupToken)
+            """)
+    }
+    let registry = PrometheusCollectorRegistry()
+    let router = Router(context: EnclaveRequestContext.self)
+    router.add(middleware: RequestObservationMiddleware(registry: registry))
+    router.add(middleware: FallbackErrorMiddleware())
+    router.get("health") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+    }
+    router.get("metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
+    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
+
+    var server: HTTPServerBuilder = .http1()
+    if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
+        let chain = try NIOSSLCertificate.fromPEMFile(certificate).map { NIOSSLCertificateSource.certificate($0) }
+        let tls = TLSConfiguration.makeServerConfiguration(certificateChain: chain, privateKey: .privateKey(try NIOSSLPrivateKey(file: key, format: .pem)))
+        server = try .tls(.http1(), tlsConfiguration: tls)
+    }
+    return Application(
+        router: router,
+        server: server,
+        configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
+        logger: logger
+    )
+}
+
+/// Creates the first admin (or another one) directly in the data folder, without a
+/// running server, and activates the server. Used by `enclave admin create`.
+public func createAdmin(dataDirectory: String, name: String, password: String) async throws -> String {
+    var configuration = ServerConfiguration()
+    configuration.dataDirectory = dataDirectory
+    let (_, identity) = try openState(configuration)
+    var draft = AccountDraft(name: name, role: .admin)
+    draft.password = password
+    return try await identity.createAccount(draft, activateServer: true).id
+}
+
+/// Answers routes nobody matched, and any error outside `/api/v1`, in the same JSON
+/// form the ZenML client understands (FastAPI's `{"detail": "Not Found"}` for routing).
+struct FallbackErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch {
+            return ZenMLAPI<EnclaveRequestContext>.errorResponse(for: error, logger: context.logger)
+        }
+    }
+}

@@ -1,0 +1,83 @@
+import Foundation
+
+/// Everything `enclave serve` needs to start. Built from defaults, then a JSON config
+/// file, then `ENCLAVE_*` environment variables, then command-line flags: each later
+/// source wins over the earlier ones.
+public struct ServerConfiguration: Sendable, Equatable {
+    public var host = "127.0.0.1"
+    public var port = 8080
+    /// Folder holding `enclave.sqlite` (and later artifacts, keys, backups).
+    public var dataDirectory = "./.enclave"
+    public var tlsCertificatePath: String?
+    public var tlsKeyPath: String?
+    /// Largest accepted request body, in bytes.
+    public var maxBodyBytes = 8 * 1024 * 1024
+    /// bcrypt work factor for passwords.
+    public var bcryptCost = 12
+    /// Lifetime of a login token, in seconds.
+    public var tokenLifetime = 3600
+
+    /// The defaults: loopback, port 8080, data in `./.enclave`.
+    public init() {}
+
+    /// Path of the SQLite database inside the data folder.
+    public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("enclave.sqlite") }
+
+    /// Reads a JSON config file; unknown keys are an error so typos do not pass silently.
+    public mutating func apply(configFile path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw ConfigurationError("cannot read config file \(path)")
+        }
+        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+            throw ConfigurationError("config file \(path) is not a JSON object")
+        }
+        for (key, value) in object {
+            try set(key, value: value is NSNull ? nil : "\(value)", source: "config file \(path)")
+        }
+    }
+
+    /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
+    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`.
+    public mutating func apply(environment: [String: String]) throws {
+        let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
+                     "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
+                     "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime"]
+        for (variable, key) in names {
+            if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
+        }
+    }
+
+    /// Sets one setting by its config-file key, checking its value.
+    public mutating func set(_ key: String, value: String?, source: String) throws {
+        func number(_ range: ClosedRange<Int>) throws -> Int {
+            guard let value, let n = Int(value), range.contains(n) else {
+                throw ConfigurationError("\(source): \(key) must be a whole number in \(range.lowerBound)...\(range.upperBound)")
+            }
+            return n
+        }
+        switch key {
+        case "host": host = value ?? host
+        case "port": port = try number(0...65535)
+        case "data_dir": dataDirectory = value ?? dataDirectory
+        case "tls_cert": tlsCertificatePath = value
+        case "tls_key": tlsKeyPath = value
+        case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
+        case "bcrypt_cost": bcryptCost = try number(4...31)
+        case "token_lifetime": tokenLifetime = try number(60...31_536_000)
+        default: throw ConfigurationError("\(source): unknown setting '\(key)'")
+        }
+    }
+
+    /// Checks settings that only make sense together.
+    public func validate() throws {
+        if (tlsCertificatePath == nil) != (tlsKeyPath == nil) {
+            throw ConfigurationError("TLS needs both a certificate (--tls-cert) and a key (--tls-key)")
+        }
+    }
+}
+
+/// A setting that cannot be used, with a message for the operator.
+public struct ConfigurationError: Error, CustomStringConvertible {
+    public let description: String
+    public init(_ description: String) { self.description = description }
+}

@@ -1,0 +1,58 @@
+import Foundation
+import GRDB
+
+/// The one SQLite file that holds Enclave's state, in WAL mode.
+///
+/// Domain modules read and write through `writer`/`reader`; each module touches only
+/// the tables its own `MigrationSet` created.
+public final class StateStore: Sendable {
+    /// GRDB's pool: one writer, concurrent readers (WAL).
+    public let pool: DatabasePool
+    /// Path of the SQLite file.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and applies `migrationSets` in order.
+    ///
+    /// Throws `StorageError.schemaNewerThanBinary` when the file carries migrations
+    /// this binary does not know.
+    public init(path: String, migrationSets: [MigrationSet]) throws {
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(10)
+        configuration.prepareDatabase { db in
+            // WAL + NORMAL: a committed transaction survives a killed process;
+            // FULL would also survive power loss at one fsync per commit.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
+        do {
+            pool = try DatabasePool(path: path, configuration: configuration)
+        } catch {
+            throw StorageError.cannotOpen(path: path, reason: "\(error)")
+        }
+        self.path = path
+        try Self.migrate(pool, path: path, sets: migrationSets)
+    }
+
+    static func migrate(_ pool: DatabasePool, path: String, sets: [MigrationSet]) throws {
+        var migrator = DatabaseMigrator()
+        for set in sets {
+            for migration in set.migrations {
+                migrator.registerMigration("\(set.module).\(migration.name)", migrate: migration.apply)
+            }
+        }
+        let known = Set(migrator.migrations)
+        let applied = try pool.read { db in try migrator.appliedIdentifiers(db) }
+        let unknown = applied.subtracting(known).sorted()
+        if !unknown.isEmpty {
+            throw StorageError.schemaNewerThanBinary(path: path, unknownMigrations: unknown)
+        }
+        try migrator.migrate(pool)
+    }
+
+    /// Names of the migrations applied to this file, for `enclave version` and diagnostics.
+    public func appliedMigrations() throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
+        }
+    }
+}

@@ -1,0 +1,90 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import Server
+
+/// `enclave`: one binary holding the whole control plane. This target only parses
+/// arguments; the modules do the work.
+@main
+struct Enclave: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Self-hosted MLOps control plane for sites without internet access.",
+        subcommands: [Serve.self, Version.self, Admin.self]
+    )
+}
+
+struct Version: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Print the Enclave version and the ZenML API version it serves.")
+
+    func run() {
+        print("enclave \(EnclaveVersion.current) (ZenML API 0.98.0)")
+    }
+}
+
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server.",
+        discussion: "Settings come from --config FILE (JSON), then ENCLAVE_HOST, ENCLAVE_PORT, ENCLAVE_DATA_DIR, then flags."
+    )
+
+    @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
+    @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
+    @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave).") var dataDirectory: String?
+    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime.")
+    var config: String?
+    @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; serves HTTPS with --tls-key.") var tlsCertificate: String?
+    @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
+
+    func run() async throws {
+        LoggingSystem.bootstrap(JSONLogHandler.init)
+        var settings = ServerConfiguration()
+        do {
+            if let config { try settings.apply(configFile: config) }
+            try settings.apply(environment: ProcessInfo.processInfo.environment)
+            if let host { settings.host = host }
+            if let port { try settings.set("port", value: String(port), source: "--port") }
+            if let dataDirectory { settings.dataDirectory = dataDirectory }
+            if let tlsCertificate { settings.tlsCertificatePath = tlsCertificate }
+            if let tlsKey { settings.tlsKeyPath = tlsKey }
+            try settings.validate()
+        } catch let error as ConfigurationError {
+            throw ValidationError(error.description)
+        }
+        let scheme = settings.tlsCertificatePath == nil ? "http" : "https"
+        let host = settings.host
+        let app = try await buildApplication(settings) { port in
+            print("enclave listening on \(scheme)://\(host):\(port)")
+            fflush(stdout)
+        }
+        try await app.runService()
+    }
+}
+
+struct Admin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage administrators.", subcommands: [CreateAdmin.self])
+}
+
+struct CreateAdmin: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "create",
+        abstract: "Create an admin account in the data folder and activate the server.",
+        discussion: "The password is read from standard input (one line), so it never appears in the process list."
+    )
+
+    @Option(help: "Account name.") var name: String
+    @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave or ENCLAVE_DATA_DIR).") var dataDirectory: String?
+
+    func run() async throws {
+        guard let password = readLine(strippingNewline: true), !password.isEmpty else {
+            throw ValidationError("give the password on standard input, e.g. `enclave admin create --name admin < password-file`")
+        }
+        let folder = dataDirectory ?? ProcessInfo.processInfo.environment["ENCLAVE_DATA_DIR"] ?? "./.enclave"
+        do {
+            let id = try await createAdmin(dataDirectory: folder, name: name, password: password)
+            print("created admin '\(name)' (\(id)) in \(folder)")
+        } catch {
+            throw ValidationError("cannot create admin '\(name)': \(error)")
+        }
+    }
+}
