@@ -1,0 +1,56 @@
+import HTTPTypes
+import Testing
+
+@Suite struct RoleTests {
+    @Test func viewersReadButDoNotWrite() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let created = try await admin.call(.post, "/api/v1/users", json: #"{"name":"val","password":"Viewer-Pass1","role":"viewer"}"#)
+            #expect(created.status == .ok)
+            let viewer = try await api.login("val", "Viewer-Pass1")
+            #expect(try await viewer.call(.get, "/api/v1/pipelines").status == .ok)
+            let project = try await admin.defaultProjectID()
+            let write = try await viewer.call(.post, "/api/v1/pipelines", json: #"{"project":"\#(project)","name":"p"}"#)
+            #expect(write.status == .forbidden)
+            #expect(write.exception == "IllegalOperationError")
+            #expect(try await viewer.call(.post, "/api/v1/users", json: #"{"name":"x","password":"abcdefgh"}"#).status == .forbidden)
+        }
+    }
+
+    @Test func onlyAdminsManageUsers() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let editorID = try #require(try await admin.call(.post, "/api/v1/users", json: #"{"name":"ed","password":"Editor-Pass1"}"#).json["id"]?.stringValue)
+            let editor = try await api.login("ed", "Editor-Pass1")
+            #expect(try await editor.call(.post, "/api/v1/users", json: #"{"name":"x","password":"abcdefgh"}"#).status == .forbidden)
+            let adminID = try #require(try await admin.call(.get, "/api/v1/current-user").json["id"]?.stringValue)
+            #expect(try await editor.call(.put, "/api/v1/users/\(adminID)", json: #"{"full_name":"owned"}"#).status == .forbidden)
+            #expect(try await editor.call(.put, "/api/v1/users/\(editorID)", json: #"{"is_admin":true}"#).status == .forbidden)
+            #expect(try await editor.call(.delete, "/api/v1/users/\(adminID)").status == .forbidden)
+            #expect(try await editor.call(.post, "/api/v1/service_accounts", json: #"{"name":"sa"}"#).status == .forbidden)
+            #expect(try await editor.call(.put, "/api/v1/users/\(editorID)", json: #"{"full_name":"Ed"}"#).json["body"]?["full_name"] == "Ed")
+        }
+    }
+
+    @Test func passwordChangeNeedsTheOldPasswordAndRevokesTokens() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let id = try #require(try await admin.call(.post, "/api/v1/users", json: #"{"name":"vic","password":"Old-Pass-1","role":"viewer"}"#).json["id"]?.stringValue)
+            let viewer = try await api.login("vic", "Old-Pass-1")
+            #expect(try await viewer.call(.put, "/api/v1/users/\(id)", json: #"{"password":"New-Pass-1"}"#).status == .forbidden)
+            #expect(try await viewer.call(.put, "/api/v1/users/\(id)", json: #"{"password":"New-Pass-1","old_password":"wrong"}"#).status == .forbidden)
+            #expect(try await viewer.call(.put, "/api/v1/users/\(id)", json: #"{"password":"New-Pass-1","old_password":"Old-Pass-1"}"#).status == .ok)
+            #expect(try await viewer.call(.get, "/api/v1/current-user").status == .unauthorized)
+            _ = try await api.login("vic", "New-Pass-1")
+        }
+    }
+
+    @Test func theLastAdminStays() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let adminID = try #require(try await admin.call(.get, "/api/v1/current-user").json["id"]?.stringValue)
+            #expect(try await admin.call(.put, "/api/v1/users/\(adminID)", json: #"{"is_admin":false}"#).status == .badRequest)
+            #expect(try await admin.call(.delete, "/api/v1/users/\(adminID)").status == .badRequest)
+        }
+    }
+}

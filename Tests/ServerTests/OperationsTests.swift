@@ -1,0 +1,51 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+@testable import Server
+import Testing
+
+@Suite struct OperationsTests {
+    func configuration() -> ServerConfiguration {
+        var configuration = ServerConfiguration()
+        configuration.port = 0
+        configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-ops-\(UUID().uuidString)").path
+        configuration.bcryptCost = 4
+        return configuration
+    }
+
+    @Test func healthAndMetricsByRoute() async throws {
+        var logger = Logger(label: "enclave-test")
+        logger.logLevel = .warning
+        let app = try await buildApplication(configuration(), logger: logger)
+        try await app.test(.live) { client in
+            try await client.execute(uri: "/health", method: .get) { response in
+                #expect(response.status == .ok)
+                #expect(String(buffer: response.body) == "ok")
+            }
+            try await client.execute(uri: "/api/v1/info", method: .get) { _ in }
+            try await client.execute(uri: "/metrics", method: .get) { response in
+                let text = String(buffer: response.body)
+                #expect(text.contains(#"enclave_http_requests_total{method="GET",route="/api/v1/info",status="200"} 1"#))
+                #expect(text.contains("enclave_http_request_duration_seconds_bucket"))
+            }
+        }
+    }
+
+    @Test func flagsWinOverEnvironmentOverFile() throws {
+        let file = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-\(UUID().uuidString).json")
+        try Data(#"{"host":"0.0.0.0","port":9000,"data_dir":"/from/file"}"#.utf8).write(to: file)
+        var settings = ServerConfiguration()
+        try settings.apply(configFile: file.path)
+        #expect(settings.port == 9000 && settings.host == "0.0.0.0" && settings.dataDirectory == "/from/file")
+        try settings.apply(environment: ["ENCLAVE_PORT": "9100", "ENCLAVE_DATA_DIR": "/from/env"])
+        #expect(settings.port == 9100 && settings.dataDirectory == "/from/env" && settings.host == "0.0.0.0")
+        #expect(throws: ConfigurationError.self) { try settings.apply(environment: ["ENCLAVE_PORT": "99999"]) }
+        try Data(#"{"prot":1}"#.utf8).write(to: file)
+        #expect(throws: ConfigurationError.self) { try settings.apply(configFile: file.path) }
+        settings.tlsCertificatePath = "/cert.pem"
+        #expect(throws: ConfigurationError.self) { try settings.validate() }
+    }
+}
