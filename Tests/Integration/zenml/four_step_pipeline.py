@@ -4,6 +4,7 @@
 checked when loaded back. Run: python four_step_pipeline.py [--cache]
 """
 import sys
+import time
 from typing import Annotated, Tuple
 
 from zenml import pipeline, step
@@ -37,6 +38,8 @@ def four_step_pipeline():
 
 if __name__ == "__main__":
     cached = "--cache" in sys.argv
+    started = time.perf_counter()
     run = four_step_pipeline.with_options(enable_cache=cached)()
+    print(f"PIPELINE_SECONDS={time.perf_counter() - started:.3f}")
     print(f"RUN_ID={run.id}")
     print(f"RUN_STATUS={run.status.value}")

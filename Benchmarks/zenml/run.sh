@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Enclave next to the real ZenML 0.98.0 server, same client, same machine, one run.
+# Usage: Benchmarks/zenml/run.sh   (after `make release`; `make bench` does both)
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+venv=.venv-bench
+if [ ! -f "$venv/.installed" ] || [ Benchmarks/zenml/requirements.txt -nt "$venv/.installed" ]; then
+  python3 -m venv "$venv"
+  "$venv/bin/pip" install -q --upgrade pip
+  "$venv/bin/pip" install -q -r Benchmarks/zenml/requirements.txt
+  touch "$venv/.installed"
+fi
+export ZENML_ANALYTICS_OPT_IN=false DO_NOT_TRACK=true MLFLOW_DISABLE_TELEMETRY=true
+exec "$venv/bin/python" Benchmarks/zenml/bench.py --enclave .build/release/enclave "$@"

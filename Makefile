@@ -1,0 +1,53 @@
+# Two commands: `make run` and `make test`. Both install missing Debian packages first.
+SHELL := /bin/bash
+SWIFT ?= swift
+PYTHON ?= python3
+VENV := .venv
+SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev zlib1g-dev python3-venv pkg-config openssl curl
+HOST ?= 127.0.0.1
+PORT ?= 8080
+DATA_DIR ?= ./.enclave
+
+.PHONY: run test deps build release build-tests venv bench clean
+
+## run: build a release binary and serve on $(HOST):$(PORT) with data in $(DATA_DIR)
+run: deps release
+	.build/release/enclave serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
+
+## test: Swift unit/HTTP tests, then the real zenml client against the built binary
+test: deps build-tests venv
+	$(SWIFT) test --skip-build
+	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave $(VENV)/bin/pytest -q Tests/Integration
+
+## deps: install whichever of $(SYSTEM_PACKAGES) is missing (apt-get; sudo when not root)
+deps:
+	@missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing missing system packages:" $$missing; \
+	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
+	fi
+
+build:
+	$(SWIFT) build
+
+release:
+	$(SWIFT) build -c release --product enclave
+
+build-tests:
+	$(SWIFT) build --build-tests
+
+## venv: the pinned Python clients the integration tests drive
+venv: $(VENV)/.installed
+$(VENV)/.installed: Tests/Integration/requirements.txt
+	$(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/pip install -q --upgrade pip
+	$(VENV)/bin/pip install -q -r Tests/Integration/requirements.txt
+	touch $@
+
+## bench: Enclave side by side with the real zenml[server] (see BENCHMARKS.md)
+bench: deps release
+	Benchmarks/zenml/run.sh
+
+clean:
+	rm -rf .build $(VENV) .venv-bench

@@ -1,0 +1,130 @@
+"""Fixtures that run the real `enclave` binary and the real, pinned zenml client.
+
+The binary comes from ENCLAVE_BIN (set by `make test`); each test gets its own data
+folder and a free port, and talks to the server only over loopback.
+"""
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+import pytest
+import requests
+
+HERE = Path(__file__).resolve().parent
+ADMIN_PASSWORD = "Adm1n-Passw0rd!"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+
+
+def enclave_binary() -> str:
+    binary = os.environ.get("ENCLAVE_BIN") or str(HERE.parents[1] / ".build" / "debug" / "enclave")
+    if not os.access(binary, os.X_OK):
+        pytest.fail(f"enclave binary not found at {binary}; run `make test`")
+    return binary
+
+
+def client_env(config_dir: Path, **extra) -> dict:
+    """The environment of a zenml client process: own config, no telemetry, wide output."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("ZENML_")}
+    env.update(
+        ZENML_CONFIG_PATH=str(config_dir),
+        ZENML_ANALYTICS_OPT_IN="false",
+        DO_NOT_TRACK="true",
+        MLFLOW_DISABLE_TELEMETRY="true",
+        ZENML_LOGGING_COLORS_DISABLED="true",
+        ZENML_ENABLE_RICH_TRACEBACK="false",
+        ZENML_DISABLE_CLIENT_SERVER_MISMATCH_WARNING="false",
+        COLUMNS="250",
+        NO_COLOR="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.update(extra)
+    return env
+
+
+def run_client(args, env, stdin=None, timeout=300, check=True):
+    """Runs `zenml …` or `python …` from the venv; returns stdout+stderr with colours removed."""
+    bindir = Path(sys.executable).parent
+    program = str(bindir / args[0]) if args[0] in ("zenml", "python") else args[0]
+    done = subprocess.run([program, *args[1:]], env=env, input=stdin, capture_output=True, text=True, timeout=timeout, cwd=HERE / "zenml")
+    output = ANSI.sub("", done.stdout + done.stderr)
+    if check and done.returncode != 0:
+        raise AssertionError(f"{' '.join(args)} exited {done.returncode}:\n{output[-4000:]}")
+    return output
+
+
+class EnclaveServer:
+    """One `enclave serve` process on a free loopback port."""
+
+    def __init__(self, data_dir: Path, *extra_args: str, scheme: str = "http"):
+        self.data_dir = data_dir
+        self.extra_args = extra_args
+        self.scheme = scheme
+        self.process = None
+        self.url = None
+        self.output = []
+
+    def start(self):
+        log = open(self.data_dir.parent / f"{self.data_dir.name}-server.log", "ab")
+        self.process = subprocess.Popen(
+            [enclave_binary(), "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.extra_args],
+            stdout=subprocess.PIPE, stderr=log, text=True,
+        )
+        deadline = time.time() + 30
+        while time.time() < deadline:
+            line = self.process.stdout.readline()
+            if not line:
+                break
+            self.output.append(line)
+            match = re.search(r"listening on (\S+)", line)
+            if match:
+                self.url = match.group(1)
+                threading.Thread(target=self._drain, daemon=True).start()
+                return self
+        raise AssertionError(f"enclave did not start: {''.join(self.output)}")
+
+    def _drain(self):
+        for line in self.process.stdout:
+            self.output.append(line)
+
+    def stop(self, sig=signal.SIGTERM, timeout=30) -> int:
+        if self.process and self.process.poll() is None:
+            self.process.send_signal(sig)
+            return self.process.wait(timeout=timeout)
+        return self.process.returncode if self.process else 0
+
+
+@pytest.fixture
+def server(tmp_path):
+    srv = EnclaveServer(tmp_path / "data").start()
+    yield srv
+    srv.stop()
+
+
+def activate(url: str, **kwargs) -> None:
+    response = requests.put(f"{url}/api/v1/activate", json={"admin_username": "admin", "admin_password": ADMIN_PASSWORD}, timeout=30, **kwargs)
+    assert response.status_code == 200, response.text
+
+
+def create_service_account(url: str, config_dir: Path, name: str = "ci-bot") -> str:
+    """`zenml service-account create` as the admin; returns the API key it prints once."""
+    env = client_env(config_dir, ZENML_STORE_URL=url, ZENML_STORE_USERNAME="admin", ZENML_STORE_PASSWORD=ADMIN_PASSWORD)
+    output = run_client(["zenml", "service-account", "create", name], env)
+    match = re.search(r"'(ZENKEY_[^']+)'", output, re.S)
+    assert match, output
+    return re.sub(r"\s", "", match.group(1))
+
+
+@pytest.fixture
+def bot(server, tmp_path):
+    """An activated server and a zenml client logged in with a service account's API key."""
+    activate(server.url)
+    key = create_service_account(server.url, tmp_path / "admin-config")
+    env = client_env(tmp_path / "bot-config")
+    output = run_client(["zenml", "login", server.url, "--api-key"], env, stdin=key + "\n")
+    assert "API key" in output
+    return {"server": server, "env": env, "key": key, "tmp": tmp_path}
