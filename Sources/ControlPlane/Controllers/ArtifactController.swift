@@ -62,9 +62,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.artifact(try $0.row("artifacts", id: id, noun: "artifact"), detail: detail) }
+        try await endpoints.get(request, context, table: "artifacts", noun: "artifact") { try $0.artifact($1, detail: $2) }
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
@@ -104,9 +102,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getVersion(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.artifactVersion(try $0.row("artifact_versions", id: id, noun: "artifact version"), detail: detail) }
+        try await endpoints.get(request, context, table: "artifact_versions", noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
     }
 
     @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {

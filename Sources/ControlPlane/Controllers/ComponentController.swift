@@ -46,9 +46,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.component(try $0.row("stack_components", id: id, noun: "stack component"), detail: detail) }
+        try await endpoints.get(request, context, table: "stack_components", noun: "stack component") { try $0.component($1, detail: $2) }
     }
 
     @Sendable func listFlavors(_ request: Request, context: Context) async throws -> Response {
@@ -56,9 +54,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getFlavor(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.flavor(try $0.row("flavors", id: id, noun: "flavor"), detail: detail) }
+        try await endpoints.get(request, context, table: "flavors", noun: "flavor") { try $0.flavor($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {

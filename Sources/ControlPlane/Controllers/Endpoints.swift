@@ -35,6 +35,14 @@ struct Endpoints: Sendable {
         return ZenMLResponse.json(value)
     }
 
+    /// A get-by-id endpoint: the row `:id` of `table`, hydrated unless `hydrate=False`.
+    func get(_ request: Request, _ context: some RequestContext, table: String, noun: String,
+             render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let detail = Detail.of(hydrate: try hydrate(request))
+        return try await read { renderer in try render(renderer, try renderer.row(table, id: id, noun: noun), detail) }
+    }
+
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
     func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
               render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {

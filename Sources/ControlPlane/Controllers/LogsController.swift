@@ -17,9 +17,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.logs(try $0.row("logs", id: id, noun: "logs"), detail: detail) }
+        try await endpoints.get(request, context, table: "logs", noun: "logs") { try $0.logs($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -29,10 +27,10 @@ struct LogsController<Context: ControlPlaneRequestContext> {
             let project = try fields.requiredString("project")
             guard let source = try fields.string("source") else { throw fields.fail("source", "Field required") }
             guard EntityName.problem(with: source) == nil else { throw fields.fail("source", "Invalid source") }
-            let values: [DatabaseValueConvertible?] = [
+            let values: [DatabaseValue] = ([
                 try fields.string("uri"), source, try fields.uuid("step_run_id"), try fields.uuid("pipeline_run_id"),
                 try fields.uuid("artifact_store_id"), try fields.uuid("log_store_id"), try fields.uuid("hook_invocation_id"),
-            ]
+            ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
                 if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs WHERE id = ?", arguments: [id])! > 0 {
@@ -42,7 +40,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
                 try db.execute(sql: """
                     INSERT INTO logs (id, project_id, uri, source, step_run_id, pipeline_run_id, artifact_store_id, log_store_id, hook_invocation_id, user_id, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments([id, projectID] + values + [principal.userID, now, now]))
+                    """, arguments: StatementArguments([id, projectID].map(\.databaseValue) + values + [principal.userID, now, now].map(\.databaseValue)))
             }
             return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }

@@ -55,9 +55,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.pipeline(try $0.row("pipelines", id: id, noun: "pipeline"), detail: detail) }
+        try await endpoints.get(request, context, table: "pipelines", noun: "pipeline") { try $0.pipeline($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -113,9 +111,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getSnapshot(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.snapshot(try $0.row("pipeline_snapshots", id: id, noun: "snapshot"), detail: detail) }
+        try await endpoints.get(request, context, table: "pipeline_snapshots", noun: "snapshot") { try $0.snapshot($1, detail: $2) }
     }
 
     @Sendable func createSnapshot(_ request: Request, context: Context) async throws -> Response {
@@ -130,12 +126,12 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             environment["python_packages"] = nil
             let pipelineID = try fields.uuid("pipeline"), stackID = try fields.uuid("stack")
             let name = try fields.optionalName("name")
-            let values: [DatabaseValueConvertible?] = [
+            let values: [DatabaseValue] = ([
                 try fields.string("description"), template, configuration.text, steps.text, spec?.text, environment.text,
                 try fields.string("client_version"), try fields.string("server_version"), try fields.string("pipeline_version_hash"),
                 try fields.string("source_code"), try fields.string("code_path"), try fields.bool("is_dynamic") ?? false,
                 steps.objectValue?.count ?? 0,
-            ]
+            ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
             let id = String.newID()
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
@@ -151,7 +147,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                     pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
                     pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments([id, projectID, pipelineID, stackID, principal.userID, name] + values + [now, now]))
+                    """, arguments: StatementArguments(([id, projectID, pipelineID, stackID, principal.userID, name] as [String?]).map { $0?.databaseValue ?? .null } + values + [now.databaseValue, now.databaseValue]))
             }
             return try await endpoints.render("pipeline_snapshots", id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
         }

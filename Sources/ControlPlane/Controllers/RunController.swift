@@ -44,9 +44,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.run(try $0.row("pipeline_runs", id: id, noun: "pipeline run"), detail: detail) }
+        try await endpoints.get(request, context, table: "pipeline_runs", noun: "pipeline run") { try $0.run($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -57,8 +55,9 @@ struct RunController<Context: ControlPlaneRequestContext> {
             let orchestratorRunID = try fields.string("orchestrator_run_id")
             let status = try fields.choice("status", from: RunStatus.all) ?? "initializing"
             let start = try fields.time("start_time") ?? Timestamp.now()
-            var environment = try fields.object("orchestrator_environment") ?? [:]
-            environment["python_packages"] = nil
+            var sentEnvironment = try fields.object("orchestrator_environment") ?? [:]
+            sentEnvironment["python_packages"] = nil
+            let environment = sentEnvironment
             let triggerInfo = try fields.object("trigger_info"), exception = try fields.object("exception_info")
             let statusReason = try fields.string("status_reason"), logsID = try fields.uuid("logs")
             let (id, created) = try await endpoints.store.pool.write { db -> (String, Bool) in

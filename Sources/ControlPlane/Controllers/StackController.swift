@@ -30,9 +30,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.stack(try $0.row("stacks", id: id, noun: "stack"), detail: detail) }
+        try await endpoints.get(request, context, table: "stacks", noun: "stack") { try $0.stack($1, detail: $2) }
     }
 
     /// Checks a `components` map: each id exists and has the type it is listed under,

@@ -40,9 +40,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id")
-        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { try $0.step(try $0.row("step_runs", id: id, noun: "step run"), detail: detail) }
+        try await endpoints.get(request, context, table: "step_runs", noun: "step run") { try $0.step($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -58,11 +56,11 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 }
             }
             let dynamicConfig = try fields.object("dynamic_config")
-            let values: [DatabaseValueConvertible?] = [
+            let values: [DatabaseValue] = ([
                 status, try fields.time("start_time"), try fields.time("end_time"), try fields.string("cache_key"),
                 try fields.time("cache_expires_at"), try fields.string("code_hash"), try fields.string("docstring"),
                 try fields.string("source_code"), try fields.uuid("original_step_run_id"), try fields.object("exception_info")?.text,
-            ]
+            ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
             let logsID = try fields.uuid("logs")
             let id = String.newID()
             try await endpoints.store.pool.write { db in
@@ -83,8 +81,8 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                     INSERT INTO step_runs (id, project_id, pipeline_run_id, name, status, start_time, end_time, cache_key, cache_expires_at,
                     code_hash, docstring, source_code, original_step_run_id, exception_info, version, snapshot_id, config, spec, user_id, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments([id, run["project_id"] as String, runID, name] + values
-                        + [version, run["snapshot_id"] as String?, config.text, spec.text, principal.userID, now, now]))
+                    """, arguments: StatementArguments([id, run["project_id"] as String, runID, name].map(\.databaseValue) + values
+                        + ([version, run["snapshot_id"] as String?, config.text, spec.text, principal.userID, now, now] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }))
                 let parentIDs = try parents ?? Self.upstreamStepIDs(spec: spec, runID: runID, db: db)
                 for parent in parentIDs {
                     try db.execute(sql: "INSERT OR IGNORE INTO step_run_parents (step_run_id, parent_id) VALUES (?, ?)", arguments: [id, parent])
