@@ -8,7 +8,7 @@ enum CredentialDigest {
     /// `count` random bytes as lowercase hex.
     static func randomHex(bytes count: Int) -> String {
         var generator = SystemRandomNumberGenerator()
-        return (0..<count).map { _ in String(format: "%02x", UInt8.random(in: .min ... .max, using: &generator)) }.joined()
+        return hex((0..<count).map { _ in UInt8.random(in: .min ... .max, using: &generator) })
     }
 
     /// A bearer token: 32 random bytes, URL-safe base64, with a recognisable prefix.
@@ -24,7 +24,16 @@ enum CredentialDigest {
 
     /// Hex SHA-256 of `secret`, the form stored in the database.
     static func digest(_ secret: String) -> String {
-        SHA256.hash(data: Data(secret.utf8)).map { String(format: "%02x", $0) }.joined()
+        hex(Array(SHA256.hash(data: Data(secret.utf8))))
+    }
+
+    /// Lowercase hex of `bytes`.
+    static func hex(_ bytes: [UInt8]) -> String {
+        let digits = Array("0123456789abcdef".utf8)
+        var out = [UInt8]()
+        out.reserveCapacity(bytes.count * 2)
+        for byte in bytes { out.append(digits[Int(byte >> 4)]); out.append(digits[Int(byte & 0xF)]) }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// Compares two digests in time independent of where they differ.

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Storage
 
 /// A swift-log handler that writes one JSON object per line to standard error, so logs
 /// can be parsed without guessing. Callers must never put credentials in metadata.
@@ -16,11 +17,10 @@ public struct JSONLogHandler: LogHandler {
         set { metadata[key] = newValue }
     }
 
-    public func log(level: Logger.Level, message: Logger.Message, metadata explicit: Logger.Metadata?, source: String,
-                    file: String, function: String, line: UInt) {
+    public func log(event: LogEvent) {
         var fields = metadata
-        if let explicit { fields.merge(explicit, uniquingKeysWith: { _, new in new }) }
-        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(level)\",\"logger\":" + Self.quoted(label) + ",\"msg\":" + Self.quoted("\(message)")
+        if let explicit = event.metadata { fields.merge(explicit, uniquingKeysWith: { _, new in new }) }
+        var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":" + Self.quoted(label) + ",\"msg\":" + Self.quoted("\(event.message)")
         for key in fields.keys.sorted() {
             line += "," + Self.quoted(key) + ":" + Self.quoted("\(fields[key]!)")
         }
@@ -28,11 +28,7 @@ public struct JSONLogHandler: LogHandler {
         FileHandle.standardError.write(Data(line.utf8))
     }
 
-    static func timestamp() -> String {
-        let formatter = ISO8601DateFormatter()
-        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
-        return formatter.string(from: Date())
-    }
+    static func timestamp() -> String { Timestamp.now() + "Z" }
 
     static func quoted(_ text: String) -> String {
         var out = "\""
@@ -44,7 +40,12 @@ public struct JSONLogHandler: LogHandler {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             default:
-                if scalar.value < 0x20 { out += String(format: "\\u%04x", scalar.value) } else { out.unicodeScalars.append(scalar) }
+                if scalar.value < 0x20 {
+                    let hex = String(scalar.value, radix: 16)
+                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+                } else {
+                    out.unicodeScalars.append(scalar)
+                }
             }
         }
         return out + "\""

@@ -1,6 +1,7 @@
 import Hummingbird
 import Logging
 import Prometheus
+import Storage
 
 /// Logs one structured line per request (method, path without the query, matched
 /// route, status, duration, caller) and counts it into the Prometheus registry by
@@ -28,7 +29,7 @@ struct RequestObservationMiddleware<Context: RequestContext>: RouterMiddleware {
             let micros = elapsed.components.seconds * 1_000_000 + elapsed.components.attoseconds / 1_000_000_000_000
             context.logger.info("request", metadata: [
                 "method": .string(request.method.rawValue), "path": .string(request.uri.path), "route": .string(route),
-                "status": .stringConvertible(status), "duration_ms": .string(String(format: "%.3f", Double(micros) / 1000)),
+                "status": .stringConvertible(status), "duration_ms": .string("\(micros / 1000).\(Timestamp.pad(micros % 1000, 3))"),
             ])
         }
         do {

@@ -10,36 +10,64 @@ public enum Timestamp {
     /// Formats `date` as naive UTC with microseconds.
     public static func format(_ date: Date) -> String {
         let micros = Int64((date.timeIntervalSince1970 * 1_000_000).rounded())
-        var seconds = micros / 1_000_000
-        var fraction = micros % 1_000_000
-        if fraction < 0 { fraction += 1_000_000; seconds -= 1 }
-        var tm = tm()
-        var t = time_t(seconds)
-        gmtime_r(&t, &tm)
-        return String(
-            format: "%04d-%02d-%02dT%02d:%02d:%02d.%06d",
-            Int(tm.tm_year) + 1900, Int(tm.tm_mon) + 1, Int(tm.tm_mday),
-            Int(tm.tm_hour), Int(tm.tm_min), Int(tm.tm_sec), Int(fraction)
-        )
+        let seconds = micros.floorDivided(by: 1_000_000)
+        let fraction = micros - seconds * 1_000_000
+        let days = seconds.floorDivided(by: 86_400)
+        let secondOfDay = seconds - days * 86_400
+        let (year, month, day) = civil(fromDays: days)
+        var text = pad(year, 4) + "-" + pad(month, 2) + "-" + pad(day, 2) + "T"
+        text += pad(secondOfDay / 3600, 2) + ":" + pad(secondOfDay % 3600 / 60, 2) + ":" + pad(secondOfDay % 60, 2)
+        return text + "." + pad(fraction, 6)
+    }
+
+    /// `value` in decimal, zero-padded to `width` digits.
+    public static func pad(_ value: Int64, _ width: Int) -> String {
+        let digits = String(value)
+        return digits.count >= width ? digits : String(repeating: "0", count: width - digits.count) + digits
+    }
+
+    /// Proleptic Gregorian date of a day count since 1970-01-01 (H. Hinnant's algorithm).
+    static func civil(fromDays days: Int64) -> (Int64, Int64, Int64) {
+        let z = days + 719_468
+        let era = z.floorDivided(by: 146_097)
+        let dayOfEra = z - era * 146_097
+        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36524 - dayOfEra / 146_096) / 365
+        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
+        let mp = (5 * dayOfYear + 2) / 153
+        let day = dayOfYear - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
+    }
+
+    /// Days since 1970-01-01 of a proleptic Gregorian date.
+    static func days(year: Int64, month: Int64, day: Int64) -> Int64 {
+        let y = month <= 2 ? year - 1 : year
+        let era = y.floorDivided(by: 400)
+        let yearOfEra = y - era * 400
+        let dayOfYear = (153 * (month > 2 ? month - 3 : month + 9) + 2) / 5 + day - 1
+        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
+        return era * 146_097 + dayOfEra - 719_468
     }
 
     /// Parses a client-supplied ISO-8601 time (naive = UTC, or with `Z`/`±HH:MM`,
     /// a `T` or space separator, 0–9 fraction digits); nil when it is not one.
     public static func parse(_ text: String) -> Date? {
         let scalars = Array(text.utf8)
-        func number(_ from: Int, _ count: Int) -> Int? {
+        func number(_ from: Int, _ count: Int) -> Int64? {
             guard from + count <= scalars.count else { return nil }
-            var value = 0
+            var value: Int64 = 0
             for c in scalars[from..<(from + count)] {
                 guard c >= 48, c <= 57 else { return nil }
-                value = value * 10 + Int(c - 48)
+                value = value * 10 + Int64(c - 48)
             }
             return value
         }
         guard scalars.count >= 10, let year = number(0, 4), scalars[4] == 45, let month = number(5, 2),
-              scalars[7] == 45, let day = number(8, 2), (1...12).contains(month), (1...31).contains(day)
+              scalars[7] == 45, let day = number(8, 2), (1...12).contains(month), day >= 1
         else { return nil }
-        var hour = 0, minute = 0, second = 0
+        let (checkYear, checkMonth, _) = civil(fromDays: days(year: year, month: month, day: day))
+        guard checkYear == year, checkMonth == month else { return nil }
+        var hour: Int64 = 0, minute: Int64 = 0, second: Int64 = 0
         var fraction = 0.0
         var index = 10
         if index < scalars.count, scalars[index] == 84 || scalars[index] == 32 {
@@ -62,15 +90,15 @@ public enum Timestamp {
             }
         }
         guard hour < 24, minute < 60, second < 61 else { return nil }
-        var offsetSeconds = 0
+        var offsetSeconds: Int64 = 0
         if index < scalars.count {
             if scalars[index] == 90, index == scalars.count - 1 {
                 index += 1
             } else if scalars[index] == 43 || scalars[index] == 45 {
-                let sign = scalars[index] == 43 ? 1 : -1
+                let sign: Int64 = scalars[index] == 43 ? 1 : -1
                 guard let oh = number(index + 1, 2) else { return nil }
                 var rest = index + 3
-                var om = 0
+                var om: Int64 = 0
                 if rest < scalars.count, scalars[rest] == 58 { rest += 1 }
                 if rest < scalars.count { guard let m = number(rest, 2) else { return nil }; om = m; rest += 2 }
                 offsetSeconds = sign * (oh * 3600 + om * 60)
@@ -78,17 +106,20 @@ public enum Timestamp {
             }
             guard index == scalars.count else { return nil }
         }
-        var components = DateComponents()
-        components.year = year; components.month = month; components.day = day
-        components.hour = hour; components.minute = minute; components.second = second
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        guard let base = calendar.date(from: components), calendar.component(.day, from: base) == day else { return nil }
-        return base.addingTimeInterval(fraction - Double(offsetSeconds))
+        let seconds = days(year: year, month: month, day: day) * 86_400 + hour * 3600 + minute * 60 + second - offsetSeconds
+        return Date(timeIntervalSince1970: Double(seconds) + fraction)
     }
 
     /// Re-formats a client-supplied time into storage form; nil when it does not parse.
     public static func normalize(_ text: String) -> String? {
         parse(text).map(format)
+    }
+}
+
+extension Int64 {
+    /// Division rounding toward negative infinity (dates before 1970 stay correct).
+    func floorDivided(by divisor: Int64) -> Int64 {
+        let quotient = self / divisor
+        return (self % divisor != 0 && (self < 0) != (divisor < 0)) ? quotient - 1 : quotient
     }
 }

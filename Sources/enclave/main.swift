@@ -37,7 +37,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap(JSONLogHandler.init)
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         var settings = ServerConfiguration()
         do {
             if let config { try settings.apply(configFile: config) }
