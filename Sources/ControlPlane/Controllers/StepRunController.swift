@@ -73,8 +73,9 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                     throw ControlPlaneError.invalid("Step '\(name)' is not part of the snapshot of run '\(runID)'.")
                 }
                 let runSubstitutions = JSONValue.parseStored(run["config"])["substitutions"]
-                config["substitutions"] = RunLifecycle.substitutions(start: "", configured: .object(
-                    (runSubstitutions?.objectValue ?? [:]).merging(config["substitutions"]?.objectValue ?? [:], uniquingKeysWith: { _, step in step })))
+                var substitutions = runSubstitutions?.objectValue ?? [:]
+                for (key, value) in config["substitutions"]?.objectValue ?? [:] { substitutions[key] = value }
+                config["substitutions"] = .object(substitutions)
                 let version = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runs WHERE pipeline_run_id = ? AND name = ?", arguments: [runID, name]) ?? 0) + 1
                 let now = Timestamp.now()
                 try db.execute(sql: """

@@ -1,26 +1,7 @@
 import ArgumentParser
 import Foundation
-import Hummingbird
 import Logging
 import Server
-
-/// `enclave`: one binary holding the whole control plane. This target only parses
-/// arguments; the modules do the work.
-@main
-struct Enclave: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        abstract: "Self-hosted MLOps control plane for sites without internet access.",
-        subcommands: [Serve.self, Version.self, Admin.self]
-    )
-}
-
-struct Version: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Print the Enclave version and the ZenML API version it serves.")
-
-    func run() {
-        print("enclave \(EnclaveVersion.current) (ZenML API 0.98.0)")
-    }
-}
 
 struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -58,33 +39,5 @@ struct Serve: AsyncParsableCommand {
             fflush(stdout)
         }
         try await app.runService()
-    }
-}
-
-struct Admin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage administrators.", subcommands: [CreateAdmin.self])
-}
-
-struct CreateAdmin: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "create",
-        abstract: "Create an admin account in the data folder and activate the server.",
-        discussion: "The password is read from standard input (one line), so it never appears in the process list."
-    )
-
-    @Option(help: "Account name.") var name: String
-    @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave or ENCLAVE_DATA_DIR).") var dataDirectory: String?
-
-    func run() async throws {
-        guard let password = readLine(strippingNewline: true), !password.isEmpty else {
-            throw ValidationError("give the password on standard input, e.g. `enclave admin create --name admin < password-file`")
-        }
-        let folder = dataDirectory ?? ProcessInfo.processInfo.environment["ENCLAVE_DATA_DIR"] ?? "./.enclave"
-        do {
-            let id = try await createAdmin(dataDirectory: folder, name: name, password: password)
-            print("created admin '\(name)' (\(id)) in \(folder)")
-        } catch {
-            throw ValidationError("cannot create admin '\(name)': \(error)")
-        }
     }
 }

@@ -1,0 +1,100 @@
+import Foundation
+
+/// Where everything lives on the host, all under `root` (`/` in production, a temporary
+/// folder in tests and non-root installs):
+///
+/// ```
+/// opt/enclave/releases/<version>/   one folder per installed release (payload/ of its bundle)
+/// opt/enclave/current -> releases/<version>
+/// etc/enclave/config.json           host, port, data folder
+/// etc/enclave/trusted-keys/         public keys bundles must be signed with
+/// etc/enclave/admin-credentials     the first admin's name and password (0600)
+/// etc/systemd/system/enclave.service
+/// var/lib/enclave/data/             the server's data folder (0700)
+/// var/lib/enclave/installer/        state.json (installed, previous, highest version), journal, lock, backups
+/// var/log/enclave/enclave.log       server output when Enclave runs the service itself
+/// ```
+public struct InstallLayout: Sendable {
+    public let root: String
+
+    /// The layout under `root`.
+    public init(root: String) {
+        self.root = root == "/" ? "" : (root.hasSuffix("/") ? String(root.dropLast()) : root)
+    }
+
+    func path(_ relative: String) -> String { root + "/" + relative }
+
+    public var releases: String { path("opt/enclave/releases") }
+    public var current: String { path("opt/enclave/current") }
+    public func release(_ version: ReleaseVersion) -> String { releases + "/\(version)" }
+    public var configDirectory: String { path("etc/enclave") }
+    public var configFile: String { path("etc/enclave/config.json") }
+    public var trustedKeys: String { path("etc/enclave/trusted-keys") }
+    public var adminCredentials: String { path("etc/enclave/admin-credentials") }
+    public var systemdUnit: String { path("etc/systemd/system/enclave.service") }
+    public var stateDirectory: String { path("var/lib/enclave") }
+    public var dataDirectory: String { path("var/lib/enclave/data") }
+    public var installerDirectory: String { path("var/lib/enclave/installer") }
+    public var stateFile: String { installerDirectory + "/state.json" }
+    public var journalFile: String { installerDirectory + "/journal.json" }
+    public var lockFile: String { installerDirectory + "/lock" }
+    public var backups: String { installerDirectory + "/backups" }
+    public var pidFile: String { installerDirectory + "/enclave.pid" }
+    public var logDirectory: String { path("var/log/enclave") }
+    public var logFile: String { logDirectory + "/enclave.log" }
+
+    /// The binary of a release folder.
+    public static func binary(in release: String) -> String { release + "/bin/enclave" }
+
+    /// Whether this layout is the real host with systemd running, so the unit is used.
+    public var usesSystemd: Bool {
+        root.isEmpty && FileManager.default.fileExists(atPath: "/run/systemd/system")
+    }
+}
+
+/// Small file-system steps the installer repeats, each atomic or idempotent.
+enum HostFiles {
+    static func makeDirectory(_ path: String, mode: Int = 0o755) throws {
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
+        chmod(path, mode_t(mode))
+    }
+
+    /// Writes `data` to `path` through a temporary file and a rename, with `mode`.
+    static func writeAtomically(_ data: Data, to path: String, mode: Int) throws {
+        let temporary = path + ".tmp-\(getpid())"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, mode_t(mode))
+        guard fd >= 0 else { throw InstallerError.failed("cannot write \(path): \(String(cString: strerror(errno)))") }
+        let written = data.withUnsafeBytes { Foundation.write(fd, $0.baseAddress, data.count) }
+        fchmod(fd, mode_t(mode))
+        fsync(fd)
+        Foundation.close(fd)
+        guard written == data.count, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw InstallerError.failed("cannot write \(path)")
+        }
+    }
+
+    /// Points the symlink `link` at `target` by renaming a fresh link over it (atomic).
+    static func switchLink(_ link: String, to target: String) throws {
+        let temporary = link + ".next"
+        unlink(temporary)
+        guard symlink(target, temporary) == 0, rename(temporary, link) == 0 else {
+            throw InstallerError.failed("cannot point \(link) at \(target): \(String(cString: strerror(errno)))")
+        }
+    }
+
+    /// The target of a symlink, or nil.
+    static func linkTarget(_ link: String) -> String? {
+        try? FileManager.default.destinationOfSymbolicLink(atPath: link)
+    }
+
+    static func remove(_ path: String) {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Copies a file to `destination` atomically.
+    static func copy(_ source: String, to destination: String, mode: Int) throws {
+        guard let data = FileManager.default.contents(atPath: source) else { throw InstallerError.failed("cannot read \(source)") }
+        try writeAtomically(data, to: destination, mode: mode)
+    }
+}

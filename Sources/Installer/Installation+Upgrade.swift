@@ -1,0 +1,152 @@
+import Foundation
+
+extension Installation {
+    /// Upgrades to `bundle`: lock → verify → version policy → online backup → stage →
+    /// stop → switch `current` → start (the new server migrates) → health check →
+    /// commit. If the new version is not healthy in time, it switches back, restores the
+    /// backup and restarts the old version by itself, and says why.
+    public func upgrade(bundle: String, allowDowngrade: Bool) throws -> [String] {
+        let lock = try InstallerLock(layout)
+        defer { withExtendedLifetime(lock) {} }
+        var lines = try recoverInterruptedUpgrade()
+        guard var state = try InstallerState.load(layout), let installed = ReleaseVersion(state.installed) else {
+            throw InstallerError.conflict("nothing is installed under \(layout.root)/; use `enclave install`")
+        }
+        guard let keyPEM = try? String(contentsOfFile: layout.trustedKeys + "/release.pub.pem", encoding: .utf8) else {
+            throw InstallerError.failed("no trusted key in \(layout.trustedKeys)")
+        }
+        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        var keepStaging = false
+        defer { if !keepStaging { HostFiles.remove(staging) } }
+        let target = verified.manifest.version
+        let highest = ReleaseVersion(state.highest) ?? installed
+
+        if target == installed {
+            let current = FileManager.default.contents(atPath: layout.release(installed) + "/.bundle-manifest.json")
+            let sameFiles = current.flatMap { try? BundleManifest.decode($0) }?.files == verified.manifest.files
+            guard sameFiles else { throw InstallerError.refused("version \(target) is already installed with different content") }
+            return lines + ["Enclave \(target) is already installed; nothing to do"]
+        }
+        if !allowDowngrade, target < installed || target < highest {
+            throw InstallerError.refused("\(target) is older than the installed \(installed) (highest installed \(highest)); use --allow-downgrade to go back")
+        }
+        if let minimum = verified.manifest.minUpgradeFrom, installed < minimum {
+            throw InstallerError.refused("\(target) can only be installed over \(minimum) or later; \(installed) is installed — upgrade to \(minimum) first")
+        }
+
+        var journal = UpgradeJournal(phase: .verified, from: installed.description, to: target.description, backup: nil,
+                                     wasRunning: service.running() != nil)
+        try journal.enter(.verified, layout)
+        keepStaging = true
+        _ = try place(verified, from: staging)
+        journal.backup = try backupDatabase(using: layout.release(installed), label: installed.description)
+        try journal.enter(.backedUp, layout)
+        service.stop()
+        try journal.enter(.stopped, layout)
+        try HostFiles.switchLink(layout.current, to: "releases/\(target)")
+        try journal.enter(.switched, layout)
+        do {
+            try journal.enter(.started, layout)
+            try service.start(deadline: healthDeadline)
+        } catch {
+            let reason = (error as? InstallerError)?.message ?? "\(error)"
+            try undo(journal)
+            throw InstallerError.failed("\(target) was not healthy (\(reason)); rolled back to \(installed) and restored its data")
+        }
+        try journal.enter(.healthy, layout)
+        state = InstallerState(installed: target.description, previous: installed.description,
+                               highest: max(highest, target).description, lastBackup: journal.backup)
+        try state.save(layout)
+        UpgradeJournal.clear(layout)
+        if !journal.wasRunning { service.stop() }
+        lines.append("upgraded Enclave \(installed) → \(target) (signed by \(verified.signer)); data backed up to \(journal.backup ?? "none (no database yet)")")
+        return lines
+    }
+
+    /// An online, consistent copy of the database made by the installed release's own
+    /// binary (`enclave backup`), or nil when there is no database yet.
+    func backupDatabase(using release: String, label: String) throws -> String? {
+        guard FileManager.default.fileExists(atPath: layout.dataDirectory + "/enclave.sqlite") else { return nil }
+        try HostFiles.makeDirectory(layout.backups, mode: 0o700)
+        let stamp = Int(Date().timeIntervalSince1970)
+        let destination = layout.backups + "/enclave-\(label)-\(stamp).sqlite"
+        let output = ServiceController.run([InstallLayout.binary(in: release), "backup", "--data-dir", layout.dataDirectory, "--out", destination])
+        guard output.contains("backed up"), FileManager.default.fileExists(atPath: destination) else {
+            throw InstallerError.failed("the online backup of \(layout.dataDirectory) failed; nothing was changed")
+        }
+        return destination
+    }
+
+    /// Puts the host back to the journal's `from` release: stop whatever runs, switch
+    /// back, restore the backup, restart the old version if it was running.
+    func undo(_ journal: UpgradeJournal) throws {
+        service.stop()
+        try HostFiles.switchLink(layout.current, to: "releases/\(journal.from)")
+        if let backup = journal.backup { try restore(backup) }
+        if journal.to != journal.from { HostFiles.remove(layout.releases + "/\(journal.to)") }
+        UpgradeJournal.clear(layout)
+        if journal.wasRunning { try service.start(deadline: healthDeadline) }
+    }
+
+    /// Replaces the database with a backup copy (the server is stopped).
+    func restore(_ backup: String) throws {
+        let database = layout.dataDirectory + "/enclave.sqlite"
+        try HostFiles.copy(backup, to: database, mode: 0o600)
+        unlink(database + "-wal")
+        unlink(database + "-shm")
+    }
+
+    /// Finishes or undoes an upgrade that was killed. Before the switch, the old release
+    /// never stopped being current: the new one is discarded. After the switch but
+    /// before health was confirmed, it is rolled back. After health was confirmed, the
+    /// commit is completed. The host ends on one version either way.
+    func recoverInterruptedUpgrade() throws -> [String] {
+        guard let journal = UpgradeJournal.load(layout) else {
+            for leftover in (try? FileManager.default.contentsOfDirectory(atPath: layout.releases)) ?? [] where leftover.hasPrefix(".staging-") {
+                HostFiles.remove(layout.releases + "/" + leftover)
+            }
+            return []
+        }
+        for leftover in (try? FileManager.default.contentsOfDirectory(atPath: layout.releases)) ?? [] where leftover.hasPrefix(".staging-") {
+            HostFiles.remove(layout.releases + "/" + leftover)
+        }
+        if journal.phase == .healthy {
+            var state = try InstallerState.load(layout) ?? InstallerState(installed: journal.from, previous: nil, highest: journal.from, lastBackup: nil)
+            if state.installed != journal.to {
+                let highest = max(ReleaseVersion(state.highest) ?? ReleaseVersion(journal.to)!, ReleaseVersion(journal.to)!)
+                state = InstallerState(installed: journal.to, previous: journal.from, highest: highest.description, lastBackup: journal.backup)
+                try state.save(layout)
+            }
+            UpgradeJournal.clear(layout)
+            if service.running() == nil, journal.wasRunning { try service.start(deadline: healthDeadline) }
+            return ["completed the interrupted upgrade \(journal.from) → \(journal.to) (it had passed its health check)"]
+        }
+        if journal.phase < .switched, HostFiles.linkTarget(layout.current) == "releases/\(journal.from)" {
+            if journal.to != journal.from { HostFiles.remove(layout.releases + "/\(journal.to)") }
+            UpgradeJournal.clear(layout)
+            if journal.wasRunning, service.running() == nil { try service.start(deadline: healthDeadline) }
+            return ["discarded the interrupted upgrade \(journal.from) → \(journal.to) (stopped at \(journal.phase.rawValue)); \(journal.from) is current"]
+        }
+        try undo(journal)
+        return ["rolled back the interrupted upgrade \(journal.from) → \(journal.to) (stopped at \(journal.phase.rawValue)); \(journal.from) is current and its data restored"]
+    }
+
+    /// Returns to the previous release and the database backup taken before the upgrade
+    /// to the current one. Data written since that upgrade is lost, as the backup is restored.
+    public func rollback() throws -> [String] {
+        let lock = try InstallerLock(layout)
+        defer { withExtendedLifetime(lock) {} }
+        let lines = try recoverInterruptedUpgrade()
+        guard let state = try InstallerState.load(layout) else { throw InstallerError.conflict("nothing is installed under \(layout.root)/") }
+        guard let previous = state.previous, FileManager.default.fileExists(atPath: layout.releases + "/\(previous)") else {
+            throw InstallerError.conflict("there is no previous release to roll back to")
+        }
+        let wasRunning = service.running() != nil
+        service.stop()
+        try HostFiles.switchLink(layout.current, to: "releases/\(previous)")
+        if let backup = state.lastBackup { try restore(backup) }
+        try InstallerState(installed: previous, previous: nil, highest: state.highest, lastBackup: nil).save(layout)
+        if wasRunning { try service.start(deadline: healthDeadline) }
+        return lines + ["rolled back \(state.installed) → \(previous)" + (state.lastBackup.map { "; data restored from \($0)" } ?? "")]
+    }
+}

@@ -1,0 +1,118 @@
+import Crypto
+import Foundation
+
+/// Install, upgrade, rollback, start, stop and status of Enclave on one host, all under
+/// `layout.root`. Every operation takes the installer lock; every failure is one line.
+public struct Installation {
+    public let layout: InstallLayout
+    /// How long a started server may take to answer `/health`.
+    public var healthDeadline: TimeInterval = 30
+    /// Whether to print progress while verifying and unpacking.
+    public var showProgress = true
+
+    var service: ServiceController { ServiceController(layout: layout) }
+
+    /// The installation under `root`.
+    public init(root: String) {
+        layout = InstallLayout(root: root)
+        if let value = ProcessInfo.processInfo.environment["ENCLAVE_HEALTH_DEADLINE"], let seconds = TimeInterval(value) {
+            healthDeadline = seconds
+        }
+    }
+
+    /// Verifies `bundle` with `trustedKeyPEM` and unpacks it into a fresh staging folder
+    /// next to the releases; the caller moves it into place or removes it.
+    func stage(_ bundle: String, trustedKeyPEM: String) throws -> (BundleReader.VerifiedBundle, String) {
+        let key = try SigningKey.publicKey(pem: trustedKeyPEM)
+        try HostFiles.makeDirectory(layout.releases)
+        let staging = layout.releases + "/.staging-\(getpid())"
+        HostFiles.remove(staging)
+        try HostFiles.makeDirectory(staging, mode: 0o700)
+        do {
+            return (try BundleReader(bundlePath: bundle, trustedKey: key).unpack(into: staging, progress: showProgress), staging)
+        } catch {
+            HostFiles.remove(staging)
+            throw error
+        }
+    }
+
+    /// Moves a staged payload to `releases/<version>` with its manifest beside it.
+    func place(_ verified: BundleReader.VerifiedBundle, from staging: String) throws -> String {
+        let release = layout.release(verified.manifest.version)
+        HostFiles.remove(release)
+        guard rename(staging + "/payload", release) == 0 else { throw InstallerError.failed("cannot move the release into \(release)") }
+        try HostFiles.writeAtomically(verified.manifestBytes, to: release + "/.bundle-manifest.json", mode: 0o644)
+        HostFiles.remove(staging)
+        return release
+    }
+
+    /// A fresh install from `bundle`, trusting `trustedKey` (a PEM file) from now on.
+    /// Returns the lines to show the operator.
+    public func install(bundle: String, trustedKey: String, port: Int, start: Bool) throws -> [String] {
+        let lock = try InstallerLock(layout)
+        defer { withExtendedLifetime(lock) {} }
+        if let state = try InstallerState.load(layout) {
+            throw InstallerError.conflict("Enclave \(state.installed) is already installed under \(layout.root)/; use `enclave upgrade`")
+        }
+        guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
+        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        let version = verified.manifest.version
+        let release = try place(verified, from: staging)
+        try HostFiles.switchLink(layout.current, to: "releases/\(version)")
+
+        try HostFiles.makeDirectory(layout.trustedKeys)
+        try HostFiles.writeAtomically(Data(keyPEM.utf8), to: layout.trustedKeys + "/release.pub.pem", mode: 0o644)
+        try HostFiles.makeDirectory(layout.dataDirectory, mode: 0o700)
+        try HostFiles.makeDirectory(layout.dataDirectory + "/keys", mode: 0o700)
+        let config: [String: Any] = ["host": "127.0.0.1", "port": port, "data_dir": layout.dataDirectory]
+        try HostFiles.writeAtomically(try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]),
+                                      to: layout.configFile, mode: 0o644)
+        try writeUnit(from: release)
+
+        let password = Self.randomPassword()
+        let created = ServiceController.run([InstallLayout.binary(in: release), "admin", "create", "--name", "admin", "--data-dir", layout.dataDirectory],
+                                            input: password + "\n")
+        guard created.contains("created admin") else { throw InstallerError.failed("could not create the first admin with the installed binary") }
+        try HostFiles.writeAtomically(Data("username=admin\npassword=\(password)\n".utf8), to: layout.adminCredentials, mode: 0o600)
+
+        try InstallerState(installed: version.description, previous: nil, highest: version.description, lastBackup: nil).save(layout)
+        var lines = ["installed Enclave \(version) (signed by \(verified.signer)) in \(release)",
+                     "admin credentials: \(layout.adminCredentials)"]
+        if start {
+            try service.start(deadline: healthDeadline)
+            lines.append("running on http://127.0.0.1:\(port) (healthy)")
+        } else {
+            lines.append("not started (--no-start); start it with `enclave start\(layout.root.isEmpty ? "" : " --root \(layout.root)")`")
+        }
+        return lines
+    }
+
+    /// Writes the systemd unit from the release's template with this root's paths.
+    func writeUnit(from release: String) throws {
+        let template = (try? String(contentsOfFile: release + "/share/enclave/enclave.service", encoding: .utf8))
+            ?? "[Service]\nExecStart=@ROOT@/opt/enclave/current/bin/enclave serve --config @ROOT@/etc/enclave/config.json\n"
+        try HostFiles.makeDirectory((layout.systemdUnit as NSString).deletingLastPathComponent)
+        try HostFiles.writeAtomically(Data(template.replacingOccurrences(of: "@ROOT@", with: layout.root).utf8), to: layout.systemdUnit, mode: 0o644)
+    }
+
+    static func randomPassword() -> String {
+        var generator = SystemRandomNumberGenerator()
+        let alphabet = Array("abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789")
+        return String((0..<24).map { _ in alphabet[Int.random(in: 0..<alphabet.count, using: &generator)] })
+    }
+
+    /// Starts the installed server and waits until it is healthy.
+    public func start() throws {
+        let lock = try InstallerLock(layout)
+        defer { withExtendedLifetime(lock) {} }
+        guard try InstallerState.load(layout) != nil else { throw InstallerError.conflict("nothing is installed under \(layout.root)/") }
+        try service.start(deadline: healthDeadline)
+    }
+
+    /// Stops the installed server.
+    public func stop() throws {
+        let lock = try InstallerLock(layout)
+        defer { withExtendedLifetime(lock) {} }
+        service.stop()
+    }
+}

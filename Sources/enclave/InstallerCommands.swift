@@ -1,0 +1,145 @@
+import ArgumentParser
+import Foundation
+import Installer
+
+/// Runs an installer operation: prints its lines, or one `enclave: …` line on stderr and exit 1.
+func reportingFailures(_ work: () throws -> [String]) throws {
+    do {
+        for line in try work() { print(line) }
+    } catch {
+        FileHandle.standardError.write(Data("enclave: \(error)\n".utf8))
+        throw ExitCode(1)
+    }
+}
+
+struct RootOption: ParsableArguments {
+    @Option(help: "Install root: every path (/opt/enclave, /etc/enclave, /var/lib/enclave, the unit) goes under it.") var root = "/"
+}
+
+struct Keys: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Manage bundle signing keys.", subcommands: [GenerateKeys.self])
+}
+
+struct GenerateKeys: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "generate", abstract: "Make an Ed25519 key pair: DIR/signing.pem (PKCS#8) and DIR/signing.pub.pem.")
+    @Option(help: "Folder for the keys (created if missing).") var out: String
+
+    func run() throws {
+        try reportingFailures {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let (privatePEM, publicPEM) = SigningKey.generate()
+            let privatePath = out + "/signing.pem", publicPath = out + "/signing.pub.pem"
+            guard !FileManager.default.fileExists(atPath: privatePath) else { throw InstallerError.conflict("\(privatePath) exists; not overwriting a key") }
+            guard FileManager.default.createFile(atPath: privatePath, contents: Data(privatePEM.utf8), attributes: [.posixPermissions: 0o600]),
+                  FileManager.default.createFile(atPath: publicPath, contents: Data(publicPEM.utf8), attributes: [.posixPermissions: 0o644])
+            else { throw InstallerError.failed("cannot write the keys in \(out)") }
+            return ["wrote \(privatePath) (keep it secret) and \(publicPath)"]
+        }
+    }
+}
+
+struct BundleCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "bundle", abstract: "Create and verify signed offline bundles.",
+                                                    subcommands: [CreateBundle.self, VerifyBundle.self])
+}
+
+struct CreateBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "create", abstract: "Build a signed bundle (see docs/bundle-format.md).")
+    @Option(help: "Release version, MAJOR.MINOR.PATCH.") var version: String
+    @Option(help: "The enclave binary to ship.") var binary: String
+    @Option(help: "Ed25519 private key (PKCS#8 PEM).") var key: String
+    @Option(help: "Bundle file to write.") var out: String
+    @Option(name: .customLong("min-upgrade-from"), help: "Oldest installed version this one may upgrade.") var minUpgradeFrom: String?
+    @Option(help: "Folder of files shipped under payload/share/enclave.") var manifests = "Manifests"
+    @Option(help: "The install.sh bootstrap.") var bootstrap = "Installer/install.sh"
+    @Option(help: "The README shipped in the payload.") var readme = "Installer/README.md"
+
+    func run() throws {
+        try reportingFailures {
+            guard let release = ReleaseVersion(version) else { throw InstallerError.refused("'\(version)' is not a MAJOR.MINOR.PATCH version") }
+            var minimum: ReleaseVersion?
+            if let minUpgradeFrom {
+                guard let parsed = ReleaseVersion(minUpgradeFrom) else { throw InstallerError.refused("'\(minUpgradeFrom)' is not a version") }
+                minimum = parsed
+            }
+            guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else { throw InstallerError.refused("cannot read the key \(key)") }
+            let sources = try BundleWriter.standardSources(binary: binary, manifests: manifests, bootstrap: bootstrap, readme: readme)
+            let manifest = try BundleWriter(version: release, minUpgradeFrom: minimum, sources: sources).write(to: out, key: keyPEM)
+            return ["wrote \(out): Enclave \(release) for \(manifest.architecture), \(manifest.files.count) files, \(manifest.totalSize) bytes"]
+        }
+    }
+}
+
+struct VerifyBundle: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check a bundle's signature and every file, writing nothing.")
+    @Argument(help: "The bundle.") var file: String
+    @Option(name: .customLong("trusted-key"), help: "Ed25519 public key (PEM) the bundle must be signed with.") var trustedKey: String
+
+    func run() throws {
+        try reportingFailures {
+            guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
+            let manifest = try BundleReader(bundlePath: file, trustedKey: try SigningKey.publicKey(pem: keyPEM)).verify()
+            return ["ok: Enclave \(manifest.version) for \(manifest.architecture), \(manifest.files.count) files verified"]
+        }
+    }
+}
+
+struct Install: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Install from a signed bundle, with no network.")
+    @Argument(help: "The bundle.") var file: String
+    @Option(name: .customLong("trusted-key"), help: "Ed25519 public key (PEM) the bundle must be signed with; pinned for upgrades.") var trustedKey: String
+    @OptionGroup var root: RootOption
+    @Option(help: "Port the server will listen on.") var port = 8080
+    @Flag(name: .customLong("no-start"), help: "Install without starting the server.") var noStart = false
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).install(bundle: file, trustedKey: trustedKey, port: port, start: !noStart) }
+    }
+}
+
+struct Upgrade: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Upgrade to a newer signed bundle; rolls back by itself if it is not healthy.")
+    @Argument(help: "The bundle.") var file: String
+    @OptionGroup var root: RootOption
+    @Flag(name: .customLong("allow-downgrade"), help: "Allow an older version.") var allowDowngrade = false
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).upgrade(bundle: file, allowDowngrade: allowDowngrade) }
+    }
+}
+
+struct Rollback: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Return to the previous release and the data backup taken before the upgrade.")
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).rollback() }
+    }
+}
+
+struct Status: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Installed and running version, health and upgrade journal.")
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).status() }
+    }
+}
+
+struct Start: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Start the installed server and wait until it is healthy.")
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).start(); return ["started"] }
+    }
+}
+
+struct Stop: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Stop the installed server.")
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).stop(); return ["stopped"] }
+    }
+}
