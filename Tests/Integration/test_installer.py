@@ -1,0 +1,230 @@
+"""`enclave install|upgrade|rollback|status` end to end on temporary roots, with real
+bundles, real libarchive and the real openssl."""
+import fcntl
+import json
+import os
+import shutil
+import stat
+import subprocess
+
+import pytest
+import requests
+
+from conftest import enclave_binary
+from installer.bundles import REPO, enclave, openssl_keys
+
+PORT_BASE = 19300
+
+
+@pytest.fixture(scope="session")
+def release(tmp_path_factory):
+    """An openssl-made key pair and real bundles of the built binary: 1.0.0, 1.1.0, 1.2.0
+    (min_upgrade_from 1.1.0), and 1.3.0 whose binary exits at start."""
+    folder = tmp_path_factory.mktemp("release")
+    private, public = openssl_keys(folder / "keys")
+    binary = enclave_binary()
+    broken = folder / "broken-enclave"
+    broken.write_text("#!/bin/sh\necho 'cannot start' >&2\nexit 3\n")
+    broken.chmod(0o755)
+    bundles = {}
+    for version, source, extra in (("1.0.0", binary, []), ("1.1.0", binary, []), ("1.2.0", binary, ["--min-upgrade-from", "1.1.0"]),
+                                   ("1.3.0", str(broken), [])):
+        out = folder / f"enclave-{version}.tar.gz"
+        enclave(binary, "bundle", "create", "--version", version, "--binary", source, "--key", str(private), "--out", str(out), *extra)
+        bundles[version] = out
+    return {"private": private, "public": public, "bundles": bundles, "folder": folder}
+
+
+@pytest.fixture
+def port(request):
+    return PORT_BASE + abs(hash(request.node.name)) % 600
+
+
+def run(*args, check=True, env=None):
+    return enclave(enclave_binary(), *args, check=check, env=env)
+
+
+def install(release, root, port, version="1.0.0", *extra, offline=False):
+    command = [enclave_binary(), "install", str(release["bundles"][version]), "--trusted-key", str(release["public"]),
+               "--root", str(root), "--port", str(port), *extra]
+    if offline:  # no network at all: a fresh network namespace with only loopback
+        command = ["unshare", "-n", "sh", "-c", 'ip link set lo up 2>/dev/null; exec "$@"', "sh", *command]
+    done = subprocess.run(command, capture_output=True, text=True, timeout=300, cwd=REPO)
+    assert done.returncode == 0, done.stderr
+    return done
+
+
+def admin_headers(root, port):
+    credentials = dict(line.split("=", 1) for line in (root / "etc/enclave/admin-credentials").read_text().split())
+    response = requests.post(f"http://127.0.0.1:{port}/api/v1/login", timeout=30,
+                             data={"grant_type": "password", "username": credentials["username"], "password": credentials["password"]})
+    assert response.status_code == 200, response.text
+    return {"Authorization": f"Bearer {response.json()['access_token']}"}
+
+
+def create_pipeline(root, port, name):
+    headers = admin_headers(root, port)
+    project = requests.get(f"http://127.0.0.1:{port}/api/v1/projects?name=default", headers=headers, timeout=10).json()["items"][0]["id"]
+    response = requests.post(f"http://127.0.0.1:{port}/api/v1/pipelines", json={"project": project, "name": name}, headers=headers, timeout=10)
+    assert response.status_code == 200, response.text
+
+
+def pipelines(root, port):
+    headers = admin_headers(root, port)
+    return {item["name"] for item in requests.get(f"http://127.0.0.1:{port}/api/v1/pipelines", headers=headers, timeout=10).json()["items"]}
+
+
+def status(root):
+    lines = run("status", "--root", str(root)).stdout.splitlines()
+    return {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines if ":" in line}
+
+
+@pytest.fixture
+def root(tmp_path):
+    path = tmp_path / "root"
+    yield path
+    subprocess.run([enclave_binary(), "stop", "--root", str(path)], capture_output=True, timeout=60)
+
+
+def test_signatures_interoperate_with_openssl(release, tmp_path):
+    bundle = release["bundles"]["1.0.0"]
+    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(tmp_path), "manifest.json", "manifest.sig"], check=True)
+    verified = subprocess.run(["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", str(release["public"]), "-rawin",
+                               "-in", str(tmp_path / "manifest.json"), "-sigfile", str(tmp_path / "manifest.sig")],
+                              capture_output=True, text=True)
+    assert verified.returncode == 0 and "Signature Verified Successfully" in verified.stdout
+    assert "ok: Enclave 1.0.0" in run("bundle", "verify", str(bundle), "--trusted-key", str(release["public"])).stdout
+
+    keys = tmp_path / "enclave-keys"
+    run("keys", "generate", "--out", str(keys))
+    assert stat.S_IMODE((keys / "signing.pem").stat().st_mode) == 0o600
+    derived = subprocess.run(["openssl", "pkey", "-in", str(keys / "signing.pem"), "-pubout"], capture_output=True, text=True, check=True)
+    assert derived.stdout == (keys / "signing.pub.pem").read_text()
+    other = run("bundle", "verify", str(bundle), "--trusted-key", str(keys / "signing.pub.pem"), check=False)
+    assert other.returncode != 0 and "does not verify" in other.stderr
+
+
+def test_offline_install_lays_out_the_host_and_starts_healthy(release, root, port):
+    done = install(release, root, port, offline=True)
+    assert "verifying and unpacking: 100%" in done.stderr  # progress for a large bundle
+    assert "(healthy)" in done.stdout  # the health check ran against the started server, offline
+    run("stop", "--root", str(root))  # it ran inside the private network namespace; bring it up here
+    run("start", "--root", str(root))
+    assert (root / "opt/enclave/current").is_symlink() and os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+    assert os.access(root / "opt/enclave/releases/1.0.0/bin/enclave", os.X_OK)
+    assert stat.S_IMODE((root / "etc/enclave/admin-credentials").stat().st_mode) == 0o600
+    assert str(root / "etc/enclave/admin-credentials") in done.stdout
+    assert stat.S_IMODE((root / "var/lib/enclave/data").stat().st_mode) == 0o700
+    assert json.loads((root / "etc/enclave/config.json").read_text())["port"] == port
+    unit = (root / "etc/systemd/system/enclave.service").read_text()
+    assert f"ExecStart={root}/opt/enclave/current/bin/enclave serve --config {root}/etc/enclave/config.json" in unit
+    assert not list((root / "opt/enclave/releases").glob(".staging-*"))
+    assert requests.get(f"http://127.0.0.1:{port}/health", timeout=5).text == "ok"
+    info = status(root)
+    assert info["installed"].startswith("1.0.0") and info["running"].startswith("1.0.0") and info["health"] == "ok"
+    again = run("install", str(release["bundles"]["1.0.0"]), "--trusted-key", str(release["public"]), "--root", str(root), check=False)
+    assert again.returncode != 0 and "already installed" in again.stderr
+
+
+def test_install_sh_checks_before_running_anything(release, tmp_path, port):
+    bundle = release["bundles"]["1.0.0"]
+    unpacked = tmp_path / "x"
+    unpacked.mkdir()
+    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(unpacked), "install.sh", "manifest.json", "manifest.sig", "payload/bin/enclave"], check=True)
+    root = tmp_path / "root"
+    ok = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
+                         "--root", str(root), "--port", str(port), "--no-start"], capture_output=True, text=True, timeout=300)
+    assert ok.returncode == 0, ok.stderr
+    assert (root / "opt/enclave/current/bin/enclave").exists()
+
+    stranger = tmp_path / "stranger"
+    _, stranger_public = openssl_keys(stranger)
+    wrong_key = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(stranger_public),
+                                "--root", str(tmp_path / "r2")], capture_output=True, text=True)
+    assert wrong_key.returncode != 0 and "does not verify" in wrong_key.stderr
+    marker = tmp_path / "ran"
+    (unpacked / "payload/bin/enclave").write_text(f"#!/bin/sh\ntouch {marker}\n")
+    tampered = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
+                               "--root", str(tmp_path / "r3")], capture_output=True, text=True)
+    assert tampered.returncode != 0 and "does not match" in tampered.stderr
+    assert not marker.exists() and not (tmp_path / "r2").exists() and not (tmp_path / "r3").exists()
+
+
+def test_upgrade_keeps_data_and_rollback_restores_it(release, root, port):
+    install(release, root, port)
+    create_pipeline(root, port, "before-upgrade")
+    done = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root))
+    assert "upgraded Enclave 1.0.0 → 1.1.0" in done.stdout
+    assert os.readlink(root / "opt/enclave/current") == "releases/1.1.0"
+    assert pipelines(root, port) == {"before-upgrade"}
+    create_pipeline(root, port, "after-upgrade")
+    rolled = run("rollback", "--root", str(root))
+    assert "rolled back 1.1.0 → 1.0.0" in rolled.stdout
+    info = status(root)
+    assert info["installed"].startswith("1.0.0") and info["running"].startswith("1.0.0") and info["health"] == "ok"
+    assert pipelines(root, port) == {"before-upgrade"}  # the pre-upgrade backup was restored
+
+
+def test_a_release_that_cannot_start_is_rolled_back_by_itself(release, root, port):
+    install(release, root, port)
+    create_pipeline(root, port, "precious")
+    failed = run("upgrade", str(release["bundles"]["1.3.0"]), "--root", str(root), check=False)
+    assert failed.returncode != 0
+    assert "1.3.0 was not healthy" in failed.stderr and "rolled back to 1.0.0" in failed.stderr
+    assert len(failed.stderr.strip().splitlines()[-1]) > 0
+    assert os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+    assert not (root / "opt/enclave/releases/1.3.0").exists()
+    info = status(root)
+    assert info["running"].startswith("1.0.0") and info["health"] == "ok" and info["journal"] == "clean"
+    assert pipelines(root, port) == {"precious"}
+
+
+def test_version_policy(release, root, port):
+    install(release, root, port, "1.0.0", "--no-start")
+    skipped = run("upgrade", str(release["bundles"]["1.2.0"]), "--root", str(root), check=False)
+    assert skipped.returncode != 0 and "can only be installed over 1.1.0" in skipped.stderr
+    run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root))
+    same = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root))
+    assert "already installed" in same.stdout
+    downgrade = run("upgrade", str(release["bundles"]["1.0.0"]), "--root", str(root), check=False)
+    assert downgrade.returncode != 0 and "older than the installed 1.1.0" in downgrade.stderr
+    run("rollback", "--root", str(root))
+    assert json.loads((root / "var/lib/enclave/installer/state.json").read_text())["highest"] == "1.1.0"
+
+    # Same version, different content: a 1.1.0 built from another binary.
+    other = release["folder"] / "other-1.1.0.tar.gz"
+    fake = release["folder"] / "fake-enclave"
+    fake.write_text("#!/bin/sh\nexit 0\n")
+    fake.chmod(0o755)
+    enclave(enclave_binary(), "bundle", "create", "--version", "1.0.0", "--binary", str(fake), "--key", str(release["private"]), "--out", str(other))
+    conflicting = run("upgrade", str(other), "--root", str(root), check=False)
+    assert conflicting.returncode != 0 and "different content" in conflicting.stderr
+    assert os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+
+
+def test_a_second_upgrader_is_refused(release, root, port):
+    install(release, root, port, "1.0.0", "--no-start")
+    with open(root / "var/lib/enclave/installer/lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        refused = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root), check=False)
+    assert refused.returncode != 0 and "another install, upgrade or rollback is running" in refused.stderr
+    assert os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+
+
+@pytest.mark.parametrize("phase", ["verified", "backed_up", "stopped", "switched", "started", "healthy"])
+def test_killed_upgrader_ends_on_one_consistent_version(release, root, port, phase):
+    install(release, root, port)
+    create_pipeline(root, port, "kept")
+    env = dict(os.environ, ENCLAVE_FAULT_AFTER=phase)
+    killed = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root), check=False, env=env)
+    assert killed.returncode == -9, killed.stderr
+    info = status(root)
+    expected = "1.1.0" if phase == "healthy" else "1.0.0"
+    assert info["installed"].startswith(expected), info
+    assert os.readlink(root / "opt/enclave/current") == f"releases/{expected}"
+    assert info["running"].startswith(expected) and info["health"] == "ok" and info["journal"] == "clean", info
+    assert not list((root / "opt/enclave/releases").glob(".staging-*"))
+    releases = {p.name for p in (root / "opt/enclave/releases").iterdir()}
+    assert releases == ({"1.0.0", "1.1.0"} if expected == "1.1.0" else {"1.0.0"})
+    assert pipelines(root, port) == {"kept"}
+    assert "upgraded" in run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root)).stdout or expected == "1.1.0"
