@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave
 
-.PHONY: run test deps build release build-tests venv bench clean
+.PHONY: run test deps build release build-tests venv bench bundle clean
 
 ## run: build a release binary and serve on $(HOST):$(PORT) with data in $(DATA_DIR)
 run: deps release
@@ -45,9 +45,14 @@ $(VENV)/.installed: Tests/Integration/requirements.txt
 	$(VENV)/bin/pip install -q -r Tests/Integration/requirements.txt
 	touch $@
 
-## bench: Enclave side by side with the real zenml[server] (see BENCHMARKS.md)
+## bench: Enclave side by side with the real zenml[server], and the installer's verify+unpack (see BENCHMARKS.md)
 bench: deps release
 	Benchmarks/zenml/run.sh
+	Benchmarks/installer/run.sh
 
 clean:
 	rm -rf .build $(VENV) .venv-bench
+
+## bundle: a signed offline bundle in dist/ (recipe in Bundle/build.sh; KEY=, VERSION=)
+bundle: deps
+	Bundle/build.sh

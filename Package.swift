@@ -81,6 +81,7 @@ let package = Package(
             ]
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "InstallerTests", dependencies: ["Installer"]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
         .testTarget(
             name: "ControlPlaneTests",

@@ -113,7 +113,8 @@ public struct BundleWriter {
 extension BundleWriter {
     /// The standard contents of a release bundle: the bootstrap script, the binary, every
     /// file of `manifests` (systemd unit, default config…) and the README.
-    public static func standardSources(binary: String, manifests: String, bootstrap: String, readme: String) throws -> [Source] {
+    public static func standardSources(binary: String, manifests: String, bootstrap: String, readme: String,
+                                       libraries: String? = nil) throws -> [Source] {
         for (label, path) in [("binary", binary), ("bootstrap script", bootstrap), ("README", readme)] where !FileManager.default.isReadableFile(atPath: path) {
             throw InstallerError.failed("cannot read the \(label) \(path)")
         }
@@ -124,6 +125,11 @@ extension BundleWriter {
         guard !names.isEmpty else { throw InstallerError.failed("no files in the manifests folder \(manifests)") }
         for name in names.sorted() where !name.hasPrefix(".") {
             sources.append(Source(from: manifests + "/" + name, path: "payload/share/enclave/" + name, mode: 0o644))
+        }
+        if let libraries {
+            for name in ((try? FileManager.default.contentsOfDirectory(atPath: libraries)) ?? []).sorted() where !name.hasPrefix(".") {
+                sources.append(Source(from: libraries + "/" + name, path: "payload/lib/" + name, mode: 0o644))
+            }
         }
         return sources
     }

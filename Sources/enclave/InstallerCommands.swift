@@ -53,6 +53,7 @@ struct CreateBundle: ParsableCommand {
     @Option(help: "Folder of files shipped under payload/share/enclave.") var manifests = "Manifests"
     @Option(help: "The install.sh bootstrap.") var bootstrap = "Installer/install.sh"
     @Option(help: "The README shipped in the payload.") var readme = "Installer/README.md"
+    @Option(help: "Folder of shared libraries shipped under payload/lib.") var libraries: String?
 
     func run() throws {
         try reportingFailures {
@@ -63,7 +64,8 @@ struct CreateBundle: ParsableCommand {
                 minimum = parsed
             }
             guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else { throw InstallerError.refused("cannot read the key \(key)") }
-            let sources = try BundleWriter.standardSources(binary: binary, manifests: manifests, bootstrap: bootstrap, readme: readme)
+            let sources = try BundleWriter.standardSources(binary: binary, manifests: manifests, bootstrap: bootstrap, readme: readme,
+                                                           libraries: libraries)
             let manifest = try BundleWriter(version: release, minUpgradeFrom: minimum, sources: sources).write(to: out, key: keyPEM)
             return ["wrote \(out): Enclave \(release) for \(manifest.architecture), \(manifest.files.count) files, \(manifest.totalSize) bytes"]
         }
@@ -74,12 +76,24 @@ struct VerifyBundle: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "verify", abstract: "Check a bundle's signature and every file, writing nothing.")
     @Argument(help: "The bundle.") var file: String
     @Option(name: .customLong("trusted-key"), help: "Ed25519 public key (PEM) the bundle must be signed with.") var trustedKey: String
+    @Option(name: .customLong("unpack-into"), help: "Also unpack the verified files into this new, empty folder.") var unpackInto: String?
 
     func run() throws {
         try reportingFailures {
             guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
-            let manifest = try BundleReader(bundlePath: file, trustedKey: try SigningKey.publicKey(pem: keyPEM)).verify()
-            return ["ok: Enclave \(manifest.version) for \(manifest.architecture), \(manifest.files.count) files verified"]
+            let reader = BundleReader(bundlePath: file, trustedKey: try SigningKey.publicKey(pem: keyPEM))
+            guard let folder = unpackInto else {
+                let manifest = try reader.verify()
+                return ["ok: Enclave \(manifest.version) for \(manifest.architecture), \(manifest.files.count) files verified"]
+            }
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+            do {
+                let manifest = try reader.unpack(into: folder).manifest
+                return ["ok: Enclave \(manifest.version), \(manifest.files.count) files verified and unpacked into \(folder)"]
+            } catch {
+                try? FileManager.default.removeItem(atPath: folder)
+                throw error
+            }
         }
     }
 }

@@ -3,7 +3,7 @@ bundles, real libarchive and the real openssl."""
 import fcntl
 import json
 import os
-import shutil
+import socket
 import stat
 import subprocess
 
@@ -12,8 +12,6 @@ import requests
 
 from conftest import enclave_binary
 from installer.bundles import REPO, enclave, openssl_keys
-
-PORT_BASE = 19300
 
 
 @pytest.fixture(scope="session")
@@ -36,8 +34,11 @@ def release(tmp_path_factory):
 
 
 @pytest.fixture
-def port(request):
-    return PORT_BASE + abs(hash(request.node.name)) % 600
+def port():
+    """A port no one listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
 def run(*args, check=True, env=None):

@@ -1,6 +1,5 @@
 """Checklist A: every applicable malicious-bundle case is rejected with one clear line,
 nothing is written outside the staging folder, and the staging folder is removed."""
-import io
 import tarfile
 
 import pytest

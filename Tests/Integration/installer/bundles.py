@@ -36,7 +36,7 @@ def openssl_sign(private: Path, data: bytes, workdir: Path) -> bytes:
     return signature.read_bytes()
 
 
-def file_entry(path, data, mode="0755" if False else None):
+def file_entry(path, data, mode=None):
     return {"path": path, "size": len(data), "sha256": hashlib.sha256(data).hexdigest(),
             "mode": mode or ("0755" if path in ("install.sh", "payload/bin/enclave") else "0644")}
 
