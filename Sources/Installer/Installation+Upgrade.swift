@@ -101,15 +101,10 @@ extension Installation {
     /// before health was confirmed, it is rolled back. After health was confirmed, the
     /// commit is completed. The host ends on one version either way.
     func recoverInterruptedUpgrade() throws -> [String] {
-        guard let journal = UpgradeJournal.load(layout) else {
-            for leftover in (try? FileManager.default.contentsOfDirectory(atPath: layout.releases)) ?? [] where leftover.hasPrefix(".staging-") {
-                HostFiles.remove(layout.releases + "/" + leftover)
-            }
-            return []
-        }
         for leftover in (try? FileManager.default.contentsOfDirectory(atPath: layout.releases)) ?? [] where leftover.hasPrefix(".staging-") {
             HostFiles.remove(layout.releases + "/" + leftover)
         }
+        guard let journal = UpgradeJournal.load(layout) else { return [] }
         if journal.phase == .healthy {
             var state = try InstallerState.load(layout) ?? InstallerState(installed: journal.from, previous: nil, highest: journal.from, lastBackup: nil)
             if state.installed != journal.to {

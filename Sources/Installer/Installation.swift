@@ -57,9 +57,34 @@ public struct Installation {
         guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
         let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
         let version = verified.manifest.version
+        let dataExisted = FileManager.default.fileExists(atPath: layout.dataDirectory + "/enclave.sqlite")
+        var lines: [String]
+        do {
+            lines = try lay(verified, staging: staging, keyPEM: keyPEM, port: port, createAdmin: !dataExisted)
+        } catch {
+            // Leave the host as it was: no release, link, config, unit or credentials, and
+            // no data folder unless one was there before.
+            for path in [staging, layout.release(version), layout.current, layout.configFile, layout.adminCredentials, layout.systemdUnit,
+                         layout.stateFile, layout.trustedKeys + "/release.pub.pem"] {
+                HostFiles.remove(path)
+            }
+            if !dataExisted { HostFiles.remove(layout.dataDirectory) }
+            throw error
+        }
+        if start {
+            try service.start(deadline: healthDeadline)
+            lines.append("running on http://127.0.0.1:\(port) (healthy)")
+        } else {
+            lines.append("not started (--no-start); start it with `enclave start\(layout.root.isEmpty ? "" : " --root \(layout.root)")`")
+        }
+        return lines
+    }
+
+    /// Everything a fresh install puts on the host after the bundle verified.
+    func lay(_ verified: BundleReader.VerifiedBundle, staging: String, keyPEM: String, port: Int, createAdmin: Bool) throws -> [String] {
+        let version = verified.manifest.version
         let release = try place(verified, from: staging)
         try HostFiles.switchLink(layout.current, to: "releases/\(version)")
-
         try HostFiles.makeDirectory(layout.trustedKeys)
         try HostFiles.writeAtomically(Data(keyPEM.utf8), to: layout.trustedKeys + "/release.pub.pem", mode: 0o644)
         try HostFiles.makeDirectory(layout.dataDirectory, mode: 0o700)
@@ -68,22 +93,18 @@ public struct Installation {
         try HostFiles.writeAtomically(try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]),
                                       to: layout.configFile, mode: 0o644)
         try writeUnit(from: release)
-
-        let password = Self.randomPassword()
-        let created = ServiceController.run([InstallLayout.binary(in: release), "admin", "create", "--name", "admin", "--data-dir", layout.dataDirectory],
-                                            input: password + "\n")
-        guard created.contains("created admin") else { throw InstallerError.failed("could not create the first admin with the installed binary") }
-        try HostFiles.writeAtomically(Data("username=admin\npassword=\(password)\n".utf8), to: layout.adminCredentials, mode: 0o600)
-
-        try InstallerState(installed: version.description, previous: nil, highest: version.description, lastBackup: nil).save(layout)
-        var lines = ["installed Enclave \(version) (signed by \(verified.signer)) in \(release)",
-                     "admin credentials: \(layout.adminCredentials)"]
-        if start {
-            try service.start(deadline: healthDeadline)
-            lines.append("running on http://127.0.0.1:\(port) (healthy)")
+        var lines = ["installed Enclave \(version) (signed by \(verified.signer)) in \(release)"]
+        if createAdmin {
+            let password = Self.randomPassword()
+            let created = ServiceController.run([InstallLayout.binary(in: release), "admin", "create", "--name", "admin", "--data-dir", layout.dataDirectory],
+                                                input: password + "\n")
+            guard created.contains("created admin") else { throw InstallerError.failed("could not create the first admin with the installed binary") }
+            try HostFiles.writeAtomically(Data("username=admin\npassword=\(password)\n".utf8), to: layout.adminCredentials, mode: 0o600)
+            lines.append("admin credentials: \(layout.adminCredentials)")
         } else {
-            lines.append("not started (--no-start); start it with `enclave start\(layout.root.isEmpty ? "" : " --root \(layout.root)")`")
+            lines.append("kept the existing data in \(layout.dataDirectory); its accounts are unchanged")
         }
+        try InstallerState(installed: version.description, previous: nil, highest: version.description, lastBackup: nil).save(layout)
         return lines
     }
 

@@ -125,8 +125,10 @@ struct ServiceController {
         process.standardOutput = output
         process.standardError = output
         process.standardInput = feed
+        // A helper that exits without reading its input must not kill the installer with SIGPIPE.
+        signal(SIGPIPE, SIG_IGN)
         guard (try? process.run()) != nil else { return "" }
-        if let input { feed.fileHandleForWriting.write(Data(input.utf8)) }
+        if let input { try? feed.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try? feed.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()

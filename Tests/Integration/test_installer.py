@@ -229,3 +229,13 @@ def test_killed_upgrader_ends_on_one_consistent_version(release, root, port, pha
     assert releases == ({"1.0.0", "1.1.0"} if expected == "1.1.0" else {"1.0.0"})
     assert pipelines(root, port) == {"kept"}
     assert "upgraded" in run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root)).stdout or expected == "1.1.0"
+
+
+def test_a_failed_install_leaves_nothing_behind_and_can_be_retried(release, root, port):
+    broken = run("install", str(release["bundles"]["1.3.0"]), "--trusted-key", str(release["public"]), "--root", str(root),
+                 "--port", str(port), check=False)
+    assert broken.returncode != 0 and "could not create the first admin" in broken.stderr
+    leftovers = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() or p.is_symlink()}
+    assert leftovers <= {"var/lib/enclave/installer/lock"}, leftovers
+    install(release, root, port)
+    assert status(root)["health"] == "ok"
