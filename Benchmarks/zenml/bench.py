@@ -33,9 +33,11 @@ def free_port():
         return s.getsockname()[1]
 
 
-def rss_kb(pid):
+def rss_kb(pid, field="VmRSS"):
+    """A memory figure of the process from /proc (VmRSS: all resident pages; RssAnon:
+    private memory, without the shared library and binary pages)."""
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
+        if line.startswith(field + ":"):
             return int(line.split()[1])
     return 0
 
@@ -136,6 +138,7 @@ def measure(server_class, rounds, restarts):
     result["pipeline_s"] = statistics.median(r["pipeline_s"] for r in runs)
     result["pipeline_process_s"] = statistics.median(r["process_s"] for r in runs)
     result["rss_after_pipeline_kb"] = rss_kb(server.process.pid)
+    result["anon_after_pipeline_kb"] = rss_kb(server.process.pid, "RssAnon")
 
     session = requests.Session()
     token = session.post(f"{server.url}/api/v1/login", data={"grant_type": "zenml-api-key", "password": key}, timeout=60).json()["access_token"]
@@ -192,12 +195,13 @@ def main():
             ("four-step pipeline call, median (s)", e["pipeline_s"], z["pipeline_s"]),
             ("pipeline client process, median (s)", e["pipeline_process_s"], z["pipeline_process_s"]),
             ("server RSS after pipeline (MiB)", e["rss_after_pipeline_kb"] / 1024, z["rss_after_pipeline_kb"] / 1024),
+            ("server private (anon) memory after pipeline (MiB)", e["anon_after_pipeline_kb"] / 1024, z["anon_after_pipeline_kb"] / 1024),
             ("request latency p50, all calls (ms)", e["latency_all"]["p50_ms"], z["latency_all"]["p50_ms"]),
             ("request latency p99, all calls (ms)", e["latency_all"]["p99_ms"], z["latency_all"]["p99_ms"])]
     rows += [(f"{label} p50 (ms)", e["latency"][label]["p50_ms"], z["latency"][label]["p50_ms"]) for label in e["latency"]]
-    print(f"{'metric':44} {'enclave':>10} {'zenml':>10} {'zenml/enclave':>14}")
+    print(f"{'metric':50} {'enclave':>10} {'zenml':>10} {'zenml/enclave':>14}")
     for label, ev, zv in rows:
-        print(f"{label:44} {ev:10.3f} {zv:10.3f} {zv / ev if ev else float('inf'):13.1f}x")
+        print(f"{label:50} {ev:10.3f} {zv:10.3f} {zv / ev if ev else float('inf'):13.1f}x")
     own = e["server_time_during_pipelines"]
     print(f"enclave server time per request during the pipelines ({own['requests']} requests, from its log): "
           f"p50 {own['p50_ms']:.3f} ms, p99 {own['p99_ms']:.3f} ms")
