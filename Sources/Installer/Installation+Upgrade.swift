@@ -6,16 +6,22 @@ extension Installation {
     /// commit. If the new version is not healthy in time, it switches back, restores the
     /// backup and restarts the old version by itself, and says why.
     public func upgrade(bundle: String, allowDowngrade: Bool) throws -> [String] {
+        try audited("upgrade", bundle: bundle) { audit in try upgrade(bundle: bundle, allowDowngrade: allowDowngrade, audit: audit) }
+    }
+
+    func upgrade(bundle: String, allowDowngrade: Bool, audit: AuditEntry) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         var lines = try recoverInterruptedUpgrade()
         guard var state = try InstallerState.load(layout), let installed = ReleaseVersion(state.installed) else {
             throw InstallerError.conflict("nothing is installed under \(layout.root)/; use `enclave install`")
         }
+        audit.from = installed.description
         guard let keyPEM = try? String(contentsOfFile: layout.trustedKeys + "/release.pub.pem", encoding: .utf8) else {
             throw InstallerError.failed("no trusted key in \(layout.trustedKeys)")
         }
         let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        audit.note(verified)
         var keepStaging = false
         defer { if !keepStaging { HostFiles.remove(staging) } }
         let target = verified.manifest.version
@@ -105,6 +111,14 @@ extension Installation {
             HostFiles.remove(layout.releases + "/" + leftover)
         }
         guard let journal = UpgradeJournal.load(layout) else { return [] }
+        let audit = AuditEntry(action: "recover", bundle: nil)
+        (audit.from, audit.to) = (journal.from, journal.to)
+        let lines = try recover(journal)
+        audit.write(to: layout, outcome: "ok", reason: lines.joined(separator: "; "))
+        return lines
+    }
+
+    func recover(_ journal: UpgradeJournal) throws -> [String] {
         if journal.phase == .healthy {
             var state = try InstallerState.load(layout) ?? InstallerState(installed: journal.from, previous: nil, highest: journal.from, lastBackup: nil)
             if state.installed != journal.to {
@@ -129,6 +143,10 @@ extension Installation {
     /// Returns to the previous release and the database backup taken before the upgrade
     /// to the current one. Data written since that upgrade is lost, as the backup is restored.
     public func rollback() throws -> [String] {
+        try audited("rollback", bundle: nil) { audit in try rollback(audit: audit) }
+    }
+
+    func rollback(audit: AuditEntry) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         let lines = try recoverInterruptedUpgrade()
@@ -136,6 +154,7 @@ extension Installation {
         guard let previous = state.previous, FileManager.default.fileExists(atPath: layout.releases + "/\(previous)") else {
             throw InstallerError.conflict("there is no previous release to roll back to")
         }
+        (audit.from, audit.to) = (state.installed, previous)
         let wasRunning = service.running() != nil
         service.stop()
         try HostFiles.switchLink(layout.current, to: "releases/\(previous)")

@@ -49,6 +49,10 @@ public struct Installation {
     /// A fresh install from `bundle`, trusting `trustedKey` (a PEM file) from now on.
     /// Returns the lines to show the operator.
     public func install(bundle: String, trustedKey: String, port: Int, start: Bool) throws -> [String] {
+        try audited("install", bundle: bundle) { audit in try install(bundle: bundle, trustedKey: trustedKey, port: port, start: start, audit: audit) }
+    }
+
+    func install(bundle: String, trustedKey: String, port: Int, start: Bool, audit: AuditEntry) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         if let state = try InstallerState.load(layout) {
@@ -56,6 +60,7 @@ public struct Installation {
         }
         guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
         let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        audit.note(verified)
         let version = verified.manifest.version
         let dataExisted = FileManager.default.fileExists(atPath: layout.dataDirectory + "/enclave.sqlite")
         var lines: [String]

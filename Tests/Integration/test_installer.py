@@ -75,6 +75,10 @@ def pipelines(root, port):
     return {item["name"] for item in requests.get(f"http://127.0.0.1:{port}/api/v1/pipelines", headers=headers, timeout=10).json()["items"]}
 
 
+def audit(root):
+    return [json.loads(line) for line in (root / "var/lib/enclave/installer/audit.log").read_text().splitlines()]
+
+
 def status(root):
     lines = run("status", "--root", str(root)).stdout.splitlines()
     return {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines if ":" in line}
@@ -164,6 +168,11 @@ def test_upgrade_keeps_data_and_rollback_restores_it(release, root, port):
     info = status(root)
     assert info["installed"].startswith("1.0.0") and info["running"].startswith("1.0.0") and info["health"] == "ok"
     assert pipelines(root, port) == {"before-upgrade"}  # the pre-upgrade backup was restored
+    entries = audit(root)
+    assert [(e["action"], e["outcome"]) for e in entries] == [("install", "ok"), ("upgrade", "ok"), ("rollback", "ok")]
+    upgrade = entries[1]
+    assert (upgrade["from"], upgrade["to"]) == ("1.0.0", "1.1.0") and len(upgrade["manifest_sha256"]) == 64 and upgrade["signer"]
+    assert stat.S_IMODE((root / "var/lib/enclave/installer/audit.log").stat().st_mode) == 0o600
 
 
 def test_a_release_that_cannot_start_is_rolled_back_by_itself(release, root, port):
@@ -178,6 +187,8 @@ def test_a_release_that_cannot_start_is_rolled_back_by_itself(release, root, por
     info = status(root)
     assert info["running"].startswith("1.0.0") and info["health"] == "ok" and info["journal"] == "clean"
     assert pipelines(root, port) == {"precious"}
+    last = audit(root)[-1]
+    assert last["action"] == "upgrade" and last["outcome"] == "failed" and "not healthy" in last["reason"] and last["to"] == "1.3.0"
 
 
 def test_version_policy(release, root, port):
@@ -228,6 +239,7 @@ def test_killed_upgrader_ends_on_one_consistent_version(release, root, port, pha
     releases = {p.name for p in (root / "opt/enclave/releases").iterdir()}
     assert releases == ({"1.0.0", "1.1.0"} if expected == "1.1.0" else {"1.0.0"})
     assert pipelines(root, port) == {"kept"}
+    assert any(e["action"] == "recover" and e["to"] == "1.1.0" for e in audit(root))
     assert "upgraded" in run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root)).stdout or expected == "1.1.0"
 
 
@@ -236,6 +248,7 @@ def test_a_failed_install_leaves_nothing_behind_and_can_be_retried(release, root
                  "--port", str(port), check=False)
     assert broken.returncode != 0 and "could not create the first admin" in broken.stderr
     leftovers = {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file() or p.is_symlink()}
-    assert leftovers <= {"var/lib/enclave/installer/lock"}, leftovers
+    assert leftovers <= {"var/lib/enclave/installer/lock", "var/lib/enclave/installer/audit.log"}, leftovers
+    assert audit(root)[-1]["outcome"] == "failed" and "could not create the first admin" in audit(root)[-1]["reason"]
     install(release, root, port)
     assert status(root)["health"] == "ok"

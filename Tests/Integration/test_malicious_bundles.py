@@ -1,5 +1,6 @@
 """Checklist A: every applicable malicious-bundle case is rejected with one clear line,
 nothing is written outside the staging folder, and the staging folder is removed."""
+import json
 import tarfile
 
 import pytest
@@ -246,9 +247,12 @@ def test_malicious_bundle_is_rejected_cleanly(name, keys, tmp_path):
     assert (outside / "sentinel").read_text() == "untouched"
     written = {path: kind for path, kind in tree(root).items()} if root.exists() else {}
     allowed = {"opt", "opt/enclave", "opt/enclave/releases", "var", "var/lib", "var/lib/enclave", "var/lib/enclave/installer",
-               "var/lib/enclave/installer/lock"}
+               "var/lib/enclave/installer/lock", "var/lib/enclave/installer/audit.log"}
     assert set(written) <= allowed, f"written under the root: {set(written) - allowed}"
     everything_else = {p: k for p, k in tree(tmp_path).items() if not p.startswith("root")}
     assert everything_else == before_outside or set(everything_else) - set(before_outside) <= set(), everything_else
+    if root.exists():
+        entry = json.loads((root / "var/lib/enclave/installer/audit.log").read_text().splitlines()[-1])
+        assert entry["action"] == "install" and entry["outcome"] == "failed" and "signer" not in entry  # nothing unverified is vouched for
     verify = enclave(enclave_binary(), "bundle", "verify", str(bundle), "--trusted-key", str(keys["public"]), check=False)
     assert verify.returncode != 0
