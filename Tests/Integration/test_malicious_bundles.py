@@ -174,6 +174,14 @@ def case_not_an_archive(folder, keys):
     return folder / "b.tar.gz"
 
 
+def case_pax_size_differs_from_ustar(folder, keys):
+    payload = minimal_payload()
+    info, data = regular("payload/README.md", payload.pop("payload/README.md"))
+    info.pax_headers = {"size": str(len(data) + 512)}  # PAX says one size, the ustar header another
+    files = [file_entry(p, d) for p, d in payload.items()] + [file_entry("payload/README.md", data)]
+    return hand_made(folder / "b.tar.gz", keys["private"], payload, manifest_files=files, extra_entries=[(info, data + b"\0" * 512)])
+
+
 def case_duplicate_paths_in_manifest(folder, keys):
     payload = minimal_payload()
     files = [file_entry(p, d) for p, d in payload.items()]
@@ -225,6 +233,7 @@ CASES = {
     "truncated bundle": (case_truncated, ""),
     "not an archive": (case_not_an_archive, "not a gzip'd tar"),
     "duplicate paths in manifest": (case_duplicate_paths_in_manifest, "listed twice"),
+    "pax size differs from ustar size": (case_pax_size_differs_from_ustar, "size"),
 }
 
 
