@@ -92,9 +92,22 @@ enum HostFiles {
         try? FileManager.default.removeItem(atPath: path)
     }
 
-    /// Copies a file to `destination` atomically.
+    /// Copies a file (a database backup can be large) to `destination` through a
+    /// temporary file and a rename, streaming rather than reading it into memory.
     static func copy(_ source: String, to destination: String, mode: Int) throws {
-        guard let data = FileManager.default.contents(atPath: source) else { throw InstallerError.failed("cannot read \(source)") }
-        try writeAtomically(data, to: destination, mode: mode)
+        let temporary = destination + ".tmp-\(getpid())"
+        unlink(temporary)
+        do {
+            try FileManager.default.copyItem(atPath: source, toPath: temporary)
+        } catch {
+            throw InstallerError.failed("cannot copy \(source) to \(destination): \(error.localizedDescription)")
+        }
+        chmod(temporary, mode_t(mode))
+        let fd = open(temporary, O_RDONLY | O_CLOEXEC)
+        if fd >= 0 { fsync(fd); Foundation.close(fd) }
+        guard rename(temporary, destination) == 0 else {
+            unlink(temporary)
+            throw InstallerError.failed("cannot move the copy of \(source) into \(destination)")
+        }
     }
 }

@@ -49,7 +49,7 @@ public final class StateStore: Sendable {
         try migrator.migrate(pool)
     }
 
-    /// Names of the migrations applied to this file, for `enclave version` and diagnostics.
+    /// Names of the migrations applied to this file, in order (for diagnostics and tests).
     public func appliedMigrations() throws -> [String] {
         try pool.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")

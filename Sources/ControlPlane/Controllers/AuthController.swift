@@ -73,7 +73,7 @@ struct AuthController<Context: ControlPlaneRequestContext> {
             adminName: try fields.name("admin_username"), password: try fields.requiredString("admin_password"),
             serverName: try fields.string("server_name"), setupToken: token, fromLoopback: context.isLoopback
         )
-        return try await endpoints.read { renderer in renderer.user(account, detail: .full) }
+        return ZenMLResponse.json(WireRenderer.user(account, detail: .full))
     }
 
     /// A token for a pipeline run's steps; answered as a bare JSON string.
@@ -87,6 +87,6 @@ struct AuthController<Context: ControlPlaneRequestContext> {
     @Sendable func currentUser(_ request: Request, context: Context) async throws -> Response {
         let account = try await identity.account(try context.caller().userID)
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { renderer in renderer.user(account, detail: detail) }
+        return ZenMLResponse.json(WireRenderer.user(account, detail: detail))
     }
 }

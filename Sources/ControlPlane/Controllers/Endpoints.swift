@@ -65,19 +65,13 @@ struct Endpoints: Sendable {
         let method = request.method.rawValue
         let path = request.uri.path
         if let key, let stored = try await ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
-            return Self.response(bytes: stored.body, status: stored.status)
+            return ZenMLResponse.serialized(stored.body, status: .init(code: stored.status))
         }
         let bytes = try await work(principal).serialized
         if let key {
             try await ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: bytes)
         }
-        return Self.response(bytes: bytes, status: 200)
-    }
-
-    static func response(bytes: [UInt8], status: Int) -> Response {
-        var buffer = ByteBuffer()
-        buffer.writeBytes(bytes)
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: buffer))
+        return ZenMLResponse.serialized(bytes)
     }
 
     /// Reads, renders and returns one row of `table` after a write.

@@ -30,19 +30,16 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 1", arguments: [])]) { renderer, row, detail in
-            renderer.serviceAccount(try Account(row: row), detail: detail)
+            WireRenderer.serviceAccount(try Account(row: row), detail: detail)
         }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let account = try await identity.account(try context.parameters.require("id"), serviceAccount: true)
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { renderer in renderer.serviceAccount(account, detail: detail) }
+        return ZenMLResponse.json(WireRenderer.serviceAccount(account, detail: detail))
     }
 
-    func rendered(_ account: Account) async throws -> JSONValue {
-        try await endpoints.store.pool.read { db in WireRenderer(db: db).serviceAccount(account, detail: .full) }
-    }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request)
@@ -54,7 +51,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
             draft.description = try fields.string("description") ?? ""
             draft.active = try fields.bool("active") ?? true
             draft.avatarUrl = try fields.string("avatar_url")
-            return try await rendered(try await identity.createAccount(draft))
+            return WireRenderer.serviceAccount(try await identity.createAccount(draft), detail: .full)
         }
     }
 
@@ -71,7 +68,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
             changes.active = try fields.bool("active")
             changes.avatarUrl = try fields.string("avatar_url")
             changes.role = try UserController<Context>.role(fields, default: .editor)
-            return try await rendered(try await identity.updateAccount(id, changes: changes, actor: principal))
+            return WireRenderer.serviceAccount(try await identity.updateAccount(id, changes: changes, actor: principal), detail: .full)
         }
     }
 
@@ -83,8 +80,8 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
         }
     }
 
-    func keyResponse(_ key: APIKey, _ owner: Account, _ plaintext: String?, _ detail: Detail = .full) async throws -> JSONValue {
-        try await endpoints.store.pool.read { db in WireRenderer(db: db).apiKey(key, owner: owner, plaintext: plaintext, detail: detail) }
+    func keyResponse(_ key: APIKey, _ owner: Account, _ plaintext: String?, _ detail: Detail = .full) -> JSONValue {
+        WireRenderer.apiKey(key, owner: owner, plaintext: plaintext, detail: detail)
     }
 
     @Sendable func listKeys(_ request: Request, context: Context) async throws -> Response {
@@ -93,9 +90,8 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
         let query = try ListQuery(endpoints.queryItems(request), schema: Self.schema)
         let detail = Detail.of(hydrate: query.hydrate)
         let start = min((query.page - 1) * query.size, keys.count)
-        var pageItems: [JSONValue] = []
-        for key in keys[start..<min(start + query.size, keys.count)] { pageItems.append(try await keyResponse(key, owner, nil, detail)) }
-        return ZenMLResponse.json(query.page(items: pageItems, total: keys.count))
+        let pageItems = keys[start..<min(start + query.size, keys.count)].map { keyResponse($0, owner, nil, detail) }
+        return ZenMLResponse.json(query.page(items: Array(pageItems), total: keys.count))
     }
 
     @Sendable func createKey(_ request: Request, context: Context) async throws -> Response {
@@ -105,14 +101,14 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
             let (key, plaintext) = try await identity.createAPIKey(serviceAccount: id, name: try fields.name(),
                                                                    description: try fields.string("description") ?? "", actor: principal)
             let owner = try await identity.account(id, serviceAccount: true)
-            return try await keyResponse(key, owner, plaintext)
+            return keyResponse(key, owner, plaintext)
         }
     }
 
     @Sendable func getKey(_ request: Request, context: Context) async throws -> Response {
         guard try context.caller().isAdmin else { throw ControlPlaneError.forbidden("Only an admin can manage API keys.") }
         let (owner, key) = try await identity.apiKey(serviceAccount: try context.parameters.require("id"), key: try context.parameters.require("key"))
-        return ZenMLResponse.json(try await keyResponse(key, owner, nil, Detail.of(hydrate: try endpoints.hydrate(request))))
+        return ZenMLResponse.json(keyResponse(key, owner, nil, Detail.of(hydrate: try endpoints.hydrate(request))))
     }
 
     @Sendable func updateKey(_ request: Request, context: Context) async throws -> Response {
@@ -122,7 +118,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
             let (owner, key) = try await identity.updateAPIKey(serviceAccount: id, key: keyID, name: try fields.optionalName("name"),
                                                                description: try fields.string("description"),
                                                                active: try fields.bool("active"), actor: principal)
-            return try await keyResponse(key, owner, nil)
+            return keyResponse(key, owner, nil)
         }
     }
 
@@ -130,7 +126,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
         let id = try context.parameters.require("id"), keyID = try context.parameters.require("key")
         return try await endpoints.write(request, context) { principal in
             let (owner, key, plaintext) = try await identity.rotateAPIKey(serviceAccount: id, key: keyID, actor: principal)
-            return try await keyResponse(key, owner, plaintext)
+            return keyResponse(key, owner, plaintext)
         }
     }
 

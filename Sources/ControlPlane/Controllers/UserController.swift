@@ -24,14 +24,14 @@ struct UserController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 0", arguments: [])]) { renderer, row, detail in
-            renderer.user(try Account(row: row), detail: detail)
+            WireRenderer.user(try Account(row: row), detail: detail)
         }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let account = try await endpoints.identity.account(try context.parameters.require("id"), serviceAccount: false)
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { renderer in renderer.user(account, detail: detail) }
+        return ZenMLResponse.json(WireRenderer.user(account, detail: detail))
     }
 
     /// Reads `role` (Enclave's extension) or ZenML's `is_admin`.
@@ -51,7 +51,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
             draft.password = try fields.string("password")
             draft.active = try fields.bool("active") ?? true
             let account = try await endpoints.identity.createAccount(draft)
-            return try await endpoints.store.pool.read { db in WireRenderer(db: db).user(account, detail: .full) }
+            return WireRenderer.user(account, detail: .full)
         }
     }
 
@@ -72,7 +72,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
             changes.emailOptedIn = try fields.bool("email_opted_in")
             changes.userMetadata = try fields.object("user_metadata")?.text
             let account = try await endpoints.identity.updateAccount(id, changes: changes, actor: principal)
-            return try await endpoints.store.pool.read { db in WireRenderer(db: db).user(account, detail: .full) }
+            return WireRenderer.user(account, detail: .full)
         }
     }
 

@@ -88,7 +88,7 @@ extension WireRenderer {
         return try entity(id: row["id"], name: nil, body: body, detail: detail, metadata: {
             let visualizations = JSONValue.parseStored(row["visualizations"]).arrayValue ?? []
             return ["visualizations": .array(visualizations.map { viz in
-                entity(id: viz["id"]?.stringValue ?? "", name: nil,
+                Self.envelope(id: viz["id"]?.stringValue ?? "", name: nil,
                        body: ["created": .string(row["created"]), "updated": .string(row["updated"]),
                               "type": viz["type"] ?? .null, "uri": viz["uri"] ?? .null],
                        metadata: .null, resources: .null)

@@ -20,7 +20,7 @@ final class WireRenderer {
     init(db: GRDB.Database) { self.db = db }
 
     /// The envelope every entity shares.
-    func entity(id: String, name: JSONValue?, body: JSONValue, metadata: JSONValue, resources: JSONValue) -> JSONValue {
+    static func envelope(id: String, name: JSONValue?, body: JSONValue, metadata: JSONValue, resources: JSONValue) -> JSONValue {
         var value: JSONValue = ["body": body, "metadata": metadata, "resources": resources, "id": .string(id), "permission_denied": false]
         if let name { value["name"] = name }
         return value
@@ -29,7 +29,7 @@ final class WireRenderer {
     /// Picks metadata/resources according to `detail`.
     func entity(id: String, name: JSONValue?, body: JSONValue, detail: Detail,
                 metadata: () throws -> JSONValue, resources: () throws -> JSONValue) rethrows -> JSONValue {
-        entity(id: id, name: name, body: body,
+        Self.envelope(id: id, name: name, body: body,
                metadata: detail == .full ? try metadata() : .null,
                resources: detail == .nested ? .null : try resources())
     }
@@ -40,19 +40,20 @@ final class WireRenderer {
     func user(id: String?) throws -> JSONValue {
         guard let id else { return .null }
         if let cached = users[id] { return cached }
-        let rendered = try Account.fetchOne(db, key: id).map { user($0, detail: .nested) } ?? .null
+        let rendered = try Account.fetchOne(db, key: id).map { Self.user($0, detail: .nested) } ?? .null
         users[id] = rendered
         return rendered
     }
 
-    func user(_ account: Account, detail: Detail) -> JSONValue {
+    /// A user; needs no database, so callers outside a transaction use it directly.
+    static func user(_ account: Account, detail: Detail) -> JSONValue {
         let body: JSONValue = [
             "created": .string(account.created), "updated": .string(account.updated), "active": .bool(account.active),
             "activation_token": nil, "full_name": .string(account.fullName), "email_opted_in": .optional(account.emailOptedIn),
             "is_service_account": .bool(account.isServiceAccount), "is_admin": .bool(account.isAdmin),
             "default_project_id": .optional(account.defaultProjectId), "avatar_url": .optional(account.avatarUrl),
         ]
-        return entity(id: account.id, name: .string(account.name), body: body,
+        return envelope(id: account.id, name: .string(account.name), body: body,
                       metadata: detail == .full ? [
                           "password_changed_at": .optional(account.passwordChangedAt), "email": .optional(account.email),
                           "external_user_id": nil, "user_metadata": JSONValue.parseStored(account.userMetadata),
@@ -61,23 +62,24 @@ final class WireRenderer {
                       resources: .null)
     }
 
-    func serviceAccount(_ account: Account, detail: Detail) -> JSONValue {
+    /// A service account (no database needed).
+    static func serviceAccount(_ account: Account, detail: Detail) -> JSONValue {
         let body: JSONValue = [
             "created": .string(account.created), "updated": .string(account.updated), "full_name": .string(account.fullName),
             "active": .bool(account.active), "avatar_url": .optional(account.avatarUrl),
         ]
-        return entity(id: account.id, name: .string(account.name), body: body,
+        return envelope(id: account.id, name: .string(account.name), body: body,
                       metadata: detail == .full ? ["description": .optional(account.description), "external_user_id": nil] : .null,
                       resources: .null)
     }
 
     /// An API key; `key` is the full key, present only in the response that created or rotated it.
-    func apiKey(_ key: APIKey, owner: Account, plaintext: String?, detail: Detail) -> JSONValue {
+    static func apiKey(_ key: APIKey, owner: Account, plaintext: String?, detail: Detail) -> JSONValue {
         var body: JSONValue = ["created": .string(key.created), "updated": .string(key.updated)]
         if let plaintext { body["key"] = .string(plaintext) }
         body["active"] = .bool(key.active)
         body["service_account"] = serviceAccount(owner, detail: .nested)
-        return entity(id: key.id, name: .string(key.name), body: body,
+        return envelope(id: key.id, name: .string(key.name), body: body,
                       metadata: detail == .full ? [
                           "description": .string(key.description), "retain_period_minutes": 0,
                           "last_login": .optional(key.lastLogin), "last_rotated": .optional(key.lastRotated),
@@ -88,7 +90,7 @@ final class WireRenderer {
     // MARK: Projects
 
     func project(_ row: Row, detail: Detail) -> JSONValue {
-        entity(id: row["id"], name: .string(row["name"]),
+        Self.envelope(id: row["id"], name: .string(row["name"]),
                body: ["created": .string(row["created"]), "updated": .string(row["updated"]), "display_name": .string(row["display_name"])],
                metadata: detail == .full ? ["description": .string(row["description"]), "project_metadata": JSONValue.parseStored(row["project_metadata"])] : .null,
                resources: .null)
