@@ -7,20 +7,25 @@ import Storage
 /// `zenml` CLI and SDK talk to. Errors leave in ZenML's `{"detail": [...]}` format.
 public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
     let endpoints: Endpoints
+    let bodySchemas: RequestSchemaValidator
 
     /// Creates the API over the state store and identity system; seeds the default
     /// project, flavors and stack if they are missing.
     public init(store: StateStore, identity: IdentityStore, settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
         try DefaultObjects.ensure(in: store)
         endpoints = Endpoints(store: store, identity: identity, settings: settings, ledger: IdempotencyLedger(store: store))
+        bodySchemas = try RequestSchemaValidator.zenml()
     }
 
     /// Adds every `/api/v1` route to `router`.
     public func addRoutes(to router: Router<Context>) {
         let api = router.group("api/v1").add(middleware: ZenMLErrorMiddleware<Context>())
+        let bodyCheck = RequestSchemaMiddleware<Context>(validator: bodySchemas, limit: endpoints.settings.maxBodyBytes)
         let auth = AuthController<Context>(endpoints: endpoints)
-        auth.addPublicRoutes(to: api)
-        let secured = api.group().add(middleware: ZenMLAuthMiddleware<Context>(identity: endpoints.identity))
+        auth.addPublicRoutes(to: api.group().add(middleware: bodyCheck))
+        let secured = api.group()
+            .add(middleware: ZenMLAuthMiddleware<Context>(identity: endpoints.identity))
+            .add(middleware: bodyCheck)
         auth.addRoutes(to: secured)
         UserController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ServiceAccountController<Context>(endpoints: endpoints).addRoutes(to: secured)

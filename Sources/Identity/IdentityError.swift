@@ -10,4 +10,6 @@ public enum IdentityError: Error, Equatable, Sendable {
     case alreadyExists(String)
     /// A request the rules refuse (bad name, weak password, activation twice…).
     case invalid(String)
+    /// Stored identity data is missing or unreadable: the server's fault, not the caller's.
+    case damaged(String)
 }

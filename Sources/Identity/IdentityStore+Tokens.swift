@@ -1,13 +1,8 @@
 import Foundation
 import GRDB
-import HummingbirdBcrypt
 import Storage
 
 extension IdentityStore {
-    /// A bcrypt hash of a random string, checked when the user does not exist so a
-    /// failed login takes as long whether or not the name is known. Made once, lazily.
-    private static let decoyHash = Bcrypt.hash(CredentialDigest.randomHex(bytes: 16), cost: 12)
-
     /// The `password` grant: a person's name and password, exchanged for a bearer token.
     public func login(username: String, password: String) async throws -> IssuedToken {
         let failure = IdentityError.credentialsNotValid("Authentication error: invalid username or password")
@@ -15,7 +10,7 @@ extension IdentityStore {
             try Account.filter(Column("name") == username).fetchOne(db)
         }
         guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
-            _ = try? await hasher.verify(password, hash: Self.decoyHash)
+            _ = try? await hasher.verify(password, hash: decoyHash)
             throw failure
         }
         guard try await hasher.verify(password, hash: hash) else { throw failure }
@@ -32,11 +27,11 @@ extension IdentityStore {
                 SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.active AS user_active
                 FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
                 """, arguments: [credential.keyID]),
-                CredentialDigest.matches(CredentialDigest.digest(credential.secret), row["key_hash"]),
-                row["key_active"] as Bool, row["user_active"] as Bool
+                CredentialDigest.matches(CredentialDigest.digest(credential.secret), (try row.decode(forColumn: "key_hash"))),
+                (try row.decode(Bool.self, forColumn: "key_active")), (try row.decode(Bool.self, forColumn: "user_active"))
             else { throw failure }
             try db.execute(sql: "UPDATE api_keys SET last_login = ? WHERE id = ?", arguments: [now, credential.keyID])
-            return row["user_id"]
+            return (try row.decode(forColumn: "user_id"))
         }
         return try await issueToken(userID: userID, apiKeyID: credential.keyID, kind: "session", pipelineRunID: nil, lifetime: sessionLifetime)
     }
@@ -71,11 +66,11 @@ extension IdentityStore {
                 SELECT t.user_id, t.api_key_id, t.expires_at, u.name, u.role, u.is_service_account, u.active
                 FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?
                 """, arguments: [digest]),
-                (row["expires_at"] as String) > now, row["active"] as Bool,
-                let role = Role(rawValue: row["role"])
+                (try row.decode(String.self, forColumn: "expires_at")) > now, (try row.decode(Bool.self, forColumn: "active")),
+                let role = Role(rawValue: (try row.decode(forColumn: "role")))
             else { return nil }
-            return Principal(userID: row["user_id"], name: row["name"], role: role,
-                             isServiceAccount: row["is_service_account"], apiKeyID: row["api_key_id"], tokenHash: digest)
+            return Principal(userID: (try row.decode(forColumn: "user_id")), name: (try row.decode(forColumn: "name")), role: role,
+                             isServiceAccount: (try row.decode(forColumn: "is_service_account")), apiKeyID: (try row.decode(forColumn: "api_key_id")), tokenHash: digest)
         }
     }
 

@@ -12,6 +12,10 @@ public final class IdentityStore: Sendable {
     public let sessionLifetime: Int
     /// Lifetime of a workload token (used by running pipeline steps), in seconds.
     public let workloadLifetime: Int
+    /// A bcrypt hash of a random string at the configured cost, checked when a login names
+    /// no usable account, so a failed login takes as long whether or not the name exists.
+    /// Made here, at start, so no request pays for it or reveals that it is the first.
+    let decoyHash: String
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
@@ -19,6 +23,7 @@ public final class IdentityStore: Sendable {
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.workloadLifetime = workloadLifetime
+        self.decoyHash = hasher.hashNow(CredentialDigest.randomHex(bytes: 16))
         try store.pool.write { db in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_state") == 0 {
                 try db.execute(
@@ -34,7 +39,10 @@ public final class IdentityStore: Sendable {
     /// The server's id, name and whether it has been activated.
     public func serverState() async throws -> ServerState {
         try await store.pool.read { db in
-            try ServerState.fetchOne(db, sql: "SELECT server_id, name, active FROM server_state WHERE id = 1")!
+            guard let state = try ServerState.fetchOne(db, sql: "SELECT server_id, name, active FROM server_state WHERE id = 1") else {
+                throw IdentityError.damaged("The server's identity row is missing from the database.")
+            }
+            return state
         }
     }
 
@@ -58,10 +66,10 @@ public final class IdentityStore: Sendable {
         let hash = try await hasher.hash(password)
         return try await store.pool.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT active, setup_token_hash FROM server_state WHERE id = 1"),
-                  !(row["active"] as Bool)
+                  !(try row.decode(Bool.self, forColumn: "active"))
             else { throw IdentityError.forbidden("The server is already active.") }
             if !fromLoopback {
-                let stored: String? = row["setup_token_hash"]
+                let stored: String? = (try row.decode(forColumn: "setup_token_hash"))
                 guard let setupToken, let stored, CredentialDigest.matches(CredentialDigest.digest(setupToken), stored) else {
                     throw IdentityError.forbidden("Activation from another host needs the setup token the server printed at start.")
                 }
@@ -145,8 +153,12 @@ public final class IdentityStore: Sendable {
         guard editingSelf || actor.isAdmin else {
             throw IdentityError.forbidden("Only an admin can change another account.")
         }
-        if let role = changes.role, role != current.role, !actor.isAdmin {
-            throw IdentityError.forbidden("Only an admin can change roles.")
+        if let role = changes.role, role != current.role {
+            if editingSelf { throw IdentityError.forbidden("Cannot change the admin status of your own user account.") }
+            if !actor.isAdmin { throw IdentityError.forbidden("Only an admin can change roles.") }
+        }
+        if let active = changes.active, active != current.active, editingSelf {
+            throw IdentityError.forbidden("Cannot change the active status of your own user account.")
         }
         if let name = changes.name { try Self.validate(name: name) }
         var newHash: String?
@@ -208,6 +220,10 @@ public final class IdentityStore: Sendable {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can delete accounts.") }
         try await store.pool.write { db in
             let account = try Self.account(idOrName, serviceAccount: serviceAccount, db: db)
+            if account.id == actor.userID {
+                throw IdentityError.forbidden("You cannot delete the user account currently used to authenticate to the server. "
+                    + "To delete it, authenticate with another account.")
+            }
             if account.role == .admin { try Self.ensureAnotherAdmin(besides: account.id, db: db) }
             _ = try account.delete(db)
         }

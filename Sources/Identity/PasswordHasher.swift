@@ -25,6 +25,9 @@ public struct PasswordHasher: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
+    /// The bcrypt hash of `password`, on the calling thread (for start-up, never a request).
+    func hashNow(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
+
     /// Whether `password` matches `hash`.
     public func verify(_ password: String, hash: String) async throws -> Bool {
         try await NIOThreadPool.singleton.runIfActive { Bcrypt.verify(password, hash: hash) }

@@ -122,7 +122,11 @@ extension Installation {
         if journal.phase == .healthy {
             var state = try InstallerState.load(layout) ?? InstallerState(installed: journal.from, previous: nil, highest: journal.from, lastBackup: nil)
             if state.installed != journal.to {
-                let highest = max(ReleaseVersion(state.highest) ?? ReleaseVersion(journal.to)!, ReleaseVersion(journal.to)!)
+                guard let target = ReleaseVersion(journal.to) else {
+                    throw InstallerError.failed("the upgrade journal \(layout.journalFile) names '\(journal.to)', which is not a version; "
+                        + "check which release `current` points at, then remove the journal")
+                }
+                let highest = max(ReleaseVersion(state.highest) ?? target, target)
                 state = InstallerState(installed: journal.to, previous: journal.from, highest: highest.description, lastBackup: journal.backup)
                 try state.save(layout)
             }

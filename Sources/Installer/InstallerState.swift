@@ -30,8 +30,18 @@ struct InstallerState: Codable, Equatable {
 struct UpgradeJournal: Codable, Equatable {
     enum Phase: String, Codable, Comparable {
         case verified, backedUp = "backed_up", stopped, switched, started, healthy
-        static func < (a: Phase, b: Phase) -> Bool { order.firstIndex(of: a)! < order.firstIndex(of: b)! }
-        static let order: [Phase] = [.verified, .backedUp, .stopped, .switched, .started, .healthy]
+        static func < (a: Phase, b: Phase) -> Bool { a.step < b.step }
+        /// Position in the upgrade, first to last.
+        var step: Int {
+            switch self {
+            case .verified: return 0
+            case .backedUp: return 1
+            case .stopped: return 2
+            case .switched: return 3
+            case .started: return 4
+            case .healthy: return 5
+            }
+        }
     }
 
     var phase: Phase

@@ -40,18 +40,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             """)
     }
     let registry = PrometheusCollectorRegistry()
-    let router = Router(context: EnclaveRequestContext.self)
-    router.add(middleware: RequestObservationMiddleware(registry: registry))
-    router.add(middleware: FallbackErrorMiddleware())
-    router.get("health") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
-    }
-    router.get("metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
-                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
-    }
-    let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
-    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
+    let router = try buildRouter(configuration, store: store, identity: identity, registry: registry)
 
     var server: HTTPServerBuilder = .http1()
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -66,6 +55,41 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )
+}
+
+/// Every route of the server, with its middleware: `/health`, `/metrics` and the ZenML API.
+func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identity: IdentityStore,
+                 registry: PrometheusCollectorRegistry) throws -> Router<EnclaveRequestContext> {
+    let router = Router(context: EnclaveRequestContext.self)
+    router.add(middleware: RequestObservationMiddleware(registry: registry))
+    router.add(middleware: FallbackErrorMiddleware())
+    router.get("health") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
+    }
+    router.get("metrics") { _, _ in
+        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+                 body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
+    }
+    let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
+    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
+    return router
+}
+
+/// The routes the server serves, as `METHOD /path` with captures written `{name}`,
+/// read from the router itself so tools (the fuzzer) never work from a list that drifts.
+/// Builds the router over a throwaway data folder.
+public func servedRoutes() throws -> [String] {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-routes-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: folder) }
+    var configuration = ServerConfiguration()
+    configuration.dataDirectory = folder
+    configuration.bcryptCost = 4
+    let (store, identity) = try openState(configuration)
+    let router = try buildRouter(configuration, store: store, identity: identity, registry: PrometheusCollectorRegistry())
+    return router.routes.map { route in
+        let path = route.path.description
+        return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
+    }.sorted()
 }
 
 /// Creates the first admin (or another one) directly in the data folder, without a

@@ -46,3 +46,14 @@ struct Backup: ParsableCommand {
         }
     }
 }
+
+struct Routes: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "List the HTTP routes this binary serves, one `METHOD /path` per line.",
+        discussion: "Read from the router itself; the fuzz tests restrict ZenML's OpenAPI document to these."
+    )
+
+    func run() throws {
+        for route in try servedRoutes() { print(route) }
+    }
+}

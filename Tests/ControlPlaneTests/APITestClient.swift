@@ -53,6 +53,10 @@ struct APITestClient {
     func defaultProjectID() async throws -> String {
         try await call(.get, "/api/v1/projects?name=default").json["items"]?.arrayValue?.first?["id"]?.stringValue ?? ""
     }
+
+    func defaultStackID() async throws -> String {
+        try await call(.get, "/api/v1/stacks?name=default").json["items"]?.arrayValue?.first?["id"]?.stringValue ?? ""
+    }
 }
 
 struct TestFailure: Error, CustomStringConvertible {

@@ -55,7 +55,7 @@ import Testing
     @Test func apiKeysLogInAndDieWithTheirDeletion() async throws {
         try await withEnclave { api in
             let admin = try await api.activateAdmin()
-            let account = try await admin.call(.post, "/api/v1/service_accounts", json: #"{"name":"ci-bot","description":"ci"}"#)
+            let account = try await admin.call(.post, "/api/v1/service_accounts", json: #"{"name":"ci-bot","description":"ci","active":true}"#)
             let accountID = try #require(account.json["id"]?.stringValue)
             let created = try await admin.call(.post, "/api/v1/service_accounts/\(accountID)/api_keys", json: #"{"name":"default","description":""}"#)
             let key = try #require(created.json["body"]?["key"]?.stringValue)
@@ -80,7 +80,7 @@ import Testing
     @Test func rotatedKeyReplacesTheOldOne() async throws {
         try await withEnclave { api in
             let admin = try await api.activateAdmin()
-            let accountID = try #require(try await admin.call(.post, "/api/v1/service_accounts", json: #"{"name":"bot"}"#).json["id"]?.stringValue)
+            let accountID = try #require(try await admin.call(.post, "/api/v1/service_accounts", json: #"{"name":"bot","active":true}"#).json["id"]?.stringValue)
             let created = try await admin.call(.post, "/api/v1/service_accounts/\(accountID)/api_keys", json: #"{"name":"k"}"#)
             let old = try #require(created.json["body"]?["key"]?.stringValue)
             let rotated = try await admin.call(.put, "/api/v1/service_accounts/\(accountID)/api_keys/k/rotate", json: "{}")

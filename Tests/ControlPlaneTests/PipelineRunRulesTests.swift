@@ -7,8 +7,9 @@ import Testing
     /// Creates a pipeline and a two-step snapshot (`make` → `use`); returns (pipeline, snapshot) ids.
     func snapshot(_ admin: APITestClient, project: String) async throws -> (String, String) {
         let pipeline = try #require(try await admin.call(.post, "/api/v1/pipelines", json: #"{"project":"\#(project)","name":"mini"}"#).json["id"]?.stringValue)
-        let steps = #"{"make":{"spec":{"upstream_steps":[]},"config":{"name":"make","substitutions":{}}},"use":{"spec":{"upstream_steps":["make"]},"config":{"name":"use","substitutions":{"extra":"x"}}}}"#
-        let body = #"{"project":"\#(project)","pipeline":"\#(pipeline)","run_name_template":"mini-{date}","pipeline_configuration":{"name":"mini","substitutions":{}},"step_configurations":\#(steps),"client_environment":{"python_packages":"huge","os":"linux"},"client_version":"0.98.0","server_version":"0.98.0"}"#
+        let stack = try await admin.defaultStackID()
+        let steps = #"{"make":{"spec":{"source":{"module":"steps","attribute":"make","type":"user"},"upstream_steps":[],"invocation_id":"make"},"config":{"name":"make","substitutions":{}},"step_config_overrides":{"name":"make"}},"use":{"spec":{"source":{"module":"steps","attribute":"use","type":"user"},"upstream_steps":["make"],"invocation_id":"use"},"config":{"name":"use","substitutions":{"extra":"x"}},"step_config_overrides":{"name":"use"}}}"#
+        let body = #"{"project":"\#(project)","pipeline":"\#(pipeline)","stack":"\#(stack)","run_name_template":"mini-{date}","pipeline_configuration":{"name":"mini","substitutions":{}},"step_configurations":\#(steps),"client_environment":{"python_packages":"huge","os":"linux"},"client_version":"0.98.0","server_version":"0.98.0"}"#
         let response = try await admin.call(.post, "/api/v1/pipeline_snapshots", json: body)
         #expect(response.status == .ok)
         #expect(response.json["metadata"]?["step_configurations"]?.objectValue.map { Array($0.keys) } == ["make", "use"])
@@ -42,17 +43,17 @@ import Testing
             let again = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"mini-run-other","status":"running","orchestrator_run_id":"orch-1"}"#)
             #expect(again.json.arrayValue?.last == false)
 
-            let make = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","name":"make","status":"running","cache_key":"k1"}"#)
+            let make = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","start_time":"2026-11-26T18:06:13","name":"make","status":"running","cache_key":"k1"}"#)
             let makeID = try #require(make.json["id"]?.stringValue)
             #expect(make.json["metadata"]?["config"]?["substitutions"]?["date"] == "2026_11_26")
-            #expect(make.json["metadata"]?["spec"] == ["upstream_steps": []])
+            #expect(make.json["metadata"]?["spec"]?["upstream_steps"] == [])
             let output = try await artifactVersion(admin, project: project, name: "mini::make::output")
             #expect(output["body"]?["version"] == "1")
             let outputID = try #require(output["id"]?.stringValue)
             _ = try await admin.call(.put, "/api/v1/steps/\(makeID)", json: #"{"outputs":{"output":["\#(outputID)"]},"status":"completed","end_time":"2026-11-26T18:06:14.53042"}"#)
             #expect(try await admin.call(.get, "/api/v1/runs/\(runID)").json["body"]?["status"] == "running")
 
-            let use = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","name":"use","status":"running","inputs":{"x":["\#(outputID)"]}}"#)
+            let use = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","start_time":"2026-11-26T18:06:13","name":"use","status":"running","inputs":{"x":["\#(outputID)"]}}"#)
             let useID = try #require(use.json["id"]?.stringValue)
             #expect(use.json["metadata"]?["parent_step_ids"] == [.string(makeID)])
             #expect(use.json["metadata"]?["config"]?["substitutions"]?["extra"] == "x")
@@ -78,9 +79,9 @@ import Testing
             let cacheHit = try await admin.call(.get, "/api/v1/steps?hydrate=True&size=1&sort_by=desc:created&cache_key=k1&status=completed&cache_expired=False&project=\(project)").json
             #expect(cacheHit["items"]?.arrayValue?.first?["id"]?.stringValue == makeID)
 
-            let next = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"mini-run-2"}"#)
+            let next = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"mini-run-2","status":"initializing"}"#)
             #expect(next.json.arrayValue?.first?["body"]?["index"] == 2)
-            let duplicate = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"mini-run-2","orchestrator_run_id":"o-9"}"#)
+            let duplicate = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"mini-run-2","status":"initializing","orchestrator_run_id":"o-9"}"#)
             #expect(duplicate.status == .ok)
         }
     }
@@ -93,7 +94,7 @@ import Testing
             let run = try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"cached-run","status":"initializing"}"#)
             let runID = try #require(run.json.arrayValue?.first?["id"]?.stringValue)
             for step in ["make", "use"] {
-                _ = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","name":"\#(step)","status":"cached"}"#)
+                _ = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","start_time":"2026-11-26T18:06:13","name":"\#(step)","status":"cached"}"#)
                 let status = try await admin.call(.get, "/api/v1/runs/\(runID)").json["body"]?["status"]
                 #expect(status == (step == "make" ? "initializing" : "completed"))
             }
@@ -105,8 +106,8 @@ import Testing
             let admin = try await api.activateAdmin()
             let project = try await admin.defaultProjectID()
             let (_, snapshot) = try await snapshot(admin, project: project)
-            let runID = try #require(try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"r"}"#).json.arrayValue?.first?["id"]?.stringValue)
-            let response = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","name":"ghost","status":"running"}"#)
+            let runID = try #require(try await admin.call(.post, "/api/v1/runs", json: #"{"project":"\#(project)","snapshot":"\#(snapshot)","name":"r","status":"initializing"}"#).json.arrayValue?.first?["id"]?.stringValue)
+            let response = try await admin.call(.post, "/api/v1/steps", json: #"{"project":"\#(project)","pipeline_run_id":"\#(runID)","start_time":"2026-11-26T18:06:13","name":"ghost","status":"running"}"#)
             #expect(response.status == .badRequest)
             #expect(try await admin.call(.get, "/api/v1/steps?pipeline_run_id=\(runID)").json["total"] == 0)
         }

@@ -16,11 +16,11 @@ struct IdempotencyLedger: Sendable {
             guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body FROM idempotent_requests WHERE key = ? AND user_id = ?",
                                              arguments: [key, userID])
             else { return nil }
-            guard row["method"] == method, row["path"] == path else {
+            guard (try row.decode(forColumn: "method")) == method, (try row.decode(forColumn: "path")) == path else {
                 throw ControlPlaneError.invalid("Idempotency-Key '\(key)' was already used for a different request.")
             }
-            let data: Data = row["body"]
-            return (row["status"], Array(data))
+            let data: Data = (try row.decode(forColumn: "body"))
+            return ((try row.decode(forColumn: "status")), Array(data))
         }
     }
 

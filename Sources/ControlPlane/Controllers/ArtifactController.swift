@@ -72,8 +72,8 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
             let name = try fields.optionalName("name"), custom = try fields.bool("has_custom_name")
             try await endpoints.store.pool.write { db in
                 let row = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
-                if let name, name != row["name"] as String,
-                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ? AND name = ?", arguments: [row["project_id"], name])! > 0 {
+                if let name, name != (try row.decode(String.self, forColumn: "name")),
+                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ? AND name = ?", arguments: [(try row.decode(DatabaseValue.self, forColumn: "project_id")), name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("An artifact named '\(name)' already exists in this project.")
                 }
                 try db.execute(sql: "UPDATE artifacts SET name = COALESCE(?, name), has_custom_name = COALESCE(?, has_custom_name), updated = ? WHERE id = ?",
@@ -88,7 +88,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [id])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [id]) ?? 0 > 0 {
                     throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
                 }
                 try db.execute(sql: "DELETE FROM artifacts WHERE id = ?", arguments: [id])

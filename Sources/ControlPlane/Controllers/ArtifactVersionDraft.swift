@@ -51,7 +51,7 @@ struct ArtifactVersionDraft {
         let now = Timestamp.now()
         let artifact: String
         if let artifactID {
-            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE id = ? AND project_id = ?", arguments: [artifactID, projectID])! > 0 else {
+            guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE id = ? AND project_id = ?", arguments: [artifactID, projectID]) ?? 0 > 0 else {
                 throw ControlPlaneError.notFound("Unable to get artifact with ID '\(artifactID)': No artifact with this ID found.")
             }
             artifact = artifactID
@@ -67,11 +67,15 @@ struct ArtifactVersionDraft {
         if let version {
             label = version
             number = Int64(version)
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ? AND version = ?", arguments: [artifact, version])! > 0 {
+            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ? AND version = ?", arguments: [artifact, version]) ?? 0 > 0 {
                 throw ControlPlaneError.alreadyExists("Version '\(version)' of artifact '\(artifactName ?? artifact)' already exists.")
             }
         } else {
-            let next = (try Int64.fetchOne(db, sql: "SELECT MAX(version_number) FROM artifact_versions WHERE artifact_id = ?", arguments: [artifact]) ?? 0) + 1
+            let latest = try Int64.fetchOne(db, sql: "SELECT MAX(version_number) FROM artifact_versions WHERE artifact_id = ?", arguments: [artifact]) ?? 0
+            let (next, overflow) = latest.addingReportingOverflow(1)
+            guard !overflow else {
+                throw ControlPlaneError.invalid("Artifact '\(artifactName ?? artifact)' has no version number left after \(latest); give the version explicitly.")
+            }
             label = String(next)
             number = next
         }

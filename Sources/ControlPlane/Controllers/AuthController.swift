@@ -38,26 +38,31 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         var request = request
         let buffer = try await request.collectBody(upTo: 16 * 1024)
         let form = Dictionary(FormEncoding.pairs(Substring(String(buffer: buffer))), uniquingKeysWith: { _, last in last })
-        let grant = form["grant_type"] ?? "password"
         let issued: IssuedToken
-        switch grant {
+        switch Self.grant(form) {
         case "password":
             guard let username = form["username"], !username.isEmpty else {
-                throw ControlPlaneError.validation("1 validation error: ('body', 'username') Field required")
+                throw HTTPError(.badRequest, message: "Invalid request: username is required.")
             }
             issued = try await identity.login(username: username, password: form["password"] ?? "")
         case "zenml-api-key":
-            guard let key = form["password"], !key.isEmpty else {
-                throw ControlPlaneError.validation("1 validation error: ('body', 'password') Field required")
-            }
+            guard let key = form["password"], !key.isEmpty else { throw HTTPError(.badRequest, message: "API key is required.") }
             issued = try await identity.login(apiKey: key)
-        default:
-            throw ControlPlaneError.invalid("Unsupported grant type '\(grant)': use 'password' or 'zenml-api-key'.")
+        case let grant:
+            throw HTTPError(.badRequest, message: "Unsupported grant type: \(grant)")
         }
         return ZenMLResponse.json([
             "access_token": .string(issued.token), "token_type": "bearer", "expires_in": .int(Int64(issued.expiresIn)),
             "refresh_token": nil, "csrf_token": nil, "scope": nil, "device_id": nil, "device_metadata": nil,
         ])
+    }
+
+    /// The grant a login form asks for; without `grant_type` it is inferred as ZenML
+    /// does: a username means a password login, a lone password an API key.
+    static func grant(_ form: [String: String]) -> String {
+        if let grant = form["grant_type"], !grant.isEmpty { return grant }
+        if form["username"] == nil, let password = form["password"], !password.isEmpty { return "zenml-api-key" }
+        return "password"
     }
 
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
@@ -71,9 +76,15 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         let token = try request.headers[HTTPField.Name("X-Enclave-Setup-Token")!] ?? fields.string("setup_token")
         let account = try await identity.activate(
             adminName: try fields.name("admin_username"), password: try fields.requiredString("admin_password"),
-            serverName: try fields.string("server_name"), setupToken: token, fromLoopback: context.isLoopback
+            serverName: try fields.string("server_name"), setupToken: token,
+            fromLoopback: context.isLoopback && !Self.cameThroughProxy(request)
         )
         return ZenMLResponse.json(WireRenderer.user(account, detail: .full))
+    }
+
+    /// Whether `request` was relayed by a proxy (it carries a forwarding header).
+    static func cameThroughProxy(_ request: Request) -> Bool {
+        proxyForwardingHeaders.contains { request.headers[$0] != nil }
     }
 
     /// A token for a pipeline run's steps; answered as a bare JSON string.
@@ -90,3 +101,7 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         return ZenMLResponse.json(WireRenderer.user(account, detail: detail))
     }
 }
+
+/// Headers a reverse proxy adds: behind one, every peer looks like loopback, so a
+/// request carrying any of them never counts as coming from this host.
+let proxyForwardingHeaders = ["Forwarded", "X-Forwarded-For", "X-Real-IP", "X-Forwarded-Host"].compactMap { HTTPField.Name($0) }

@@ -70,10 +70,10 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
             let connectorResource = try fields.string("connector_resource_id")
             let id = String.newID()
             try await endpoints.store.pool.write { db in
-                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flavors WHERE name = ? AND type = ?", arguments: [flavor, type])! > 0 else {
+                guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flavors WHERE name = ? AND type = ?", arguments: [flavor, type]) ?? 0 > 0 else {
                     throw ControlPlaneError.notFound("Flavor '\(flavor)' for stack component type '\(type)' does not exist.")
                 }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_components WHERE name = ? AND type = ?", arguments: [name, type])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_components WHERE name = ? AND type = ?", arguments: [name, type]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A \(type) named '\(name)' already exists.")
                 }
                 let now = Timestamp.now()
@@ -98,10 +98,10 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
                 guard let row = try Row.fetchOne(db, sql: "SELECT name, type FROM stack_components WHERE id = ?", arguments: [id.lowercased()]) else {
                     throw ControlPlaneError.notFound("Unable to get stack component with ID '\(id)': No stack component with this ID found.")
                 }
-                if let name, name != row["name"] as String {
-                    if row["name"] == "default" { throw ControlPlaneError.forbidden("The default stack components cannot be renamed.") }
-                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_components WHERE name = ? AND type = ?", arguments: [name, row["type"]])! > 0 {
-                        throw ControlPlaneError.alreadyExists("A \(row["type"] as String) named '\(name)' already exists.")
+                if let name, name != (try row.decode(String.self, forColumn: "name")) {
+                    if (try row.decode(forColumn: "name")) == "default" { throw ControlPlaneError.forbidden("The default stack components cannot be renamed.") }
+                    if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_components WHERE name = ? AND type = ?", arguments: [name, (try row.decode(DatabaseValue.self, forColumn: "type"))]) ?? 0 > 0 {
+                        throw ControlPlaneError.alreadyExists("A \(try row.decode(String.self, forColumn: "type")) named '\(name)' already exists.")
                     }
                 }
                 try db.execute(sql: """
@@ -121,7 +121,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
                     throw ControlPlaneError.notFound("Unable to get stack component with ID '\(id)': No stack component with this ID found.")
                 }
                 if name == "default" { throw ControlPlaneError.forbidden("The default stack components cannot be deleted.") }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_composition WHERE component_id = ?", arguments: [id])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stack_composition WHERE component_id = ?", arguments: [id]) ?? 0 > 0 {
                     throw ControlPlaneError.forbidden("Stack component '\(name)' is part of a stack; remove it from the stack first.")
                 }
                 try db.execute(sql: "DELETE FROM stack_components WHERE id = ?", arguments: [id])

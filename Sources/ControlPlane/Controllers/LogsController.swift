@@ -33,7 +33,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
             ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs WHERE id = ?", arguments: [id])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs WHERE id = ?", arguments: [id]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("Logs with ID '\(id)' already exist.")
                 }
                 let now = Timestamp.now()

@@ -67,7 +67,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             let id = String.newID()
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE project_id = ? AND name = ?", arguments: [projectID, name])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE project_id = ? AND name = ?", arguments: [projectID, name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A pipeline named '\(name)' already exists in this project.")
                 }
                 let now = Timestamp.now()
@@ -135,10 +135,10 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             let id = String.newID()
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
-                if let pipelineID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE id = ? AND project_id = ?", arguments: [pipelineID, projectID])! == 0 {
+                if let pipelineID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE id = ? AND project_id = ?", arguments: [pipelineID, projectID]) ?? 0 == 0 {
                     throw ControlPlaneError.notFound("Unable to get pipeline with ID '\(pipelineID)': No pipeline with this ID found.")
                 }
-                if let stackID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE id = ?", arguments: [stackID])! == 0 {
+                if let stackID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE id = ?", arguments: [stackID]) ?? 0 == 0 {
                     throw ControlPlaneError.notFound("Unable to get stack with ID '\(stackID)': No stack with this ID found.")
                 }
                 let now = Timestamp.now()

@@ -22,14 +22,14 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { renderer, row, detail in renderer.project(row, detail: detail) }
+        try await endpoints.list(request, Self.schema) { renderer, row, detail in try renderer.project(row, detail: detail) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
         return try await endpoints.read { renderer in
-            renderer.project(try renderer.row("projects", id: try ProjectLookup.id(of: key, db: renderer.db), noun: "project"), detail: detail)
+            try renderer.project(renderer.row("projects", id: try ProjectLookup.id(of: key, db: renderer.db), noun: "project"), detail: detail)
         }
     }
 
@@ -41,14 +41,14 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
             let description = try fields.string("description") ?? ""
             let id = String.newID()
             try await endpoints.store.pool.write { db in
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ?", arguments: [name])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A project named '\(name)' already exists.")
                 }
                 let now = Timestamp.now()
                 try db.execute(sql: "INSERT INTO projects (id, name, display_name, description, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [id, name, displayName, description, now, now])
             }
-            return try await endpoints.render("projects", id: id, noun: "project") { $0.project($1, detail: $2) }
+            return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
 
@@ -60,7 +60,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
             let description = try fields.string("description")
             let id = try await endpoints.store.pool.write { db -> String in
                 let id = try ProjectLookup.id(of: key, db: db)
-                if let name, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ? AND id != ?", arguments: [name, id])! > 0 {
+                if let name, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ? AND id != ?", arguments: [name, id]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A project named '\(name)' already exists.")
                 }
                 try db.execute(sql: """
@@ -69,7 +69,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
                     """, arguments: [name, displayName, description, Timestamp.now(), id])
                 return id
             }
-            return try await endpoints.render("projects", id: id, noun: "project") { $0.project($1, detail: $2) }
+            return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
 
@@ -81,8 +81,8 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
                 if try String.fetchOne(db, sql: "SELECT name FROM projects WHERE id = ?", arguments: [id]) == "default" {
                     throw ControlPlaneError.forbidden("The default project cannot be deleted.")
                 }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ?", arguments: [id])! > 0
-                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ?", arguments: [id])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ?", arguments: [id]) ?? 0 > 0
+                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ?", arguments: [id]) ?? 0 > 0 {
                     throw ControlPlaneError.forbidden("The project still holds runs or artifacts; delete them first.")
                 }
                 try db.execute(sql: "DELETE FROM logs WHERE project_id = ?", arguments: [id])

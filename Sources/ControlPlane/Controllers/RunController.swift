@@ -85,7 +85,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                         return (placeholderID, true)
                     }
                 }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ? AND name = ?", arguments: [projectID, name])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ? AND name = ?", arguments: [projectID, name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("Unable to create pipeline run: a pipeline run named '\(name)' already exists.")
                 }
                 let pipelineID: String? = snapshot["pipeline_id"]

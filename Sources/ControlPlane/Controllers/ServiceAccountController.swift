@@ -89,7 +89,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
         let (owner, keys) = try await identity.apiKeys(serviceAccount: try context.parameters.require("id"))
         let query = try ListQuery(endpoints.queryItems(request), schema: Self.schema)
         let detail = Detail.of(hydrate: query.hydrate)
-        let start = min((query.page - 1) * query.size, keys.count)
+        let start = try query.offset(total: keys.count)
         let pageItems = keys[start..<min(start + query.size, keys.count)].map { keyResponse($0, owner, nil, detail) }
         return ZenMLResponse.json(query.page(items: Array(pageItems), total: keys.count))
     }

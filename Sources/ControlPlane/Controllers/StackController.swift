@@ -66,7 +66,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
             let specPath = try fields.string("stack_spec_path")
             let id = String.newID()
             try await endpoints.store.pool.write { db in
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE name = ?", arguments: [name])! > 0 {
+                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A stack named '\(name)' already exists.")
                 }
                 let components = try Self.componentIDs(fields, db: db)
@@ -97,7 +97,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
                 if current == "default", (name != nil && name != "default") || fields.has("components") {
                     throw ControlPlaneError.forbidden("The default stack cannot be renamed or recomposed.")
                 }
-                if let name, name != current, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE name = ?", arguments: [name])! > 0 {
+                if let name, name != current, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE name = ?", arguments: [name]) ?? 0 > 0 {
                     throw ControlPlaneError.alreadyExists("A stack named '\(name)' already exists.")
                 }
                 if fields.has("components") {

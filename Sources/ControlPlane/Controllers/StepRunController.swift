@@ -143,7 +143,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
             let endTime = try fields.time("end_time"), exception = try fields.object("exception_info")
             try await endpoints.store.pool.write { db in
                 let row = try WireRenderer(db: db).row("step_runs", id: id, noun: "step run")
-                let current: String = row["status"]
+                let current: String = (try row.decode(forColumn: "status"))
                 if let status, status != current {
                     if RunStatus.isFinished(current) {
                         throw ControlPlaneError.forbidden("Step run '\(id)' has finished with status '\(current)'; it cannot become '\(status)'.")
@@ -154,7 +154,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 if (status ?? current) != "cached" { try Self.claimProduction(of: outputs, by: id, db: db) }
                 try db.execute(sql: "UPDATE step_runs SET end_time = COALESCE(?, end_time), exception_info = COALESCE(?, exception_info), updated = ? WHERE id = ?",
                                arguments: [endTime, exception?.text, Timestamp.now(), id])
-                try RunLifecycle.refresh(runID: row["pipeline_run_id"], db: db)
+                try RunLifecycle.refresh(runID: (try row.decode(forColumn: "pipeline_run_id")), db: db)
             }
             return try await endpoints.render("step_runs", id: id, noun: "step run") { try $0.step($1, detail: $2) }
         }

@@ -29,7 +29,7 @@ struct ListQuery: Sendable {
     init(_ items: [(String, String)], schema: ResourceSchema) throws {
         for (key, value) in items {
             switch key {
-            case "page": page = try Self.integer(key, value, minimum: 1)
+            case "page": page = try Self.integer(key, value, minimum: 1, saturating: true)
             case "size": size = try Self.integer(key, value, minimum: 1, maximum: Self.maximumSize)
             case "hydrate": hydrate = try Self.boolean(key, value)
             case "logical_operator":
@@ -51,8 +51,13 @@ struct ListQuery: Sendable {
         .validation("1 validation error: ('query', '\(key)') \(problem)")
     }
 
-    static func integer(_ key: String, _ value: String, minimum: Int, maximum: Int = .max) throws -> Int {
-        guard let n = Int(value) else { throw bad(key, "Input should be a valid integer") }
+    /// An integer query value within bounds. With `saturating`, a well-formed integer
+    /// too large for 64 bits counts as `Int.max` (Python's ints have no upper end, so
+    /// ZenML's answer for it is the range error, not a parse error).
+    static func integer(_ key: String, _ value: String, minimum: Int, maximum: Int = .max, saturating: Bool = false) throws -> Int {
+        let digits = value.hasPrefix("+") ? value.dropFirst() : Substring(value)
+        let overflowed = saturating && !digits.isEmpty && digits.utf8.count <= 4300 && digits.allSatisfy { ("0"..."9").contains($0) }
+        guard let n = Int(value) ?? (overflowed ? Int.max : nil) else { throw bad(key, "Input should be a valid integer") }
         guard n >= minimum else { throw bad(key, "Input should be greater than or equal to \(minimum)") }
         guard n <= maximum else { throw bad(key, "Input should be less than or equal to \(maximum)") }
         return n
@@ -72,12 +77,14 @@ struct ListQuery: Sendable {
         descending = false
         if let colon = value.firstIndex(of: ":") {
             let op = value[..<colon]
-            guard op == "asc" || op == "desc" else { throw ControlPlaneError.invalid("Invalid sort operator '\(op)': use asc: or desc:.") }
+            guard op == "asc" || op == "desc" else {
+                throw ControlPlaneError.validation("1 validation error: ('query', 'sort_by') Invalid sort operator '\(op)': use asc: or desc:.")
+            }
             descending = op == "desc"
             field = String(value[value.index(after: colon)...])
         }
         guard let column = schema.fields[field] else {
-            throw ControlPlaneError.invalid("Invalid sort field '\(field)' for \(schema.noun)s.")
+            throw ControlPlaneError.validation("1 validation error: ('query', 'sort_by') Invalid sort field '\(field)' for \(schema.noun)s.")
         }
         sortSQL = column.sql
     }

@@ -10,37 +10,37 @@ extension WireRenderer {
     }
 
     func pipeline(_ row: Row, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string(row["created"]), "updated": .string(row["updated"]),
-                               "user_id": .optional(row["user_id"] as String?), "project_id": .string(row["project_id"])]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
-            ["description": .optional(row["description"] as String?)]
+        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
+                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+            ["description": .optional(try row.decode(String?.self, forColumn: "description"))]
         }, resources: {
-            let latest = try latestRun(column: "pipeline_id", id: row["id"])
-            return ["user": try user(id: row["user_id"]), "latest_run_user": latest.user, "latest_run_id": latest.id,
+            let latest = try latestRun(column: "pipeline_id", id: (try row.decode(forColumn: "id")))
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "latest_run_user": latest.user, "latest_run_id": latest.id,
                     "latest_run_status": latest.status, "tags": [], "visualizations": []]
         })
     }
 
     func snapshot(_ row: Row, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "project_id": .string(row["project_id"]), "runnable": false, "deployable": false,
-            "is_dynamic": .bool(row["is_dynamic"]), "pipeline_id": .optional(row["pipeline_id"] as String?),
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "project_id": .string((try row.decode(forColumn: "project_id"))), "runnable": false, "deployable": false,
+            "is_dynamic": .bool((try row.decode(forColumn: "is_dynamic"))), "pipeline_id": .optional(try row.decode(String?.self, forColumn: "pipeline_id")),
         ]
-        return try entity(id: row["id"], name: .optional(row["name"] as String?), body: body, detail: detail, metadata: {
-            ["description": .optional(row["description"] as String?), "source_code": .optional(row["source_code"] as String?),
-             "run_name_template": .string(row["run_name_template"]),
-             "pipeline_configuration": JSONValue.parseStored(row["pipeline_configuration"]),
-             "step_configurations": JSONValue.parseStored(row["step_configurations"]),
-             "client_environment": JSONValue.parseStored(row["client_environment"]),
-             "client_version": .optional(row["client_version"] as String?), "server_version": .optional(row["server_version"] as String?),
-             "pipeline_version_hash": .optional(row["pipeline_version_hash"] as String?),
-             "pipeline_spec": JSONValue.parseStored(row["pipeline_spec"]), "code_path": .optional(row["code_path"] as String?),
+        return try entity(id: (try row.decode(forColumn: "id")), name: .optional(try row.decode(String?.self, forColumn: "name")), body: body, detail: detail, metadata: {
+            ["description": .optional(try row.decode(String?.self, forColumn: "description")), "source_code": .optional(try row.decode(String?.self, forColumn: "source_code")),
+             "run_name_template": .string((try row.decode(forColumn: "run_name_template"))),
+             "pipeline_configuration": JSONValue.parseStored((try row.decode(forColumn: "pipeline_configuration"))),
+             "step_configurations": JSONValue.parseStored((try row.decode(forColumn: "step_configurations"))),
+             "client_environment": JSONValue.parseStored((try row.decode(forColumn: "client_environment"))),
+             "client_version": .optional(try row.decode(String?.self, forColumn: "client_version")), "server_version": .optional(try row.decode(String?.self, forColumn: "server_version")),
+             "pipeline_version_hash": .optional(try row.decode(String?.self, forColumn: "pipeline_version_hash")),
+             "pipeline_spec": JSONValue.parseStored((try row.decode(forColumn: "pipeline_spec"))), "code_path": .optional(try row.decode(String?.self, forColumn: "code_path")),
              "template_id": nil, "source_snapshot_id": nil, "config_template": nil, "config_schema": nil]
         }, resources: {
-            let latest = try latestRun(column: "snapshot_id", id: row["id"])
-            return ["user": try user(id: row["user_id"]), "pipeline": try related("pipelines", row["pipeline_id"], pipeline),
-                    "stack": try related("stacks", row["stack_id"], stack), "build": nil, "schedule": nil, "code_reference": nil,
+            let latest = try latestRun(column: "snapshot_id", id: (try row.decode(forColumn: "id")))
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline),
+                    "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack), "build": nil, "schedule": nil, "code_reference": nil,
                     "deployment": nil, "tags": [], "latest_run_id": latest.id, "latest_run_status": latest.status,
                     "latest_run_user": latest.user, "visualizations": []]
         })
@@ -53,27 +53,27 @@ extension WireRenderer {
     }
 
     func run(_ row: Row, detail: Detail) throws -> JSONValue {
-        let status: String = row["status"]
+        let status: String = (try row.decode(forColumn: "status"))
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "project_id": .string(row["project_id"]), "status": .string(status),
-            "in_progress": .bool(!RunStatus.isFinished(status)), "status_reason": .optional(row["status_reason"] as String?),
-            "index": .int(row["run_index"]), "pipeline_id": .optional(row["pipeline_id"] as String?), "child_key": nil, "root_run_id": nil,
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "project_id": .string((try row.decode(forColumn: "project_id"))), "status": .string(status),
+            "in_progress": .bool(!RunStatus.isFinished(status)), "status_reason": .optional(try row.decode(String?.self, forColumn: "status_reason")),
+            "index": .int((try row.decode(forColumn: "run_index"))), "pipeline_id": .optional(try row.decode(String?.self, forColumn: "pipeline_id")), "child_key": nil, "root_run_id": nil,
         ]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
-            ["run_metadata": JSONValue.parseStored(row["run_metadata"]), "config": JSONValue.parseStored(row["config"]),
-             "start_time": .optional(row["start_time"] as String?), "end_time": .optional(row["end_time"] as String?),
-             "client_environment": JSONValue.parseStored(row["client_environment"]),
-             "orchestrator_environment": JSONValue.parseStored(row["orchestrator_environment"]),
-             "orchestrator_run_id": .optional(row["orchestrator_run_id"] as String?), "code_path": nil, "template_id": nil,
-             "is_templatable": false, "trigger_info": JSONValue.parseStored(row["trigger_info"]), "enable_heartbeat": true,
-             "exception_info": JSONValue.parseStored(row["exception_info"]), "trigger_execution_info": nil]
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+            ["run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata"))), "config": JSONValue.parseStored((try row.decode(forColumn: "config"))),
+             "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
+             "client_environment": JSONValue.parseStored((try row.decode(forColumn: "client_environment"))),
+             "orchestrator_environment": JSONValue.parseStored((try row.decode(forColumn: "orchestrator_environment"))),
+             "orchestrator_run_id": .optional(try row.decode(String?.self, forColumn: "orchestrator_run_id")), "code_path": nil, "template_id": nil,
+             "is_templatable": false, "trigger_info": JSONValue.parseStored((try row.decode(forColumn: "trigger_info"))), "enable_heartbeat": true,
+             "exception_info": JSONValue.parseStored((try row.decode(forColumn: "exception_info"))), "trigger_execution_info": nil]
         }, resources: {
-            ["user": try user(id: row["user_id"]), "snapshot": try related("pipeline_snapshots", row["snapshot_id"], snapshot),
-             "source_snapshot": nil, "stack": try related("stacks", row["stack_id"], stack),
-             "pipeline": try related("pipelines", row["pipeline_id"], pipeline), "build": nil, "schedule": nil,
+            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "snapshot": try related("pipeline_snapshots", (try row.decode(forColumn: "snapshot_id")), snapshot),
+             "source_snapshot": nil, "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack),
+             "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline), "build": nil, "schedule": nil,
              "code_reference": nil, "model_version": nil, "tags": [],
-             "log_collection": try logCollection(column: "pipeline_run_id", id: row["id"]), "visualizations": [],
+             "log_collection": try logCollection(column: "pipeline_run_id", id: (try row.decode(forColumn: "id"))), "visualizations": [],
              "trigger": nil, "original_run": nil, "parent_run": nil, "active_wait_condition": nil, "outputs": [:]]
         })
     }
@@ -86,16 +86,16 @@ extension WireRenderer {
 
     func logs(_ row: Row, detail: Detail) throws -> JSONValue {
         let links: [(String, JSONValue)] = [
-            ("step_run_id", .optional(row["step_run_id"] as String?)), ("pipeline_run_id", .optional(row["pipeline_run_id"] as String?)),
-            ("artifact_store_id", .optional(row["artifact_store_id"] as String?)), ("log_store_id", .optional(row["log_store_id"] as String?)),
-            ("hook_invocation_id", .optional(row["hook_invocation_id"] as String?)),
+            ("step_run_id", .optional(try row.decode(String?.self, forColumn: "step_run_id"))), ("pipeline_run_id", .optional(try row.decode(String?.self, forColumn: "pipeline_run_id"))),
+            ("artifact_store_id", .optional(try row.decode(String?.self, forColumn: "artifact_store_id"))), ("log_store_id", .optional(try row.decode(String?.self, forColumn: "log_store_id"))),
+            ("hook_invocation_id", .optional(try row.decode(String?.self, forColumn: "hook_invocation_id"))),
         ]
-        var body: JSONValue = ["created": .string(row["created"]), "updated": .string(row["updated"]),
-                               "user_id": .optional(row["user_id"] as String?), "project_id": .string(row["project_id"]),
-                               "uri": .optional(row["uri"] as String?), "source": .string(row["source"])]
+        var body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
+                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id"))),
+                               "uri": .optional(try row.decode(String?.self, forColumn: "uri")), "source": .string((try row.decode(forColumn: "source")))]
         for (key, value) in links { body[key] = value }
-        return try entity(id: row["id"], name: nil, body: body, detail: detail, metadata: {
+        return try entity(id: (try row.decode(forColumn: "id")), name: nil, body: body, detail: detail, metadata: {
             .object(.init(uniqueKeysWithValues: links))
-        }, resources: { ["user": try user(id: row["user_id"])] })
+        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
     }
 }

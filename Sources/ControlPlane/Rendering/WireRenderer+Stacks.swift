@@ -3,50 +3,50 @@ import GRDB
 extension WireRenderer {
     func flavor(_ row: Row, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "type": .string(row["type"]), "display_name": .string(row["display_name"]), "integration": .string(row["integration"]),
-            "source": .string(row["source"]), "logo_url": nil, "is_custom": .bool(row["is_custom"]),
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "type": .string((try row.decode(forColumn: "type"))), "display_name": .string((try row.decode(forColumn: "display_name"))), "integration": .string((try row.decode(forColumn: "integration"))),
+            "source": .string((try row.decode(forColumn: "source"))), "logo_url": nil, "is_custom": .bool((try row.decode(forColumn: "is_custom"))),
         ]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
-            ["config_schema": JSONValue.parseStored(row["config_schema"]), "connector_type": nil, "connector_resource_type": nil,
-             "connector_resource_id_attr": nil, "docs_url": .optional(row["docs_url"] as String?),
-             "sdk_docs_url": .optional(row["sdk_docs_url"] as String?)]
-        }, resources: { ["user": try user(id: row["user_id"])] })
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+            ["config_schema": JSONValue.parseStored((try row.decode(forColumn: "config_schema"))), "connector_type": nil, "connector_resource_type": nil,
+             "connector_resource_id_attr": nil, "docs_url": .optional(try row.decode(String?.self, forColumn: "docs_url")),
+             "sdk_docs_url": .optional(try row.decode(String?.self, forColumn: "sdk_docs_url"))]
+        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
     }
 
     func component(_ row: Row, detail: Detail) throws -> JSONValue {
-        let flavorRow = try Row.fetchOne(db, sql: "SELECT * FROM flavors WHERE name = ? AND type = ?", arguments: [row["flavor"], row["type"]])
+        let flavorRow = try Row.fetchOne(db, sql: "SELECT * FROM flavors WHERE name = ? AND type = ?", arguments: [(try row.decode(DatabaseValue.self, forColumn: "flavor")), (try row.decode(DatabaseValue.self, forColumn: "type"))])
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "type": .string(row["type"]), "flavor_name": .string(row["flavor"]),
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "type": .string((try row.decode(forColumn: "type"))), "flavor_name": .string((try row.decode(forColumn: "flavor"))),
             "integration": .optional(flavorRow?["integration"] as String?), "logo_url": nil,
         ]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
-            ["configuration": JSONValue.parseStored(row["configuration"]), "environment": JSONValue.parseStored(row["environment"]),
-             "secrets": JSONValue.parseStored(row["secrets"]), "labels": JSONValue.parseStored(row["labels"]),
-             "connector_resource_id": .optional(row["connector_resource_id"] as String?), "connector": nil]
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+            ["configuration": JSONValue.parseStored((try row.decode(forColumn: "configuration"))), "environment": JSONValue.parseStored((try row.decode(forColumn: "environment"))),
+             "secrets": JSONValue.parseStored((try row.decode(forColumn: "secrets"))), "labels": JSONValue.parseStored((try row.decode(forColumn: "labels"))),
+             "connector_resource_id": .optional(try row.decode(String?.self, forColumn: "connector_resource_id")), "connector": nil]
         }, resources: {
-            ["user": try user(id: row["user_id"]), "flavor": try flavorRow.map { try flavor($0, detail: .nested) } ?? .null]
+            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "flavor": try flavorRow.map { try flavor($0, detail: .nested) } ?? .null]
         })
     }
 
     func stack(_ row: Row, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?)]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
+        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id"))]
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
             var components: JSONValue = [:]
             let rows = try Row.fetchAll(db, sql: """
                 SELECT c.* FROM stack_components c JOIN stack_composition s ON s.component_id = c.id
                 WHERE s.stack_id = ? ORDER BY c.type, c.created
-                """, arguments: [row["id"]])
+                """, arguments: [(try row.decode(DatabaseValue.self, forColumn: "id"))])
             for componentRow in rows {
-                let type: String = componentRow["type"]
+                let type: String = (try componentRow.decode(forColumn: "type"))
                 let rendered = try component(componentRow, detail: .nested)
                 components[type] = .array((components[type]?.arrayValue ?? []) + [rendered])
             }
-            return ["components": components, "description": .string(row["description"]),
-                    "stack_spec_path": .optional(row["stack_spec_path"] as String?),
-                    "environment": JSONValue.parseStored(row["environment"]), "secrets": JSONValue.parseStored(row["secrets"]),
-                    "labels": JSONValue.parseStored(row["labels"])]
-        }, resources: { ["user": try user(id: row["user_id"])] })
+            return ["components": components, "description": .string((try row.decode(forColumn: "description"))),
+                    "stack_spec_path": .optional(try row.decode(String?.self, forColumn: "stack_spec_path")),
+                    "environment": JSONValue.parseStored((try row.decode(forColumn: "environment"))), "secrets": JSONValue.parseStored((try row.decode(forColumn: "secrets"))),
+                    "labels": JSONValue.parseStored((try row.decode(forColumn: "labels")))]
+        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
     }
 }

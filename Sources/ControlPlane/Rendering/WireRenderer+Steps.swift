@@ -11,26 +11,26 @@ extension WireRenderer {
     }
 
     func step(_ row: Row, detail: Detail) throws -> JSONValue {
-        let id: String = row["id"]
-        let runID: String = row["pipeline_run_id"]
+        let id: String = (try row.decode(forColumn: "id"))
+        let runID: String = (try row.decode(forColumn: "pipeline_run_id"))
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "project_id": .string(row["project_id"]), "type": nil, "status": .string(row["status"]), "version": .int(row["version"]),
-            "is_retriable": false, "start_time": .optional(row["start_time"] as String?), "end_time": .optional(row["end_time"] as String?),
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "project_id": .string((try row.decode(forColumn: "project_id"))), "type": nil, "status": .string((try row.decode(forColumn: "status"))), "version": .int((try row.decode(forColumn: "version"))),
+            "is_retriable": false, "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
             "latest_heartbeat": nil, "model_version_id": nil, "resource_request_id": nil,
             "substitutions": try substitutions(ofRun: runID), "heartbeat_threshold": nil,
         ]
-        return try entity(id: id, name: .string(row["name"]), body: body, detail: detail, metadata: {
+        return try entity(id: id, name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
             let parents = try String.fetchAll(db, sql: "SELECT parent_id FROM step_run_parents WHERE step_run_id = ? ORDER BY rowid", arguments: [id])
-            return ["config": JSONValue.parseStored(row["config"]), "spec": JSONValue.parseStored(row["spec"]),
-                    "cache_key": .optional(row["cache_key"] as String?), "cache_expires_at": .optional(row["cache_expires_at"] as String?),
-                    "code_hash": .optional(row["code_hash"] as String?), "docstring": .optional(row["docstring"] as String?),
-                    "source_code": .optional(row["source_code"] as String?), "exception_info": JSONValue.parseStored(row["exception_info"]),
-                    "snapshot_id": .optional(row["snapshot_id"] as String?), "pipeline_run_id": .string(runID),
-                    "original_step_run_id": .optional(row["original_step_run_id"] as String?),
-                    "parent_step_ids": .array(parents.map(JSONValue.string)), "run_metadata": JSONValue.parseStored(row["run_metadata"])]
+            return ["config": JSONValue.parseStored((try row.decode(forColumn: "config"))), "spec": JSONValue.parseStored((try row.decode(forColumn: "spec"))),
+                    "cache_key": .optional(try row.decode(String?.self, forColumn: "cache_key")), "cache_expires_at": .optional(try row.decode(String?.self, forColumn: "cache_expires_at")),
+                    "code_hash": .optional(try row.decode(String?.self, forColumn: "code_hash")), "docstring": .optional(try row.decode(String?.self, forColumn: "docstring")),
+                    "source_code": .optional(try row.decode(String?.self, forColumn: "source_code")), "exception_info": JSONValue.parseStored((try row.decode(forColumn: "exception_info"))),
+                    "snapshot_id": .optional(try row.decode(String?.self, forColumn: "snapshot_id")), "pipeline_run_id": .string(runID),
+                    "original_step_run_id": .optional(try row.decode(String?.self, forColumn: "original_step_run_id")),
+                    "parent_step_ids": .array(parents.map(JSONValue.string)), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
         }, resources: {
-            ["user": try user(id: row["user_id"]), "log_collection": try logCollection(column: "step_run_id", id: id),
+            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "log_collection": try logCollection(column: "step_run_id", id: id),
              "model_version": nil, "inputs": try stepArtifacts(id, direction: "input"),
              "outputs": try stepArtifacts(id, direction: "output"), "resource_request": nil]
         })
@@ -60,45 +60,46 @@ extension WireRenderer {
     }
 
     func artifact(_ row: Row, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string(row["created"]), "updated": .string(row["updated"]),
-                               "user_id": .optional(row["user_id"] as String?), "project_id": .string(row["project_id"])]
-        return try entity(id: row["id"], name: .string(row["name"]), body: body, detail: detail, metadata: {
-            ["has_custom_name": .bool(row["has_custom_name"])]
+        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
+                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
+        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+            ["has_custom_name": .bool((try row.decode(forColumn: "has_custom_name")))]
         }, resources: {
             let latest = try Row.fetchOne(db, sql: """
                 SELECT id, version FROM artifact_versions WHERE artifact_id = ?
                 ORDER BY version_number IS NULL, version_number DESC, created DESC LIMIT 1
-                """, arguments: [row["id"]])
-            return ["user": try user(id: row["user_id"]), "tags": [],
+                """, arguments: [(try row.decode(DatabaseValue.self, forColumn: "id"))])
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": [],
                     "latest_version_name": .optional(latest?["version"] as String?), "latest_version_id": .optional(latest?["id"] as String?)]
         })
     }
 
     func artifactVersion(_ row: Row, detail: Detail) throws -> JSONValue {
-        let artifactRow = try self.row("artifacts", id: row["artifact_id"], noun: "artifact")
+        let artifactRow = try self.row("artifacts", id: (try row.decode(forColumn: "artifact_id")), noun: "artifact")
         let body: JSONValue = [
-            "created": .string(row["created"]), "updated": .string(row["updated"]), "user_id": .optional(row["user_id"] as String?),
-            "project_id": .string(row["project_id"]), "artifact": try artifact(artifactRow, detail: .nested),
-            "version": .string(row["version"]), "uri": .string(row["uri"]), "type": .string(row["type"]),
-            "materializer": JSONValue.parseStored(row["materializer"]), "data_type": JSONValue.parseStored(row["data_type"]),
-            "save_type": .string(row["save_type"]), "artifact_store_id": .optional(row["artifact_store_id"] as String?),
-            "content_hash": .optional(row["content_hash"] as String?),
-            "item_count": (row["item_count"] as Int64?).map(JSONValue.int) ?? .null,
+            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
+            "project_id": .string((try row.decode(forColumn: "project_id"))), "artifact": try artifact(artifactRow, detail: .nested),
+            "version": .string((try row.decode(forColumn: "version"))), "uri": .string((try row.decode(forColumn: "uri"))), "type": .string((try row.decode(forColumn: "type"))),
+            "materializer": JSONValue.parseStored((try row.decode(forColumn: "materializer"))), "data_type": JSONValue.parseStored((try row.decode(forColumn: "data_type"))),
+            "save_type": .string((try row.decode(forColumn: "save_type"))), "artifact_store_id": .optional(try row.decode(String?.self, forColumn: "artifact_store_id")),
+            "content_hash": .optional(try row.decode(String?.self, forColumn: "content_hash")),
+            "item_count": (try row.decode(Int64?.self, forColumn: "item_count")).map(JSONValue.int) ?? .null,
         ]
-        return try entity(id: row["id"], name: nil, body: body, detail: detail, metadata: {
-            let visualizations = JSONValue.parseStored(row["visualizations"]).arrayValue ?? []
+        return try entity(id: (try row.decode(forColumn: "id")), name: nil, body: body, detail: detail, metadata: {
+            let visualizations = JSONValue.parseStored(try row.decode(String?.self, forColumn: "visualizations")).arrayValue ?? []
+            let created: String = try row.decode(forColumn: "created"), updated: String = try row.decode(forColumn: "updated")
             return ["visualizations": .array(visualizations.map { viz in
                 Self.envelope(id: viz["id"]?.stringValue ?? "", name: nil,
-                       body: ["created": .string(row["created"]), "updated": .string(row["updated"]),
+                       body: ["created": .string(created), "updated": .string(updated),
                               "type": viz["type"] ?? .null, "uri": viz["uri"] ?? .null],
                        metadata: .null, resources: .null)
-            }), "run_metadata": JSONValue.parseStored(row["run_metadata"])]
+            }), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
         }, resources: {
-            let producer: String? = row["producer_step_run_id"]
+            let producer: String? = (try row.decode(forColumn: "producer_step_run_id"))
             let producerRun = try producer.flatMap {
                 try String.fetchOne(db, sql: "SELECT pipeline_run_id FROM step_runs WHERE id = ?", arguments: [$0])
             }
-            return ["user": try user(id: row["user_id"]), "tags": [], "producer_step_run_id": .optional(producer),
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": [], "producer_step_run_id": .optional(producer),
                     "producer_pipeline_run_id": .optional(producerRun)]
         })
     }

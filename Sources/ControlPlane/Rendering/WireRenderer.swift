@@ -89,10 +89,10 @@ final class WireRenderer {
 
     // MARK: Projects
 
-    func project(_ row: Row, detail: Detail) -> JSONValue {
-        Self.envelope(id: row["id"], name: .string(row["name"]),
-               body: ["created": .string(row["created"]), "updated": .string(row["updated"]), "display_name": .string(row["display_name"])],
-               metadata: detail == .full ? ["description": .string(row["description"]), "project_metadata": JSONValue.parseStored(row["project_metadata"])] : .null,
+    func project(_ row: Row, detail: Detail) throws -> JSONValue {
+        try Self.envelope(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))),
+               body: ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "display_name": .string((try row.decode(forColumn: "display_name")))],
+               metadata: detail == .full ? ["description": .string((try row.decode(forColumn: "description"))), "project_metadata": JSONValue.parseStored(try row.decode(String?.self, forColumn: "project_metadata"))] : .null,
                resources: .null)
     }
 

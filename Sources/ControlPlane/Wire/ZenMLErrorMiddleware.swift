@@ -22,6 +22,7 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
 
     /// The wire response for `error`.
     static func response(for error: any Error, logger: Logger) -> Response {
+        if let violation = ConstraintViolation(error) { return response(for: violation) }
         switch error {
         case let error as ControlPlaneError:
             switch error {
@@ -41,6 +42,9 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case let .notFound(message): return detail(.notFound, "KeyError", message)
             case let .alreadyExists(message): return detail(.conflict, "EntityExistsError", message)
             case let .invalid(message): return detail(.badRequest, "ValueError", message)
+            case let .damaged(message):
+                logger.error("identity data damaged", metadata: ["problem": "\(message)"])
+                return detail(.internalServerError, "RuntimeError", "Internal server error.")
             }
         case let error as JSONSyntaxError:
             return detail(.unprocessableContent, "ValidationError", "Request body is not valid JSON: \(error)")
@@ -58,6 +62,18 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         }
     }
 
+    /// A write the schema's rules refused: a taken name is ZenML's `EntityExistsError`.
+    static func response(for violation: ConstraintViolation) -> Response {
+        switch violation {
+        case let .duplicate(table):
+            return detail(.conflict, "EntityExistsError", "Another \(tableNouns[table] ?? "entity") with the same name already exists.")
+        case .missingReference:
+            return detail(.notFound, "KeyError", "The request refers to something that does not exist, or to something still in use.")
+        case .invalidValue:
+            return detail(.unprocessableContent, "ValidationError", "The request has a value the server cannot store.")
+        }
+    }
+
     static func detail(_ status: HTTPResponse.Status, _ exception: String, _ message: String) -> Response {
         ZenMLResponse.json(["detail": [.string(exception), .string(message)]], status: status)
     }
@@ -68,3 +84,12 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         return response
     }
 }
+
+/// What each table's rows are called in messages.
+let tableNouns = [
+    "users": "account", "api_keys": "API key", "projects": "project", "stacks": "stack",
+    "stack_components": "stack component", "flavors": "flavor", "pipelines": "pipeline",
+    "pipeline_runs": "pipeline run", "step_runs": "step run", "artifacts": "artifact",
+    "artifact_versions": "artifact version", "pipeline_snapshots": "snapshot",
+]
+

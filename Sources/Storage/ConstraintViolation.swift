@@ -1,0 +1,31 @@
+import Foundation
+import GRDB
+
+/// A write the database refused because it broke one of the schema's rules. Domain
+/// modules map it to their API's error; uniqueness is always left to these rules,
+/// never to a read before the write, so it holds with several writers.
+public enum ConstraintViolation: Sendable, Equatable {
+    /// A unique key already holds this value (in `table`).
+    case duplicate(table: String)
+    /// A reference names a row that does not exist, or a row still referenced was deleted.
+    case missingReference
+    /// A required value was absent or a check failed.
+    case invalidValue
+
+    /// The violation `error` stands for, or nil when it is some other error. This is the
+    /// one place that reads SQLite's result codes.
+    public init?(_ error: any Error) {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
+        switch error.extendedResultCode {
+        case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
+            // "UNIQUE constraint failed: api_keys.service_account_id, api_keys.name"
+            let columns = error.message?.split(separator: ":", maxSplits: 1).last ?? ""
+            let table = columns.split(separator: ".").first.map { $0.trimmingCharacters(in: .whitespaces) } ?? ""
+            self = .duplicate(table: table)
+        case .SQLITE_CONSTRAINT_FOREIGNKEY:
+            self = .missingReference
+        default:
+            self = .invalidValue
+        }
+    }
+}
