@@ -128,3 +128,26 @@ def bot(server, tmp_path):
     output = run_client(["zenml", "login", server.url, "--api-key"], env, stdin=key + "\n")
     assert "API key" in output
     return {"server": server, "env": env, "key": key, "tmp": tmp_path}
+
+
+@pytest.fixture(scope="module")
+def fuzz_target(tmp_path_factory):
+    """A server with cheap bcrypt, an admin, and the admin's token."""
+    data = tmp_path_factory.mktemp("fuzz") / "data"
+    os.environ["ENCLAVE_BCRYPT_COST"] = "4"
+    try:
+        server = EnclaveServer(data).start()
+    finally:
+        del os.environ["ENCLAVE_BCRYPT_COST"]
+    activate(server.url)
+    response = requests.post(f"{server.url}/api/v1/login", data={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
+    token = response.json()["access_token"]
+    yield server, {"Authorization": f"Bearer {token}"}
+    assert server.process.poll() is None, "the server died during fuzzing"
+    server.stop()
+
+
+def alive(server) -> bool:
+    if server.process.poll() is not None:
+        return False
+    return requests.get(f"{server.url}/health", timeout=10).text == "ok"
