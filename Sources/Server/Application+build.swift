@@ -26,8 +26,9 @@ func openState(_ configuration: ServerConfiguration) throws -> (StateStore, Iden
 /// Builds the whole Enclave server: database, identity, the ZenML API, `/health` and
 /// `/metrics`. Tests build their application with this same function.
 ///
+/// `logSink` is where the process's log lines queue; its dropped-line count is served in `/metrics`.
 /// `onListening` gets the bound port once the server accepts connections (useful with port 0).
-public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "enclave"),
+public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "enclave"), logSink: LogSink? = nil,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     try configuration.validate()
     let (store, identity) = try openState(configuration)
@@ -40,7 +41,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             """)
     }
     let registry = PrometheusCollectorRegistry()
-    let router = try buildRouter(configuration, store: store, identity: identity, registry: registry)
+    let router = try buildRouter(configuration, store: store, identity: identity, registry: registry, logSink: logSink)
 
     var server: HTTPServerBuilder = .http1()
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -59,15 +60,19 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
 
 /// Every route of the server, with its middleware: `/health`, `/metrics` and the ZenML API.
 func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identity: IdentityStore,
-                 registry: PrometheusCollectorRegistry) throws -> Router<EnclaveRequestContext> {
+                 registry: PrometheusCollectorRegistry, logSink: LogSink? = nil) throws -> Router<EnclaveRequestContext> {
     let router = Router(context: EnclaveRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(registry: registry))
     router.add(middleware: FallbackErrorMiddleware())
     router.get("health") { _, _ in
         Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"], body: .init(byteBuffer: ByteBuffer(string: "ok")))
     }
+    let droppedLogLines = registry.makeGauge(descriptor: .init(
+        namespace: "enclave", subsystem: "log", metricName: "dropped_lines", unitName: "total",
+        helpText: "Log lines dropped because the log queue was full"))
     router.get("metrics") { _, _ in
-        Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
+        droppedLogLines.set(Double(logSink?.droppedLines ?? 0))
+        return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)

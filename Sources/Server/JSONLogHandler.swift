@@ -2,15 +2,21 @@ import Foundation
 import Logging
 import Storage
 
-/// A swift-log handler that writes one JSON object per line to standard error, so logs
-/// can be parsed without guessing. Callers must never put credentials in metadata.
+/// A swift-log handler that formats one JSON object per line, so logs can be parsed
+/// without guessing, and hands it to a `LogSink` (which writes off the request threads).
+/// Callers must never put credentials in metadata.
 public struct JSONLogHandler: LogHandler {
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .info
+    public var logLevel: Logger.Level
     let label: String
+    let sink: LogSink
 
-    /// Creates a handler for the logger `label`.
-    public init(label: String) { self.label = label }
+    /// Creates a handler for the logger `label` writing to `sink` at `level` and above.
+    public init(label: String, sink: LogSink, level: Logger.Level = .info) {
+        self.label = label
+        self.sink = sink
+        self.logLevel = level
+    }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
         get { metadata[key] }
@@ -21,11 +27,11 @@ public struct JSONLogHandler: LogHandler {
         var fields = metadata
         if let explicit = event.metadata { fields.merge(explicit, uniquingKeysWith: { _, new in new }) }
         var line = "{\"ts\":\"\(Self.timestamp())\",\"level\":\"\(event.level)\",\"logger\":" + Self.quoted(label) + ",\"msg\":" + Self.quoted("\(event.message)")
-        for key in fields.keys.sorted() {
-            line += "," + Self.quoted(key) + ":" + Self.quoted("\(fields[key]!)")
+        for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
+            line += "," + Self.quoted(key) + ":" + Self.quoted("\(value)")
         }
         line += "}\n"
-        FileHandle.standardError.write(Data(line.utf8))
+        sink.write(line)
     }
 
     static func timestamp() -> String { Timestamp.now() + "Z" }

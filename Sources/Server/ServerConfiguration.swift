@@ -16,6 +16,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var bcryptCost = 12
     /// Lifetime of a login token, in seconds.
     public var tokenLifetime = 3600
+    /// Least severe log level written (`info` writes one line per request; `warning` none).
+    public var logLevel = "info"
+    /// The levels `log_level` takes, least severe first.
+    public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
     /// The defaults: loopback, port 8080, data in `./.enclave`.
     public init() {}
@@ -37,11 +41,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
-    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`.
+    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`.
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
-                     "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime"]
+                     "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
+                     "ENCLAVE_LOG_LEVEL": "log_level"]
         for (variable, key) in names {
             if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
         }
@@ -64,6 +69,11 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)
+        case "log_level":
+            guard let value, Self.logLevels.contains(value) else {
+                throw ConfigurationError("\(source): log_level must be one of \(Self.logLevels.joined(separator: ", "))")
+            }
+            logLevel = value
         default: throw ConfigurationError("\(source): unknown setting '\(key)'")
         }
     }

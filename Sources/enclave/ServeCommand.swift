@@ -12,13 +12,12 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave).") var dataDirectory: String?
-    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime.")
+    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime, log_level.")
     var config: String?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; serves HTTPS with --tls-key.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
 
     func run() async throws {
-        LoggingSystem.bootstrap { label in JSONLogHandler(label: label) }
         var settings = ServerConfiguration()
         do {
             if let config { try settings.apply(configFile: config) }
@@ -32,9 +31,13 @@ struct Serve: AsyncParsableCommand {
         } catch let error as ConfigurationError {
             throw ValidationError(error.description)
         }
+        let sink = LogSink()
+        let level = Logger.Level(rawValue: settings.logLevel) ?? .info
+        LoggingSystem.bootstrap { label in JSONLogHandler(label: label, sink: sink, level: level) }
+        defer { sink.close() }
         let scheme = settings.tlsCertificatePath == nil ? "http" : "https"
         let host = settings.host
-        let app = try await buildApplication(settings) { port in
+        let app = try await buildApplication(settings, logSink: sink) { port in
             print("enclave listening on \(scheme)://\(host):\(port)")
             fflush(stdout)
         }

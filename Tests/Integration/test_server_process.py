@@ -135,3 +135,30 @@ def test_logs_never_carry_credentials(server, tmp_path):
     assert '"msg":"request"' in log
     for secret in (ADMIN_PASSWORD, "wrong-secret-xyz", headers["Authorization"].split()[1]):
         assert secret not in log
+
+
+def test_a_stalled_stderr_never_stops_the_server(tmp_path):
+    """Nobody reads the server's stderr (a wedged journald or terminal): the pipe fills
+    after a few hundred request lines, and requests must go on being answered."""
+    read_end, write_end = os.pipe()
+    process = subprocess.Popen([enclave_binary(), "serve", "--port", "0", "--data-dir", str(tmp_path / "data")],
+                               stdout=subprocess.PIPE, stderr=write_end, text=True, env=dict(os.environ, ENCLAVE_BCRYPT_COST="4"))
+    try:
+        url = None
+        for line in process.stdout:
+            if "listening on" in line:
+                url = line.split("listening on ")[1].strip()
+                break
+        assert url
+        session = requests.Session()
+        for _ in range(3000):  # about 600 KB of request lines, ten times what the pipe holds
+            assert session.get(f"{url}/api/v1/info", timeout=5).status_code == 200
+        metrics = session.get(f"{url}/metrics", timeout=5).text
+        assert "enclave_log_dropped_lines_total" in metrics
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=30) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+        os.close(read_end)
+        os.close(write_end)
