@@ -1,5 +1,6 @@
 """The `enclave` process itself: CLI contract, shutdown, durability, TLS."""
 import os
+import re
 import signal
 import subprocess
 import threading
@@ -162,3 +163,22 @@ def test_a_stalled_stderr_never_stops_the_server(tmp_path):
             process.kill()
         os.close(read_end)
         os.close(write_end)
+
+
+def test_activation_through_a_proxy_needs_the_setup_token(tmp_path):
+    """Behind a reverse proxy every peer is loopback; a forwarded request must not get
+    the loopback shortcut, and still activates with the printed setup token."""
+    server = EnclaveServer(tmp_path / "data").start()
+    try:
+        body = {"admin_username": "admin", "admin_password": ADMIN_PASSWORD}
+        for header in ({"X-Forwarded-For": "203.0.113.7"}, {"Forwarded": "for=203.0.113.7;proto=https"},
+                       {"X-Real-IP": "203.0.113.7"}, {"X-Forwarded-Host": "enclave.example"}):
+            response = requests.put(f"{server.url}/api/v1/activate", json=body, headers=header, timeout=30)
+            assert response.status_code == 403, (header, response.text)
+            assert requests.get(f"{server.url}/api/v1/info", timeout=10).json()["active"] is False
+        token = next(line.strip() for line in "".join(server.output).splitlines()[1:] if re.fullmatch(r"\s+[0-9a-f]{32}\s*", line))
+        response = requests.put(f"{server.url}/api/v1/activate", json=body, timeout=30,
+                                headers={"X-Forwarded-For": "203.0.113.7", "X-Enclave-Setup-Token": token})
+        assert response.status_code == 200, response.text
+    finally:
+        server.stop()

@@ -1,0 +1,39 @@
+import Foundation
+@testable import Identity
+import Storage
+import Testing
+
+/// A failed login must not tell whether the name exists: an unknown name is checked
+/// against a decoy hash made at start with the configured cost, so both failures cost
+/// one bcrypt of the same work factor, the very first one included.
+@Suite(.serialized) struct LoginTimingTests {
+    static let cost: UInt8 = 10
+
+    func seconds(_ work: () async throws -> Void) async -> Double {
+        let start = ContinuousClock.now
+        try? await work()
+        let elapsed = ContinuousClock.now - start
+        return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    }
+
+    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+
+    @Test func unknownAndKnownNamesFailInTheSameTime() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).sqlite").path
+        let identity = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
+                                         hasher: PasswordHasher(cost: Self.cost))
+        var draft = AccountDraft(name: "alice", role: .editor)
+        draft.password = "Correct-Horse-1"
+        _ = try await identity.createAccount(draft)
+
+        let firstUnknown = await seconds { _ = try await identity.login(username: "mallory", password: "guess") }
+        var known: [Double] = [], unknown: [Double] = [firstUnknown]
+        for round in 0..<6 {
+            known.append(await seconds { _ = try await identity.login(username: "alice", password: "wrong-\(round)") })
+            unknown.append(await seconds { _ = try await identity.login(username: "nobody-\(round)", password: "guess") })
+        }
+        let ratio = median(unknown) / median(known)
+        #expect(ratio > 0.5 && ratio < 2.0, "unknown \(median(unknown)) s vs known \(median(known)) s")
+        #expect(firstUnknown < median(known) * 2.5, "the first unknown-name login paid for making the decoy: \(firstUnknown) s")
+    }
+}
