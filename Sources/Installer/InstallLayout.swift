@@ -43,6 +43,14 @@ public struct InstallLayout: Sendable {
     public var logDirectory: String { path("var/log/enclave") }
     public var logFile: String { logDirectory + "/enclave.log" }
 
+    /// The `port` of a config file (8080 when it is missing or unreadable).
+    public static func port(configFile: String) -> Int {
+        guard let data = FileManager.default.contents(atPath: configFile),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let port = object["port"] as? Int
+        else { return 8080 }
+        return port
+    }
+
     /// The binary of a release folder.
     public static func binary(in release: String) -> String { release + "/bin/enclave" }
 

@@ -7,12 +7,7 @@ struct ServiceController {
     let layout: InstallLayout
 
     /// The port from `etc/enclave/config.json`.
-    var port: Int {
-        guard let data = FileManager.default.contents(atPath: layout.configFile),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let port = object["port"] as? Int
-        else { return 8080 }
-        return port
-    }
+    var port: Int { InstallLayout.port(configFile: layout.configFile) }
 
     /// The pid and release version of a running server Enclave started, if any.
     func running() -> (pid: pid_t, version: String)? {
@@ -30,11 +25,18 @@ struct ServiceController {
         return (pid, version)
     }
 
-    /// Whether `pid` is an `enclave serve` using this root's config (pids get reused).
-    func isOurs(_ pid: pid_t) -> Bool {
+    /// Whether `pid` is an `enclave supervise` or `enclave serve` using this root's config
+    /// (pids get reused; installs before the supervisor recorded `serve` itself).
+    func isOurs(_ pid: pid_t, commands: Set<String> = ["supervise", "serve"]) -> Bool {
         guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/cmdline") else { return false }
         let arguments = data.split(separator: 0).map { String(decoding: $0, as: UTF8.self) }
-        return arguments.contains("serve") && arguments.contains(layout.configFile)
+        return arguments.count > 1 && commands.contains(arguments[1]) && arguments.contains(layout.configFile)
+    }
+
+    /// `serve` processes of this root left without their supervisor (it was killed).
+    func orphanedServers() -> [pid_t] {
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
+        return entries.compactMap { pid_t($0) }.filter { isOurs($0, commands: ["serve"]) && Self.isAlive($0) }
     }
 
     /// Whether `pid` exists and has not exited (reaps it if it is our exited child).
@@ -58,7 +60,7 @@ struct ServiceController {
         } else if running() == nil {
             guard let target = HostFiles.linkTarget(layout.current) else { throw InstallerError.conflict("nothing is installed under \(layout.root)/") }
             let version = (target as NSString).lastPathComponent
-            let pid = try spawn(InstallLayout.binary(in: layout.current), ["serve", "--config", layout.configFile])
+            let pid = try spawn(Self.supervisorBinary, ["supervise", "--server", InstallLayout.binary(in: layout.current), "--config", layout.configFile])
             try HostFiles.writeAtomically(Data("\(pid) \(version)\n".utf8), to: layout.pidFile, mode: 0o644)
         }
         try waitUntilHealthy(deadline: deadline)
@@ -84,14 +86,25 @@ struct ServiceController {
             return
         }
         defer { unlink(layout.pidFile) }
-        guard let (pid, _) = running() else { return }
-        kill(pid, SIGTERM)
         let limit = Date().addingTimeInterval(grace)
-        while Self.isAlive(pid), Date() < limit { usleep(20_000) }
-        if Self.isAlive(pid) {
+        if let (pid, _) = running() { Self.terminate(pid, until: limit) }
+        for pid in orphanedServers() { Self.terminate(pid, until: limit) }
+    }
+
+    /// SIGTERM, then SIGKILL once `limit` has passed; returns when `pid` is gone.
+    static func terminate(_ pid: pid_t, until limit: Date) {
+        kill(pid, SIGTERM)
+        while isAlive(pid), Date() < limit { usleep(20_000) }
+        if isAlive(pid) {
             kill(pid, SIGKILL)
-            while Self.isAlive(pid) { usleep(20_000) }
+            while isAlive(pid) { usleep(20_000) }
         }
+    }
+
+    /// This very binary, which supervises the release's server: an older release that
+    /// knows no `supervise` can still be started by a newer installer (rollback).
+    static var supervisorBinary: String {
+        (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
     }
 
     /// Starts `binary` in its own session with output appended to the log.

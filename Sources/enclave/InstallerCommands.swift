@@ -157,3 +157,17 @@ struct Stop: ParsableCommand {
         try reportingFailures { try Installation(root: root.root).stop(); return ["stopped"] }
     }
 }
+
+struct Supervise: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Run the server and restart it when it crashes (what `enclave start` runs where systemd does not).",
+        discussion: "SIGTERM or SIGINT stops the server and then the supervisor. A server that fails before it first answers /health is not restarted."
+    )
+    @Option(help: "The enclave binary to run as `serve`.") var server: String
+    @Option(help: "Config file for `serve --config`.") var config: String
+
+    func run() throws {
+        let status = Supervisor(server: server, configFile: config).run()
+        if status != 0 { throw ExitCode(status) }
+    }
+}

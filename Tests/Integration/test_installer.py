@@ -3,9 +3,12 @@ bundles, real libarchive and the real openssl."""
 import fcntl
 import json
 import os
+import signal
 import socket
 import stat
 import subprocess
+import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -252,3 +255,73 @@ def test_a_failed_install_leaves_nothing_behind_and_can_be_retried(release, root
     assert audit(root)[-1]["outcome"] == "failed" and "could not create the first admin" in audit(root)[-1]["reason"]
     install(release, root, port)
     assert status(root)["health"] == "ok"
+
+
+def served_by(root):
+    """Pids of `serve` processes using this root's config."""
+    config = str(root / "etc/enclave/config.json")
+    pids = []
+    for entry in os.listdir("/proc"):
+        try:
+            arguments = (Path("/proc") / entry / "cmdline").read_bytes().split(b"\0")
+        except (OSError, ValueError):
+            continue
+        if len(arguments) > 1 and arguments[1] == b"serve" and config.encode() in arguments:
+            pids.append(int(entry))
+    return pids
+
+
+def wait_healthy(port, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            if requests.get(f"http://127.0.0.1:{port}/health", timeout=2).text == "ok":
+                return True
+        except requests.RequestException:
+            pass
+        time.sleep(0.1)
+    return False
+
+
+@pytest.mark.parametrize("crash", [signal.SIGSEGV, signal.SIGKILL, signal.SIGABRT])
+def test_the_service_comes_back_by_itself_after_a_crash(release, root, port, crash):
+    """Where systemd does not run, the supervisor restarts a server that died, and every
+    write it acknowledged is still there; `stop` then leaves nothing running."""
+    install(release, root, port)
+    create_pipeline(root, port, "before-the-crash")
+    (first,) = served_by(root)
+    # The Swift runtime catches the first SIGSEGV/SIGABRT, writes a backtrace into the
+    # log, and carries on when the signal was sent rather than caused by a fault (a real
+    # fault dies there). So once its backtrace is written, the signal is sent again.
+    log = root / "var/log/enclave/enclave.log"
+    os.kill(first, crash)
+    sent, deadline = 1, time.time() + 60
+    while time.time() < deadline and first in served_by(root):
+        if log.read_text(errors="replace").count("Backtrace took") >= sent:
+            os.kill(first, crash)
+            sent += 1
+        time.sleep(0.2)
+    deadline = time.time() + 30
+    while time.time() < deadline and (not served_by(root) or served_by(root) == [first]):
+        time.sleep(0.1)
+    assert wait_healthy(port), "the server did not come back"
+    (second,) = served_by(root)
+    assert second != first
+    assert "before-the-crash" in pipelines(root, port)
+    assert status(root)["health"] == "ok"
+    text = log.read_text(errors="replace")
+    assert "the server died; restarting" in text and f'"signal":"{int(crash)}"' in text
+    run("stop", "--root", str(root))
+    assert served_by(root) == [] and not (root / "var/lib/enclave/installer/enclave.pid").exists()
+
+
+def test_a_clean_stop_is_not_a_crash(release, root, port):
+    install(release, root, port)
+    (first,) = served_by(root)
+    os.kill(first, signal.SIGTERM)  # an operator's kill, not a crash: exit 0 ends supervision
+    deadline = time.time() + 30
+    while time.time() < deadline and served_by(root):
+        time.sleep(0.1)
+    time.sleep(1.5)
+    assert served_by(root) == []
+    assert "exited cleanly; not restarting" in (root / "var/log/enclave/enclave.log").read_text()
