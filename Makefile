@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave
 
-.PHONY: run test deps build release build-tests venv bench bundle clean
+.PHONY: run test fuzz deps build release build-tests venv bench bundle clean
 
 ## run: build a release binary and serve on $(HOST):$(PORT) with data in $(DATA_DIR)
 run: deps release
@@ -18,6 +18,11 @@ run: deps release
 test: deps build-tests venv
 	$(SWIFT) test --skip-build
 	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave $(VENV)/bin/pytest -q Tests/Integration
+
+## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)
+fuzz: deps build-tests venv
+	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave FUZZ_EXAMPLES=$${FUZZ_EXAMPLES:-200} FUZZ_SEED=$${FUZZ_SEED:-$$RANDOM} \
+	  $(VENV)/bin/pytest -q Tests/Integration/test_fuzz.py
 
 ## deps: install whichever of $(SYSTEM_PACKAGES) is missing (apt-get; sudo when not root)
 deps:
@@ -49,6 +54,7 @@ $(VENV)/.installed: Tests/Integration/requirements.txt
 bench: deps release
 	Benchmarks/zenml/run.sh
 	Benchmarks/installer/run.sh
+	Benchmarks/logging/run.sh
 
 clean:
 	rm -rf .build $(VENV) .venv-bench

@@ -68,8 +68,9 @@ extension IdentityStore {
         return try await store.pool.write { db in
             var (account, apiKey) = try Self.apiKey(owner, key, db: db)
             apiKey.keyHash = CredentialDigest.digest(secret)
-            apiKey.lastRotated = Timestamp.now()
-            apiKey.updated = apiKey.lastRotated!
+            let now = Timestamp.now()
+            apiKey.lastRotated = now
+            apiKey.updated = now
             try apiKey.update(db)
             try db.execute(sql: "DELETE FROM access_tokens WHERE api_key_id = ?", arguments: [apiKey.id])
             return (account, apiKey, APIKeyCredential(keyID: apiKey.id, secret: secret).encoded)

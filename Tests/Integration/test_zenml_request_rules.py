@@ -148,3 +148,16 @@ def test_the_default_project_keeps_zenml_constraints(fuzz_target, body):
     answer = requests.put(f"{server.url}/api/v1/projects/default", json=body, headers=auth, timeout=30)
     assert answer.status_code == 422, answer.text
     assert requests.get(f"{server.url}/api/v1/projects/default", headers=auth, timeout=30).json()["name"] == "default"
+
+
+def test_nested_rules_are_zenml_rules_too(fuzz_target):
+    """Constraints below the top level, from the fuzzing report: a component's
+    environment holds strings only; a step's exception_info needs a traceback."""
+    server, auth = fuzz_target
+    component = {"name": "env-check", "type": "orchestrator", "flavor": "local", "configuration": {}, "environment": {"A": 1}}
+    answer = requests.post(f"{server.url}/api/v1/components", json=component, headers=auth, timeout=30)
+    assert answer.status_code == 422 and "'body', 'environment', 'A'" in answer.text, answer.text
+    component["environment"] = {"A": "1"}
+    assert requests.post(f"{server.url}/api/v1/components", json=component, headers=auth, timeout=30).status_code == 200
+    answer = requests.put(f"{server.url}/api/v1/steps/{uuid.uuid4()}", json={"exception_info": {"message": "boom"}}, headers=auth, timeout=30)
+    assert answer.status_code == 422 and "'body', 'exception_info', 'traceback'" in answer.text, answer.text
