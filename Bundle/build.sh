@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds a real offline bundle: a release binary with the Swift runtime linked in
 # (--static-swift-stdlib, in its own scratch folder), the shared libraries it still
-# needs except glibc (shipped in payload/lib and found through an $ORIGIN rpath), the
+# needs except glibc (shipped in payload/lib and found through an $ORIGIN rpath; an
+# old-style DT_RPATH, because the newer DT_RUNPATH reaches only the binary's direct
+# dependencies and libarchive's own, libxml2 and ICU, would be looked up on the host), the
 # files from Manifests/, install.sh and the README, signed with KEY.
 #
 #   Bundle/build.sh                      # VERSION from `enclave version`, dev key in .bundle-keys/
@@ -11,7 +13,7 @@ cd "$(dirname "$0")/.."
 
 scratch=.build-static
 swift build -c release --static-swift-stdlib --scratch-path "$scratch" --product enclave \
-  -Xlinker -rpath -Xlinker '$ORIGIN/../lib'
+  -Xlinker -rpath -Xlinker '$ORIGIN/../lib' -Xlinker --disable-new-dtags
 binary="$scratch/release/enclave"
 version=${VERSION:-$("$binary" version | awk '{print $2}')}
 

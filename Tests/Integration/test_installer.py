@@ -138,7 +138,8 @@ def test_install_sh_checks_before_running_anything(release, tmp_path, port):
     bundle = release["bundles"]["1.0.0"]
     unpacked = tmp_path / "x"
     unpacked.mkdir()
-    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(unpacked), "install.sh", "manifest.json", "manifest.sig", "payload/bin/enclave"], check=True)
+    # The bundle README's line: the whole payload, libraries included.
+    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(unpacked), "install.sh", "manifest.json", "manifest.sig", "payload"], check=True)
     root = tmp_path / "root"
     ok = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
                          "--root", str(root), "--port", str(port), "--no-start"], capture_output=True, text=True, timeout=300)
@@ -151,11 +152,18 @@ def test_install_sh_checks_before_running_anything(release, tmp_path, port):
                                 "--root", str(tmp_path / "r2")], capture_output=True, text=True)
     assert wrong_key.returncode != 0 and "does not verify" in wrong_key.stderr
     marker = tmp_path / "ran"
+    planted = unpacked / "payload/lib/libsqlite3.so.0"  # a library the binary would load, not in the manifest
+    planted.parent.mkdir(parents=True, exist_ok=True)
+    planted.write_bytes(b"\x7fELF not really")
+    unlisted = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
+                               "--root", str(tmp_path / "r4")], capture_output=True, text=True)
+    assert unlisted.returncode != 0 and "payload/lib/libsqlite3.so.0 is not in the signed manifest" in unlisted.stderr
+    planted.unlink()
     (unpacked / "payload/bin/enclave").write_text(f"#!/bin/sh\ntouch {marker}\n")
     tampered = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
                                "--root", str(tmp_path / "r3")], capture_output=True, text=True)
     assert tampered.returncode != 0 and "does not match" in tampered.stderr
-    assert not marker.exists() and not (tmp_path / "r2").exists() and not (tmp_path / "r3").exists()
+    assert not marker.exists() and not any((tmp_path / r).exists() for r in ("r2", "r3", "r4"))
 
 
 def test_upgrade_keeps_data_and_rollback_restores_it(release, root, port):
