@@ -13,6 +13,7 @@ import Foundation
 /// var/lib/enclave/data/             the server's data folder (0700)
 /// var/lib/enclave/installer/        state.json (installed, previous, highest version), journal, lock, backups
 /// var/log/enclave/enclave.log       server output when Enclave runs the service itself
+/// usr/local/bin/enclave -> <root>/opt/enclave/current/bin/enclave   the command on PATH
 /// ```
 public struct InstallLayout: Sendable {
     public let root: String
@@ -42,6 +43,10 @@ public struct InstallLayout: Sendable {
     public var pidFile: String { installerDirectory + "/enclave.pid" }
     public var logDirectory: String { path("var/log/enclave") }
     public var logFile: String { logDirectory + "/enclave.log" }
+    /// The `enclave` command on the operator's PATH.
+    public var commandLink: String { path("usr/local/bin/enclave") }
+    /// What `commandLink` points at: the current release's binary, whichever it is.
+    public var commandTarget: String { InstallLayout.binary(in: current) }
 
     /// The `port` of a config file (8080 when it is missing or unreadable).
     public static func port(configFile: String) -> Int {

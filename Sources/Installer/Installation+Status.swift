@@ -14,6 +14,7 @@ extension Installation {
         guard let state = try InstallerState.load(layout) else { return lines + ["installed: none"] }
         lines.append("installed: \(state.installed) (\(HostFiles.linkTarget(layout.current) ?? "no current link"))")
         lines.append("previous: \(state.previous ?? "none")")
+        if let plan = try rollbackPlan() { lines.append("rollback would go: \(plan)") }
         if let (pid, version) = service.running() {
             lines.append("running: \(version) (pid \(pid))")
             lines.append("health: " + (HealthProbe.isHealthy(port: service.port) ? "ok" : "failing"))

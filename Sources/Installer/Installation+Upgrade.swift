@@ -146,11 +146,23 @@ extension Installation {
 
     /// Returns to the previous release and the database backup taken before the upgrade
     /// to the current one. Data written since that upgrade is lost, as the backup is restored.
-    public func rollback() throws -> [String] {
-        try audited("rollback", bundle: nil) { audit in try rollback(audit: audit) }
+    /// Returns to the previous release. When that means restoring the pre-upgrade backup,
+    /// the data written since is first kept aside (never silently lost), and the caller
+    /// must have `confirmed` it; otherwise the refusal says what would be discarded.
+    public func rollback(confirmed: Bool) throws -> [String] {
+        try audited("rollback", bundle: nil) { audit in try rollback(audit: audit, confirmed: confirmed) }
     }
 
-    func rollback(audit: AuditEntry) throws -> [String] {
+    /// What a rollback would do to the release and the data, or nil when there is no
+    /// previous release; shown by `status` and before asking for confirmation.
+    public func rollbackPlan() throws -> String? {
+        guard let state = try InstallerState.load(layout), let previous = state.previous else { return nil }
+        guard let backup = state.lastBackup else { return "back to \(previous); the data stays as it is" }
+        return "back to \(previous) with the data as it was before the upgrade to \(state.installed) (\(backup)); "
+            + "everything written since is kept aside in \(layout.backups), no longer served"
+    }
+
+    func rollback(audit: AuditEntry, confirmed: Bool) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         let lines = try recoverInterruptedUpgrade()
@@ -159,12 +171,36 @@ extension Installation {
             throw InstallerError.conflict("there is no previous release to roll back to")
         }
         (audit.from, audit.to) = (state.installed, previous)
+        if state.lastBackup != nil, !confirmed {
+            throw InstallerError.conflict("a rollback goes \(try rollbackPlan() ?? "back"); run `enclave rollback --yes` to go ahead")
+        }
         let wasRunning = service.running() != nil
         service.stop()
-        try HostFiles.switchLink(layout.current, to: "releases/\(previous)")
-        if let backup = state.lastBackup { try restore(backup) }
+        var kept: String?
+        if let backup = state.lastBackup {
+            kept = try keepAside(version: state.installed)
+            try HostFiles.switchLink(layout.current, to: "releases/\(previous)")
+            try restore(backup)
+        } else {
+            try HostFiles.switchLink(layout.current, to: "releases/\(previous)")
+        }
         try InstallerState(installed: previous, previous: nil, highest: state.highest, lastBackup: nil).save(layout)
         if wasRunning { try service.start(deadline: healthDeadline) }
-        return lines + ["rolled back \(state.installed) → \(previous)" + (state.lastBackup.map { "; data restored from \($0)" } ?? "")]
+        var result = lines + ["rolled back \(state.installed) → \(previous)" + (state.lastBackup.map { "; data restored from \($0)" } ?? "")]
+        if let kept { result.append("kept the data of \(state.installed) as it was before the rollback in \(kept)") }
+        return result
+    }
+
+    /// Copies the database as it is now (with its WAL, if any) into a dated folder under
+    /// `backups/`, before a rollback replaces it; nil when there is no database.
+    func keepAside(version: String) throws -> String? {
+        let database = layout.dataDirectory + "/enclave.sqlite"
+        guard FileManager.default.fileExists(atPath: database) else { return nil }
+        let folder = layout.backups + "/kept-\(version)-\(Int(Date().timeIntervalSince1970))"
+        try HostFiles.makeDirectory(folder, mode: 0o700)
+        for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: database + suffix) {
+            try HostFiles.copy(database + suffix, to: folder + "/enclave.sqlite" + suffix, mode: 0o600)
+        }
+        return folder
     }
 }

@@ -74,6 +74,7 @@ public struct Installation {
                 HostFiles.remove(path)
             }
             if !dataExisted { HostFiles.remove(layout.dataDirectory) }
+            if HostFiles.linkTarget(layout.commandLink) == layout.commandTarget { HostFiles.remove(layout.commandLink) }
             throw error
         }
         if start {
@@ -99,6 +100,7 @@ public struct Installation {
                                       to: layout.configFile, mode: 0o644)
         try writeUnit(from: release)
         var lines = ["installed Enclave \(version) (signed by \(verified.signer)) in \(release)"]
+        lines.append(try linkCommand())
         if createAdmin {
             let password = Self.randomPassword()
             let created = ServiceController.run([InstallLayout.binary(in: release), "admin", "create", "--name", "admin", "--data-dir", layout.dataDirectory],
@@ -111,6 +113,18 @@ public struct Installation {
         }
         try InstallerState(installed: version.description, previous: nil, highest: version.description, lastBackup: nil).save(layout)
         return lines
+    }
+
+    /// Puts `enclave` on PATH: a link under `usr/local/bin` to the current release's binary,
+    /// so it follows upgrades and rollbacks. Anything else already there is left alone.
+    func linkCommand() throws -> String {
+        let existing = HostFiles.linkTarget(layout.commandLink)
+        if existing == nil, FileManager.default.fileExists(atPath: layout.commandLink) {
+            return "left \(layout.commandLink) alone (it is not Enclave's link); run \(layout.commandTarget)"
+        }
+        try HostFiles.makeDirectory((layout.commandLink as NSString).deletingLastPathComponent)
+        try HostFiles.switchLink(layout.commandLink, to: layout.commandTarget)
+        return "command: \(layout.commandLink)"
     }
 
     /// Writes the systemd unit from the release's template with this root's paths.

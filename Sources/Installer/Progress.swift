@@ -1,7 +1,8 @@
 import Foundation
 
 /// Reports verification and unpacking progress on standard error: a line every 10 % for
-/// large bundles, so an operator carrying gigabytes sees it move.
+/// large bundles, so an operator carrying gigabytes sees it move. Only on a terminal: in a
+/// script or a log, an error stays the one line on stderr.
 public final class Progress {
     let total: Int64
     let label: String
@@ -9,11 +10,11 @@ public final class Progress {
     var done: Int64 = 0
     var lastTenth: Int64 = -1
 
-    /// Reports nothing for bundles under 16 MiB, or when not `enabled`.
+    /// Reports nothing for bundles under 16 MiB, when stderr is not a terminal, or when not `enabled`.
     public init(total: Int64, label: String, enabled: Bool) {
         self.total = max(total, 1)
         self.label = label
-        self.enabled = enabled && total >= 16 << 20
+        self.enabled = enabled && total >= 16 << 20 && isatty(STDERR_FILENO) == 1
     }
 
     func advance(by bytes: Int) {

@@ -123,11 +123,23 @@ struct Upgrade: ParsableCommand {
 }
 
 struct Rollback: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Return to the previous release and the data backup taken before the upgrade.")
+    static let configuration = CommandConfiguration(
+        abstract: "Return to the previous release and the data backup taken before the upgrade.",
+        discussion: "The data written since the upgrade is kept aside first. Asks before going ahead unless --yes; without a terminal, --yes is required."
+    )
     @OptionGroup var root: RootOption
+    @Flag(help: "Go ahead without asking.") var yes = false
 
     func run() throws {
-        try reportingFailures { try Installation(root: root.root).rollback() }
+        let installation = Installation(root: root.root)
+        var confirmed = yes
+        if !confirmed, isatty(STDIN_FILENO) == 1, let plan = try? installation.rollbackPlan() {
+            print("A rollback goes \(plan).")
+            print("Roll back? [y/N] ", terminator: "")
+            confirmed = ["y", "yes"].contains(readLine()?.lowercased() ?? "")
+            if !confirmed { throw ExitCode(1) }
+        }
+        try reportingFailures { try installation.rollback(confirmed: confirmed) }
     }
 }
 
