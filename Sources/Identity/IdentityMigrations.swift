@@ -60,5 +60,9 @@ public enum IdentityMigrations {
                 CREATE INDEX access_tokens_expiry ON access_tokens(expires_at);
                 """)
         },
+        // The decoy password hash for unknown names, kept so a restart need not make it again.
+        .init("v2_decoy_hash") { db in
+            try db.execute(sql: "ALTER TABLE server_state ADD COLUMN decoy_hash TEXT")
+        },
     ])
 }

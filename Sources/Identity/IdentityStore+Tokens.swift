@@ -10,7 +10,11 @@ extension IdentityStore {
             try Account.filter(Column("name") == username).fetchOne(db)
         }
         guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
-            _ = try? await hasher.verify(password, hash: decoyHash)
+            if let decoy = try? await decoyHash.value {
+                _ = try? await hasher.verify(password, hash: decoy)
+            } else {
+                _ = try? await hasher.hash(password)  // same work, should the decoy be missing
+            }
             throw failure
         }
         guard try await hasher.verify(password, hash: hash) else { throw failure }

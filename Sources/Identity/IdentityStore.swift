@@ -14,8 +14,10 @@ public final class IdentityStore: Sendable {
     public let workloadLifetime: Int
     /// A bcrypt hash of a random string at the configured cost, checked when a login names
     /// no usable account, so a failed login takes as long whether or not the name exists.
-    /// Made here, at start, so no request pays for it or reveals that it is the first.
-    let decoyHash: String
+    /// Kept in `server_state` and read at start; made anew (on the hashing pool, the
+    /// server listening meanwhile) only on a fresh database or when the cost changed, so
+    /// no request pays for it or reveals that it is the first.
+    let decoyHash: Task<String, any Error>
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
@@ -23,13 +25,25 @@ public final class IdentityStore: Sendable {
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.workloadLifetime = workloadLifetime
-        self.decoyHash = hasher.hashNow(CredentialDigest.randomHex(bytes: 16))
-        try store.pool.write { db in
+        let stored = try store.pool.write { db -> String? in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_state") == 0 {
                 try db.execute(
                     sql: "INSERT INTO server_state (id, server_id, name, active, created) VALUES (1, ?, 'enclave', 0, ?)",
                     arguments: [UUID().uuidString.lowercased(), Timestamp.now()]
                 )
+            }
+            return try String.fetchOne(db, sql: "SELECT decoy_hash FROM server_state WHERE id = 1")
+        }
+        if let stored, PasswordHasher.cost(of: stored) == hasher.cost {
+            decoyHash = Task { stored }
+        } else {
+            let secret = CredentialDigest.randomHex(bytes: 16)
+            decoyHash = Task {
+                let hash = try await hasher.hash(secret)
+                try? await store.pool.write { db in
+                    try db.execute(sql: "UPDATE server_state SET decoy_hash = ? WHERE id = 1", arguments: [hash])
+                }
+                return hash
             }
         }
     }

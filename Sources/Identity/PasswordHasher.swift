@@ -25,8 +25,11 @@ public struct PasswordHasher: Sendable {
         return try await NIOThreadPool.singleton.runIfActive { Bcrypt.hash(password, cost: cost) }
     }
 
-    /// The bcrypt hash of `password`, on the calling thread (for start-up, never a request).
-    func hashNow(_ password: String) -> String { Bcrypt.hash(password, cost: cost) }
+    /// The work factor a bcrypt hash was made with (`$2b$12$…` → 12), or nil.
+    public static func cost(of hash: String) -> UInt8? {
+        let parts = hash.split(separator: "$")
+        return parts.count >= 3 ? UInt8(parts[1]) : nil
+    }
 
     /// Whether `password` matches `hash`.
     public func verify(_ password: String, hash: String) async throws -> Bool {

@@ -37,12 +37,16 @@ public struct BundleReader {
     }
 
     /// Verifies the bundle and writes its files under `staging` (an empty, private
-    /// folder). On any failure the caller removes `staging`; nothing else is written.
-    public func unpack(into staging: String, progress: Bool = true) throws -> VerifiedBundle {
-        try read(into: staging, progress: progress)
+    /// folder). `beforeWriting` sees the signed manifest before the first byte is written
+    /// (to refuse, say, for want of disk space). On any failure the caller removes
+    /// `staging`; nothing else is written.
+    public func unpack(into staging: String, progress: Bool = true,
+                       beforeWriting: (BundleManifest) throws -> Void = { _ in }) throws -> VerifiedBundle {
+        try read(into: staging, progress: progress, beforeWriting: beforeWriting)
     }
 
-    func read(into staging: String?, progress showProgress: Bool) throws -> VerifiedBundle {
+    func read(into staging: String?, progress showProgress: Bool,
+              beforeWriting: (BundleManifest) throws -> Void = { _ in }) throws -> VerifiedBundle {
         let fd = open(bundlePath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
         guard fd >= 0 else { throw InstallerError.rejected("cannot open \(bundlePath): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
@@ -67,6 +71,7 @@ public struct BundleReader {
             throw InstallerError.refused("the bundle is for \(manifest.architecture), this host is \(BundleManifest.hostArchitecture)")
         }
 
+        try beforeWriting(manifest)
         let disk = try staging.map { try DiskWriter(folder: $0) }
         defer { disk?.finish() }
         var pending = Dictionary(uniqueKeysWithValues: manifest.files.map { ($0.path, $0) })

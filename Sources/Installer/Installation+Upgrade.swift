@@ -20,7 +20,7 @@ extension Installation {
         guard let keyPEM = try? String(contentsOfFile: layout.trustedKeys + "/release.pub.pem", encoding: .utf8) else {
             throw InstallerError.failed("no trusted key in \(layout.trustedKeys)")
         }
-        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM) { manifest in try requireSpace(for: manifest) }
         audit.note(verified)
         var keepStaging = false
         defer { if !keepStaging { HostFiles.remove(staging) } }
@@ -65,6 +65,7 @@ extension Installation {
         try state.save(layout)
         UpgradeJournal.clear(layout)
         if !journal.wasRunning { service.stop() }
+        lines += retain(releases: Self.keptReleases, backups: Self.keptBackups)
         lines.append("upgraded Enclave \(installed) → \(target) (signed by \(verified.signer)); data backed up to \(journal.backup ?? "none (no database yet)")")
         return lines
     }

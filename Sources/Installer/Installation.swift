@@ -22,14 +22,16 @@ public struct Installation {
 
     /// Verifies `bundle` with `trustedKeyPEM` and unpacks it into a fresh staging folder
     /// next to the releases; the caller moves it into place or removes it.
-    func stage(_ bundle: String, trustedKeyPEM: String) throws -> (BundleReader.VerifiedBundle, String) {
+    func stage(_ bundle: String, trustedKeyPEM: String,
+               beforeWriting: (BundleManifest) throws -> Void = { _ in }) throws -> (BundleReader.VerifiedBundle, String) {
         let key = try SigningKey.publicKey(pem: trustedKeyPEM)
         try HostFiles.makeDirectory(layout.releases)
         let staging = layout.releases + "/.staging-\(getpid())"
         HostFiles.remove(staging)
         try HostFiles.makeDirectory(staging, mode: 0o700)
         do {
-            return (try BundleReader(bundlePath: bundle, trustedKey: key).unpack(into: staging, progress: showProgress), staging)
+            let reader = BundleReader(bundlePath: bundle, trustedKey: key)
+            return (try reader.unpack(into: staging, progress: showProgress, beforeWriting: beforeWriting), staging)
         } catch {
             HostFiles.remove(staging)
             throw error

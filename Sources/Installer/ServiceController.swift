@@ -44,11 +44,16 @@ struct ServiceController {
         var status: Int32 = 0
         if waitpid(pid, &status, WNOHANG) == pid { return false }
         guard kill(pid, 0) == 0 else { return false }
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" {
-            return false
-        }
-        return true
+        return !mainThreadExited(pid)
+    }
+
+    /// Whether the main thread of `pid` has exited (state `Z` in `/proc/PID/stat`): a
+    /// zombie, or a crashed process whose other threads linger.
+    static func mainThreadExited(_ pid: pid_t) -> Bool {
+        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+              let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2
+        else { return false }
+        return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
     /// Starts the release `current` points at and waits until it answers `/health`,

@@ -80,7 +80,7 @@ public struct Supervisor {
             if result < 0 && errno != EINTR { return (status, healthy) }
             // A crash can leave the main thread dead while other threads hang (seen with
             // the runtime's backtracer and repeated signals): then no exit ever comes.
-            if Self.leaderExited(pid) {
+            if ServiceController.mainThreadExited(pid) {
                 let since = leaderGoneSince ?? Date()
                 leaderGoneSince = since
                 if Date().timeIntervalSince(since) > 5 { kill(pid, SIGKILL) }
@@ -88,14 +88,6 @@ public struct Supervisor {
             if !healthy, let port, HealthProbe.isHealthy(port: port, timeout: 1) { healthy = true }
             usleep(healthy || port == nil ? 200_000 : 50_000)
         }
-    }
-
-    /// Whether the main thread of `pid` has exited (state `Z`) while the process lingers.
-    static func leaderExited(_ pid: pid_t) -> Bool {
-        guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")"), stat.distance(from: close, to: stat.endIndex) > 2
-        else { return false }
-        return stat[stat.index(close, offsetBy: 2)] == "Z"
     }
 
     func spawnServer() throws -> pid_t {

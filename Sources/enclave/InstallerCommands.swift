@@ -183,3 +183,27 @@ struct Supervise: ParsableCommand {
         if status != 0 { throw ExitCode(status) }
     }
 }
+
+struct Releases: ParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "List or prune the installed releases.", subcommands: [ListReleases.self, PruneReleases.self])
+}
+
+struct ListReleases: ParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "The installed releases, newest first, with their sizes.")
+    @OptionGroup var root: RootOption
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).listReleases() }
+    }
+}
+
+struct PruneReleases: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "prune", abstract: "Remove old releases and backups (never the current or previous release).")
+    @OptionGroup var root: RootOption
+    @Option(help: "Releases to keep, newest first.") var keep = 2
+
+    func run() throws {
+        try reportingFailures { try Installation(root: root.root).pruneReleases(keep: keep) }
+    }
+}

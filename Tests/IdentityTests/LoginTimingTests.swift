@@ -4,8 +4,8 @@ import Storage
 import Testing
 
 /// A failed login must not tell whether the name exists: an unknown name is checked
-/// against a decoy hash made at start with the configured cost, so both failures cost
-/// one bcrypt of the same work factor, the very first one included.
+/// against a decoy hash of the configured cost, kept in the database, so both failures
+/// cost one bcrypt of the same work factor, the first one after a restart included.
 @Suite(.serialized) struct LoginTimingTests {
     static let cost: UInt8 = 10
 
@@ -20,11 +20,18 @@ import Testing
 
     @Test func unknownAndKnownNamesFailInTheSameTime() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).sqlite").path
-        let identity = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
-                                         hasher: PasswordHasher(cost: Self.cost))
+        let first = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
+                                      hasher: PasswordHasher(cost: Self.cost))
         var draft = AccountDraft(name: "alice", role: .editor)
         draft.password = "Correct-Horse-1"
-        _ = try await identity.createAccount(draft)
+        _ = try await first.createAccount(draft)
+        let decoy = try await first.decoyHash.value
+        #expect(PasswordHasher.cost(of: decoy) == Self.cost)
+
+        // A restart: the decoy is read back, not made again.
+        let identity = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
+                                         hasher: PasswordHasher(cost: Self.cost))
+        #expect(try await identity.decoyHash.value == decoy)
 
         let firstUnknown = await seconds { _ = try await identity.login(username: "mallory", password: "guess") }
         var known: [Double] = [], unknown: [Double] = [firstUnknown]
@@ -35,5 +42,10 @@ import Testing
         let ratio = median(unknown) / median(known)
         #expect(ratio > 0.5 && ratio < 2.0, "unknown \(median(unknown)) s vs known \(median(known)) s")
         #expect(firstUnknown < median(known) * 2.5, "the first unknown-name login paid for making the decoy: \(firstUnknown) s")
+
+        // Another cost: a decoy of the old cost would answer unknown names faster or slower.
+        let recosted = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
+                                         hasher: PasswordHasher(cost: Self.cost - 2))
+        #expect(PasswordHasher.cost(of: try await recosted.decoyHash.value) == Self.cost - 2)
     }
 }

@@ -344,3 +344,37 @@ def test_a_clean_stop_is_not_a_crash(release, root, port):
     time.sleep(1.5)
     assert served_by(root) == []
     assert "exited cleanly; not restarting" in (root / "var/log/enclave/enclave.log").read_text()
+
+
+def test_releases_are_listed_and_pruned_and_old_ones_go_by_themselves(release, root, port):
+    install(release, root, port, "1.0.0", "--no-start")
+    run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root))
+    done = run("upgrade", str(release["bundles"]["1.2.0"]), "--root", str(root))
+    assert "removed release 1.0.0" in done.stdout  # current + previous are kept
+    assert sorted(p.name for p in (root / "opt/enclave/releases").iterdir()) == ["1.1.0", "1.2.0"]
+    listed = run("releases", "list", "--root", str(root)).stdout.splitlines()
+    assert listed[0].startswith("1.2.0 (current)") and listed[1].startswith("1.1.0 (previous)")
+    assert "nothing to prune" in run("releases", "prune", "--keep", "1", "--root", str(root)).stdout  # previous stays for rollback
+    assert (root / "opt/enclave/releases/1.1.0").exists()
+
+
+def test_an_upgrade_without_room_is_refused_and_changes_nothing(release, tmp_path, port):
+    """A root on a small tmpfs: the install fits, the upgrade would not; it is refused
+    before anything is written."""
+    root = tmp_path / "small-root"
+    root.mkdir()
+    payload = sum(p.stat().st_size for p in [Path(enclave_binary())])
+    size_mib = payload // (1 << 20) + 48  # the first release and its data fit, a second release does not
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size_mib}m", "tmpfs", str(root)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {mounted.stderr.strip()}")
+    try:
+        install(release, root, port, "1.0.0", "--no-start")
+        before = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+        refused = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root), check=False)
+        assert refused.returncode != 0 and "not enough disk space" in refused.stderr and "nothing was changed" in refused.stderr
+        assert len(refused.stderr.strip().splitlines()) == 1
+        after = sorted(str(p.relative_to(root)) for p in root.rglob("*"))
+        assert after == before and os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+    finally:
+        subprocess.run(["umount", "-l", str(root)], capture_output=True)
