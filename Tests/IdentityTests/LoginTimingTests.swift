@@ -28,7 +28,8 @@ import Testing
         let decoy = try await first.decoyHash.value
         #expect(PasswordHasher.cost(of: decoy) == Self.cost)
 
-        // A restart: the decoy is read back, not made again.
+        // A restart: the decoy is read back, not made again, so the first unknown-name login
+        // after it pays nothing extra (no timing assertion on one sample: it would be flaky).
         let identity = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
                                          hasher: PasswordHasher(cost: Self.cost))
         #expect(try await identity.decoyHash.value == decoy)
@@ -41,7 +42,6 @@ import Testing
         }
         let ratio = median(unknown) / median(known)
         #expect(ratio > 0.5 && ratio < 2.0, "unknown \(median(unknown)) s vs known \(median(known)) s")
-        #expect(firstUnknown < median(known) * 2.5, "the first unknown-name login paid for making the decoy: \(firstUnknown) s")
 
         // Another cost: a decoy of the old cost would answer unknown names faster or slower.
         let recosted = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),

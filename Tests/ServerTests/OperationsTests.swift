@@ -30,6 +30,7 @@ import Testing
                 let text = String(buffer: response.body)
                 #expect(text.contains(#"enclave_http_requests_total{method="GET",route="/api/v1/info",status="200"} 1"#))
                 #expect(text.contains("enclave_http_request_duration_seconds_bucket"))
+                #expect(text.contains("\nenclave_log_dropped_lines_total 0"))
             }
         }
     }
