@@ -9,11 +9,13 @@ public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var principal: Principal?
+    public var checkedBody: JSONValue?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         principal = nil
+        checkedBody = nil
     }
 
     /// Loopback peers (127.0.0.0/8, ::1, and unix sockets) count as this host.

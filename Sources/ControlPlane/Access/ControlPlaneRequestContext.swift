@@ -8,6 +8,9 @@ public protocol ControlPlaneRequestContext: RequestContext {
     var principal: Principal? { get set }
     /// Whether the peer address is a loopback address.
     var isLoopback: Bool { get }
+    /// The JSON body, once `RequestSchemaMiddleware` has parsed and checked it, so the
+    /// handler does not parse it again.
+    var checkedBody: JSONValue? { get set }
 }
 
 extension ControlPlaneRequestContext {

@@ -66,7 +66,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
             let name = try fields.optionalName("name"), custom = try fields.bool("has_custom_name")
@@ -106,7 +106,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let draft = try ArtifactVersionDraft(fields)
             let id = try await endpoints.store.pool.write { db in try draft.insert(userID: principal.userID, db: db) }
@@ -116,7 +116,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
 
     /// Creates every version of the list in one transaction: all or none.
     @Sendable func createVersions(_ request: Request, context: Context) async throws -> Response {
-        let body = try await RequestFields.body(of: request, limit: endpoints.settings.maxBodyBytes)
+        let body = try await endpoints.body(request, context)
         guard let items = body.arrayValue else { throw ControlPlaneError.validation("Request body must be a JSON list of artifact versions.") }
         guard items.count <= 1000 else { throw ControlPlaneError.validation("At most 1000 artifact versions per batch.") }
         return try await endpoints.write(request, context) { principal in

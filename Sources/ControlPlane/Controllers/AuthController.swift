@@ -72,7 +72,7 @@ struct AuthController<Context: ControlPlaneRequestContext> {
 
     /// First-admin creation; only while inactive, and from loopback or with the setup token.
     @Sendable func activate(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let token = try request.headers[HTTPField.Name("X-Enclave-Setup-Token")!] ?? fields.string("setup_token")
         let account = try await identity.activate(
             adminName: try fields.name("admin_username"), password: try fields.requiredString("admin_password"),

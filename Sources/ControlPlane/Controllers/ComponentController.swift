@@ -58,7 +58,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let name = try fields.name()
             guard let type = try fields.choice("type", from: Self.types) else { throw fields.fail("type", "Field required") }
@@ -88,7 +88,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id")
         return try await endpoints.write(request, context) { _ in
             let name = try fields.optionalName("name")

@@ -24,9 +24,16 @@ struct Endpoints: Sendable {
         return try ListQuery.boolean("hydrate", value)
     }
 
-    /// The JSON object body of `request`, within the size limit.
-    func fields(_ request: Request) async throws -> RequestFields {
-        try await RequestFields.object(of: request, limit: settings.maxBodyBytes)
+    /// The JSON body of `request`, within the size limit: the one the schema check already
+    /// parsed, or parsed here for routes ZenML declares no body schema for.
+    func body(_ request: Request, _ context: some ControlPlaneRequestContext) async throws -> JSONValue {
+        if let body = context.checkedBody { return body }
+        return try await RequestFields.body(of: request, limit: settings.maxBodyBytes)
+    }
+
+    /// The JSON object body of `request` (see `body`).
+    func fields(_ request: Request, _ context: some ControlPlaneRequestContext) async throws -> RequestFields {
+        try RequestFields(try await body(request, context))
     }
 
     /// Runs `work` with a renderer inside one read transaction.

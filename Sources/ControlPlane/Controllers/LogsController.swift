@@ -21,7 +21,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let id = try fields.uuid("id") ?? String.newID()
             let project = try fields.requiredString("project")
@@ -48,7 +48,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
 
     /// Links logs to a run or step (fields not sent stay as they are).
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
             let runID = try fields.uuid("pipeline_run_id"), stepID = try fields.uuid("step_run_id")

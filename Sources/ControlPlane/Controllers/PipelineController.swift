@@ -59,7 +59,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let name = try fields.name()
             let project = try fields.requiredString("project")
@@ -79,7 +79,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
             let description = try fields.string("description")
@@ -115,7 +115,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func createSnapshot(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let project = try fields.requiredString("project")
             let template = try fields.requiredString("run_name_template")

@@ -34,7 +34,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { _ in
             let name = try fields.name()
             let displayName = try fields.optionalName("display_name") ?? name
@@ -53,7 +53,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let key = try context.parameters.require("id")
         return try await endpoints.write(request, context) { _ in
             let name = try fields.optionalName("name"), displayName = try fields.optionalName("display_name")

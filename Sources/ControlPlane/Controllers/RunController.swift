@@ -48,7 +48,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let project = try fields.requiredString("project"), name = try fields.name()
             let snapshotID = try fields.requiredUUID("snapshot")
@@ -117,7 +117,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
 
     /// Partial update; a run that has finished keeps its status, whatever is sent.
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
             let status = try fields.choice("status", from: RunStatus.all), reason = try fields.string("status_reason")

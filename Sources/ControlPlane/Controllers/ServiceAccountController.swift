@@ -42,7 +42,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
 
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             guard principal.isAdmin else { throw ControlPlaneError.forbidden("Only an admin can create service accounts.") }
             var draft = AccountDraft(name: try fields.name(), role: try UserController<Context>.role(fields, default: .editor) ?? .editor)
@@ -56,7 +56,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id")
         return try await endpoints.write(request, context) { principal in
             guard principal.isAdmin else { throw ControlPlaneError.forbidden("Only an admin can change service accounts.") }
@@ -95,7 +95,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func createKey(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id")
         return try await endpoints.write(request, context) { principal in
             let (key, plaintext) = try await identity.createAPIKey(serviceAccount: id, name: try fields.name(),
@@ -112,7 +112,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func updateKey(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id"), keyID = try context.parameters.require("key")
         return try await endpoints.write(request, context) { principal in
             let (owner, key) = try await identity.updateAPIKey(serviceAccount: id, key: keyID, name: try fields.optionalName("name"),

@@ -44,7 +44,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let runID = try fields.requiredUUID("pipeline_run_id"), name = try fields.name()
             guard let status = try fields.choice("status", from: RunStatus.all) else { throw fields.fail("status", "Field required") }
@@ -135,7 +135,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
             let status = try fields.choice("status", from: RunStatus.all)

@@ -42,7 +42,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             guard principal.isAdmin else { throw ControlPlaneError.forbidden("Only an admin can create users.") }
             var draft = AccountDraft(name: try fields.name(), role: try Self.role(fields, default: .editor) ?? .editor)
@@ -56,7 +56,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
-        let fields = try await endpoints.fields(request)
+        let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id")
         return try await endpoints.write(request, context) { principal in
             var changes = AccountChanges()

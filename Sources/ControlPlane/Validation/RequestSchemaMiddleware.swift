@@ -3,7 +3,7 @@ import Hummingbird
 /// Checks the JSON body of every route that ZenML declares one for against ZenML's own
 /// schema before the handler runs, so a body the real server refuses with a 422 is
 /// refused here the same way, whatever the handler reads of it.
-struct RequestSchemaMiddleware<Context: RequestContext>: RouterMiddleware {
+struct RequestSchemaMiddleware<Context: ControlPlaneRequestContext>: RouterMiddleware {
     let validator: RequestSchemaValidator
     /// Largest body read, as for every other body.
     let limit: Int
@@ -17,6 +17,8 @@ struct RequestSchemaMiddleware<Context: RequestContext>: RouterMiddleware {
         let buffer = try await request.collectBody(upTo: limit)
         let body = buffer.readableBytes == 0 ? nil : try JSONValue.parse(buffer.readableBytesView)
         try validator.validate(body, against: schema)
+        var context = context
+        context.checkedBody = body
         return try await next(request, context)
     }
 }

@@ -16,11 +16,6 @@ struct RequestFields {
         return try JSONValue.parse(buffer.readableBytesView)
     }
 
-    /// The fields of a JSON object body.
-    static func object(of request: Request, limit: Int) async throws -> RequestFields {
-        try RequestFields(try await body(of: request, limit: limit))
-    }
-
     /// Wraps a value that must be a JSON object.
     init(_ value: JSONValue) throws {
         guard let members = value.objectValue else { throw ControlPlaneError.validation("Request body must be a JSON object.") }
