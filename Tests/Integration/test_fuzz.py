@@ -22,7 +22,6 @@ import sys
 import uuid
 from pathlib import Path
 
-import pytest
 import requests
 
 from conftest import alive

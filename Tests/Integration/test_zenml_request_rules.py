@@ -6,7 +6,6 @@ each way its schema forbids (missing when required, wrong type, too long, too sh
 off-pattern, outside the enum, below the minimum, a dictionary value of the wrong
 type). The real server answers each with 422; so must Enclave, naming the member.
 """
-import json
 import uuid
 
 import pytest
