@@ -3,8 +3,9 @@ import Crypto
 import Foundation
 
 /// Reads a bundle in one pass and trusts nothing before the signature: `manifest.json`
-/// and `manifest.sig` must come first and verify against the trusted key before a single
-/// byte is written; then every entry must be a regular file the manifest lists, with
+/// and `manifest.sig` must come first, then the optional envelope entries (the OpenPGP
+/// copy of the signature for `gpgv` bootstraps and a `KeyRotation`), and the manifest must
+/// verify against a trusted key before a single byte is written; then every entry must be a regular file the manifest lists, with
 /// its size, and is streamed through SHA-256 into the staging folder by libarchive's
 /// disk writer with its SECURE flags. Links, devices, FIFOs, directories, xattrs,
 /// setuid bits, unlisted, duplicate or missing files all reject the whole bundle.
@@ -17,18 +18,29 @@ public struct BundleReader {
         public let manifestBytes: Data
         /// Fingerprint of the key that signed it.
         public let signer: String
+        /// The key rotation the bundle carried, verified; the caller trusts its key once
+        /// the bundle is installed.
+        public let rotation: KeyRotation?
     }
 
+    /// Optional entries between `manifest.sig` and the payload, each read at most once.
+    static let envelopeLimits = [OpenPGPSignature.bundlePath: 1024, KeyRotation.statementPath: 4096, KeyRotation.signaturePath: 64]
+
     public let bundlePath: String
-    public let trustedKey: Curve25519.Signing.PublicKey
+    public let trust: TrustedKeys
 
     static let maximumManifestSize = 4 << 20
     static let chunkSize = 1 << 20
 
     /// A reader of `bundlePath` that trusts only `trustedKey`.
     public init(bundlePath: String, trustedKey: Curve25519.Signing.PublicKey) {
+        self.init(bundlePath: bundlePath, trust: TrustedKeys(keys: [trustedKey]))
+    }
+
+    /// A reader of `bundlePath` that trusts the keys of `trust` and honours its revocations.
+    public init(bundlePath: String, trust: TrustedKeys) {
         self.bundlePath = bundlePath
-        self.trustedKey = trustedKey
+        self.trust = trust
     }
 
     /// Verifies the whole bundle without writing anything; returns its manifest.
@@ -63,9 +75,22 @@ public struct BundleReader {
 
         let manifestBytes = try readSmallEntry(archive, expected: "manifest.json", limit: Self.maximumManifestSize)
         let signature = try readSmallEntry(archive, expected: "manifest.sig", limit: 64)
-        guard signature.count == 64, trustedKey.isValidSignature(signature, for: manifestBytes) else {
-            throw InstallerError.rejected("the manifest signature does not verify with the trusted key \(SigningKey.fingerprint(trustedKey))")
+        var envelope: [String: Data] = [:]
+        var entry: OpaquePointer?
+        var status = archive_read_next_header(archive, &entry)
+        while status == ARCHIVE_OK, let current = entry, let name = archive_entry_pathname(current).map({ String(cString: $0) }),
+              let limit = Self.envelopeLimits[name] {
+            guard envelope[name] == nil else { throw InstallerError.rejected("'\(name)' appears twice in the bundle") }
+            envelope[name] = try readSmallBody(archive, current, name: name, limit: limit)
+            status = archive_read_next_header(archive, &entry)
         }
+        let rotation: (Data, Data)?
+        switch (envelope[KeyRotation.statementPath], envelope[KeyRotation.signaturePath]) {
+        case let (statement?, rotationSignature?): rotation = (statement, rotationSignature)
+        case (nil, nil): rotation = nil
+        default: throw InstallerError.rejected("a key rotation needs both \(KeyRotation.statementPath) and \(KeyRotation.signaturePath)")
+        }
+        let (signer, acceptedRotation) = try trust.signer(of: manifestBytes, signature: signature, rotation: rotation)
         let manifest = try BundleManifest.decode(manifestBytes)
         guard manifest.architecture == BundleManifest.hostArchitecture else {
             throw InstallerError.refused("the bundle is for \(manifest.architecture), this host is \(BundleManifest.hostArchitecture)")
@@ -77,9 +102,10 @@ public struct BundleReader {
         var pending = Dictionary(uniqueKeysWithValues: manifest.files.map { ($0.path, $0) })
         let progress = Progress(total: manifest.totalSize, label: staging == nil ? "verifying" : "verifying and unpacking", enabled: showProgress)
         var buffer = [UInt8](repeating: 0, count: Self.chunkSize)
+        var first = true
         while true {
-            var entry: OpaquePointer?
-            let status = archive_read_next_header(archive, &entry)
+            if !first { status = archive_read_next_header(archive, &entry) }
+            first = false
             if status == ARCHIVE_EOF { break }
             guard status == ARCHIVE_OK, let entry else { throw InstallerError.rejected("damaged archive: \(BundleWriter.error(archive))") }
             let name = try checkedName(entry)
@@ -110,7 +136,7 @@ public struct BundleReader {
             throw InstallerError.rejected("'\(missing)' is listed in the manifest but missing from the bundle")
         }
         try disk?.close()
-        return VerifiedBundle(manifest: manifest, manifestBytes: manifestBytes, signer: SigningKey.fingerprint(trustedKey))
+        return VerifiedBundle(manifest: manifest, manifestBytes: manifestBytes, signer: SigningKey.fingerprint(signer), rotation: acceptedRotation)
     }
 
     /// Reads one of the two leading entries completely (they are small and unsigned
@@ -122,12 +148,17 @@ public struct BundleReader {
         }
         let name = archive_entry_pathname(entry).map { String(cString: $0) } ?? ""
         guard name == expected else { throw InstallerError.rejected("the bundle must start with \(expected), found '\(EntryPolicy.printable(name))'") }
+        return try readSmallBody(archive, entry, name: name, limit: limit)
+    }
+
+    /// The whole body of a small envelope entry whose header was just read.
+    func readSmallBody(_ archive: OpaquePointer, _ entry: OpaquePointer, name: String, limit: Int) throws -> Data {
         try checkMetadata(entry, name: name, declared: nil)
         let size = archive_entry_size(entry)
-        guard archive_entry_size_is_set(entry) != 0, size >= 0, size <= limit else { throw InstallerError.rejected("\(expected) has a bad size") }
+        guard archive_entry_size_is_set(entry) != 0, size >= 0, size <= limit else { throw InstallerError.rejected("\(name) has a bad size") }
         var data = Data(count: Int(size))
         let count = data.withUnsafeMutableBytes { archive_read_data(archive, $0.baseAddress, Int(size)) }
-        guard count == size else { throw InstallerError.rejected("\(expected) is damaged") }
+        guard count == size else { throw InstallerError.rejected("\(name) is damaged") }
         return data
     }
 

@@ -2,8 +2,9 @@ import CArchive
 import Crypto
 import Foundation
 
-/// Makes a signed bundle: a gzip'd tar of `manifest.json`, `manifest.sig`, `install.sh`
-/// and `payload/…`, in that order, with fixed owners and times so equal inputs give
+/// Makes a signed bundle: a gzip'd tar of `manifest.json`, `manifest.sig`, `manifest.pgp`
+/// (the same signature for `gpgv`), an optional key rotation, `install.sh` and
+/// `payload/…`, in that order, with fixed owners and times so equal inputs give
 /// equal bundles.
 public struct BundleWriter {
     /// A file to ship: where it is read from and where it goes in the bundle.
@@ -32,8 +33,9 @@ public struct BundleWriter {
         self.sources = sources.sorted { ($0.path == BundleManifest.bootstrapPath ? "" : $0.path) < ($1.path == BundleManifest.bootstrapPath ? "" : $1.path) }
     }
 
-    /// Hashes the sources, signs the manifest with `key` and writes the bundle to `output` atomically.
-    public func write(to output: String, key privatePEM: String) throws -> BundleManifest {
+    /// Hashes the sources, signs the manifest with `key` and writes the bundle to `output`
+    /// atomically; `rotation` (statement and signature from `KeyRotation.sign`) goes with it.
+    public func write(to output: String, key privatePEM: String, rotation: (statement: Data, signature: Data)? = nil) throws -> BundleManifest {
         let key = try SigningKey.privateKey(pem: privatePEM)
         var files: [BundleManifest.File] = []
         for source in sources {
@@ -57,6 +59,11 @@ public struct BundleWriter {
         }
         try Self.add(archive, path: "manifest.json", mode: 0o644, data: manifestBytes)
         try Self.add(archive, path: "manifest.sig", mode: 0o644, data: Data(signature))
+        try Self.add(archive, path: OpenPGPSignature.bundlePath, mode: 0o644, data: try OpenPGPSignature.detachedSignature(of: manifestBytes, key: key))
+        if let rotation {
+            try Self.add(archive, path: KeyRotation.statementPath, mode: 0o644, data: rotation.statement)
+            try Self.add(archive, path: KeyRotation.signaturePath, mode: 0o644, data: rotation.signature)
+        }
         for (source, file) in zip(sources, files) { try Self.add(archive, path: file.path, mode: file.mode, contentsOf: source.from, size: file.size) }
         guard archive_write_close(archive) == ARCHIVE_OK else { throw InstallerError.failed("cannot finish \(temporary): \(Self.error(archive))") }
         guard rename(temporary, output) == 0 else { throw InstallerError.failed("cannot move the bundle to \(output)") }

@@ -67,7 +67,10 @@ public struct InstallLayout: Sendable {
 
 /// Small file-system steps the installer repeats, each atomic or idempotent.
 enum HostFiles {
+    /// Makes `path` with `mode`; missing parents get 0755, never the (often private) mode of `path`.
     static func makeDirectory(_ path: String, mode: Int = 0o755) throws {
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path, !FileManager.default.fileExists(atPath: parent) { try makeDirectory(parent) }
         try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true, attributes: [.posixPermissions: mode])
         chmod(path, mode_t(mode))
     }

@@ -17,10 +17,8 @@ extension Installation {
             throw InstallerError.conflict("nothing is installed under \(layout.root)/; use `enclave install`")
         }
         audit.from = installed.description
-        guard let keyPEM = try? String(contentsOfFile: layout.trustedKeys + "/release.pub.pem", encoding: .utf8) else {
-            throw InstallerError.failed("no trusted key in \(layout.trustedKeys)")
-        }
-        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM) { manifest in try requireSpace(for: manifest) }
+        var trust = try TrustedKeys.load(folder: layout.trustedKeys)
+        let (verified, staging) = try stage(bundle, trust: trust) { manifest in try requireSpace(for: manifest) }
         audit.note(verified)
         var keepStaging = false
         defer { if !keepStaging { HostFiles.remove(staging) } }
@@ -64,6 +62,12 @@ extension Installation {
                                highest: max(highest, target).description, lastBackup: journal.backup)
         try state.save(layout)
         UpgradeJournal.clear(layout)
+        if let rotation = verified.rotation {
+            trust.accept(rotation)
+            try trust.save(to: layout.trustedKeys)
+            lines.append("now trusting signing key \(SigningKey.fingerprint(rotation.newKey)) (endorsed by \(rotation.endorsedBy))"
+                         + (rotation.retiresEndorser ? "; \(rotation.endorsedBy) is revoked" : ""))
+        }
         if !journal.wasRunning { service.stop() }
         lines += retain(releases: Self.keptReleases, backups: Self.keptBackups)
         lines.append("upgraded Enclave \(installed) → \(target) (signed by \(verified.signer)); data backed up to \(journal.backup ?? "none (no database yet)")")

@@ -20,17 +20,16 @@ public struct Installation {
         }
     }
 
-    /// Verifies `bundle` with `trustedKeyPEM` and unpacks it into a fresh staging folder
+    /// Verifies `bundle` against `trust` and unpacks it into a fresh staging folder
     /// next to the releases; the caller moves it into place or removes it.
-    func stage(_ bundle: String, trustedKeyPEM: String,
+    func stage(_ bundle: String, trust: TrustedKeys,
                beforeWriting: (BundleManifest) throws -> Void = { _ in }) throws -> (BundleReader.VerifiedBundle, String) {
-        let key = try SigningKey.publicKey(pem: trustedKeyPEM)
         try HostFiles.makeDirectory(layout.releases)
         let staging = layout.releases + "/.staging-\(getpid())"
         HostFiles.remove(staging)
         try HostFiles.makeDirectory(staging, mode: 0o700)
         do {
-            let reader = BundleReader(bundlePath: bundle, trustedKey: key)
+            let reader = BundleReader(bundlePath: bundle, trust: trust)
             return (try reader.unpack(into: staging, progress: showProgress, beforeWriting: beforeWriting), staging)
         } catch {
             HostFiles.remove(staging)
@@ -61,7 +60,7 @@ public struct Installation {
             throw InstallerError.conflict("Enclave \(state.installed) is already installed under \(layout.root)/; use `enclave upgrade`")
         }
         guard let keyPEM = try? String(contentsOfFile: trustedKey, encoding: .utf8) else { throw InstallerError.refused("cannot read the trusted key \(trustedKey)") }
-        let (verified, staging) = try stage(bundle, trustedKeyPEM: keyPEM)
+        let (verified, staging) = try stage(bundle, trust: TrustedKeys(keys: [try SigningKey.publicKey(pem: keyPEM)]))
         audit.note(verified)
         let version = verified.manifest.version
         let dataExisted = FileManager.default.fileExists(atPath: layout.dataDirectory + "/enclave.sqlite")
@@ -72,7 +71,7 @@ public struct Installation {
             // Leave the host as it was: no release, link, config, unit or credentials, and
             // no data folder unless one was there before.
             for path in [staging, layout.release(version), layout.current, layout.configFile, layout.adminCredentials, layout.systemdUnit,
-                         layout.stateFile, layout.trustedKeys + "/release.pub.pem"] {
+                         layout.stateFile, layout.trustedKeys] {
                 HostFiles.remove(path)
             }
             if !dataExisted { HostFiles.remove(layout.dataDirectory) }
@@ -93,8 +92,9 @@ public struct Installation {
         let version = verified.manifest.version
         let release = try place(verified, from: staging)
         try HostFiles.switchLink(layout.current, to: "releases/\(version)")
-        try HostFiles.makeDirectory(layout.trustedKeys)
-        try HostFiles.writeAtomically(Data(keyPEM.utf8), to: layout.trustedKeys + "/release.pub.pem", mode: 0o644)
+        var trust = TrustedKeys(keys: [try SigningKey.publicKey(pem: keyPEM)])
+        if let rotation = verified.rotation { trust.accept(rotation) }
+        try trust.save(to: layout.trustedKeys)
         try HostFiles.makeDirectory(layout.dataDirectory, mode: 0o700)
         try HostFiles.makeDirectory(layout.dataDirectory + "/keys", mode: 0o700)
         let config: [String: Any] = ["host": "127.0.0.1", "port": port, "data_dir": layout.dataDirectory]

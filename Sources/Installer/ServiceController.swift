@@ -65,7 +65,18 @@ struct ServiceController {
         } else if running() == nil {
             guard let target = HostFiles.linkTarget(layout.current) else { throw InstallerError.conflict("nothing is installed under \(layout.root)/") }
             let version = (target as NSString).lastPathComponent
-            let pid = try spawn(Self.supervisorBinary, ["supervise", "--server", InstallLayout.binary(in: layout.current), "--config", layout.configFile])
+            var arguments = ["supervise", "--server", InstallLayout.binary(in: layout.current), "--config", layout.configFile]
+            try HostFiles.makeDirectory(layout.logDirectory)
+            if let account = try ServiceAccount.ensure(for: layout) {
+                // Whatever root wrote there since (the first admin, a restored backup) becomes the service's.
+                let log = open(layout.logFile, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o640)
+                if log >= 0 { close(log) }
+                chmod(layout.stateDirectory, 0o755)  // the service user must reach data/ (installer/ stays 0700)
+                account.own(layout.dataDirectory)
+                account.own(layout.logDirectory)
+                arguments += ["--user", account.name]
+            }
+            let pid = try spawn(Self.supervisorBinary, arguments)
             try HostFiles.writeAtomically(Data("\(pid) \(version)\n".utf8), to: layout.pidFile, mode: 0o644)
         }
         try waitUntilHealthy(deadline: deadline)

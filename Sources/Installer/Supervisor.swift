@@ -17,15 +17,25 @@ public struct Supervisor {
     /// A server that ran this long counts as stable: the next pause starts short again.
     static let stableAfter: TimeInterval = 60
 
-    /// A supervisor for `server serve --config configFile`.
-    public init(server: String, configFile: String) {
+    /// The account to drop to before starting anything (nil: stay who we are).
+    let account: ServiceAccount?
+
+    /// A supervisor for `server serve --config configFile`, run as `account` when given.
+    public init(server: String, configFile: String, account: ServiceAccount? = nil) {
         self.server = server
         self.configFile = configFile
+        self.account = account
     }
 
     /// Runs until the server is stopped by a signal sent to the supervisor, exits cleanly,
     /// or fails to start; returns the exit status for the supervisor's own process.
     public func run() -> Int32 {
+        if let account {
+            do { try account.become() } catch {
+                report("error", "cannot drop to the service user", ["user": account.name, "reason": "\(error)"])
+                return 1
+            }
+        }
         let state = SupervisorState()
         let sources = [SIGTERM, SIGINT, SIGHUP].map { number -> DispatchSourceSignal in
             signal(number, SIG_IGN)

@@ -16,28 +16,6 @@ struct RootOption: ParsableArguments {
     @Option(help: "Install root: every path (/opt/enclave, /etc/enclave, /var/lib/enclave, the unit) goes under it.") var root = "/"
 }
 
-struct Keys: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Manage bundle signing keys.", subcommands: [GenerateKeys.self])
-}
-
-struct GenerateKeys: ParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "generate", abstract: "Make an Ed25519 key pair: DIR/signing.pem (PKCS#8) and DIR/signing.pub.pem.")
-    @Option(help: "Folder for the keys (created if missing).") var out: String
-
-    func run() throws {
-        try reportingFailures {
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let (privatePEM, publicPEM) = SigningKey.generate()
-            let privatePath = out + "/signing.pem", publicPath = out + "/signing.pub.pem"
-            guard !FileManager.default.fileExists(atPath: privatePath) else { throw InstallerError.conflict("\(privatePath) exists; not overwriting a key") }
-            guard FileManager.default.createFile(atPath: privatePath, contents: Data(privatePEM.utf8), attributes: [.posixPermissions: 0o600]),
-                  FileManager.default.createFile(atPath: publicPath, contents: Data(publicPEM.utf8), attributes: [.posixPermissions: 0o644])
-            else { throw InstallerError.failed("cannot write the keys in \(out)") }
-            return ["wrote \(privatePath) (keep it secret) and \(publicPath)"]
-        }
-    }
-}
-
 struct BundleCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "bundle", abstract: "Create and verify signed offline bundles.",
                                                     subcommands: [CreateBundle.self, VerifyBundle.self])
@@ -54,6 +32,7 @@ struct CreateBundle: ParsableCommand {
     @Option(help: "The install.sh bootstrap.") var bootstrap = "Installer/install.sh"
     @Option(help: "The README shipped in the payload.") var readme = "Installer/README.md"
     @Option(help: "Folder of shared libraries shipped under payload/lib.") var libraries: String?
+    @Option(help: "Folder holding key-rotation.json and key-rotation.sig (from `enclave keys rotate`) to ship with the bundle.") var rotation: String?
 
     func run() throws {
         try reportingFailures {
@@ -66,7 +45,15 @@ struct CreateBundle: ParsableCommand {
             guard let keyPEM = try? String(contentsOfFile: key, encoding: .utf8) else { throw InstallerError.refused("cannot read the key \(key)") }
             let sources = try BundleWriter.standardSources(binary: binary, manifests: manifests, bootstrap: bootstrap, readme: readme,
                                                            libraries: libraries)
-            let manifest = try BundleWriter(version: release, minUpgradeFrom: minimum, sources: sources).write(to: out, key: keyPEM)
+            var statement: (Data, Data)?
+            if let rotation {
+                guard let json = FileManager.default.contents(atPath: rotation + "/" + KeyRotation.statementPath),
+                      let signature = FileManager.default.contents(atPath: rotation + "/" + KeyRotation.signaturePath)
+                else { throw InstallerError.refused("\(rotation) must hold \(KeyRotation.statementPath) and \(KeyRotation.signaturePath)") }
+                _ = try KeyRotation.decode(json)
+                statement = (json, signature)
+            }
+            let manifest = try BundleWriter(version: release, minUpgradeFrom: minimum, sources: sources).write(to: out, key: keyPEM, rotation: statement)
             return ["wrote \(out): Enclave \(release) for \(manifest.architecture), \(manifest.files.count) files, \(manifest.totalSize) bytes"]
         }
     }
@@ -177,9 +164,18 @@ struct Supervise: ParsableCommand {
     )
     @Option(help: "The enclave binary to run as `serve`.") var server: String
     @Option(help: "Config file for `serve --config`.") var config: String
+    @Option(help: "System user to run as (the supervisor drops to it before starting the server).") var user: String?
 
     func run() throws {
-        let status = Supervisor(server: server, configFile: config).run()
+        var account: ServiceAccount?
+        if let user {
+            guard let found = ServiceAccount.lookup(user) else {
+                FileHandle.standardError.write(Data("enclave: no user '\(user)' in /etc/passwd\n".utf8))
+                throw ExitCode(1)
+            }
+            account = found
+        }
+        let status = Supervisor(server: server, configFile: config, account: account).run()
         if status != 0 { throw ExitCode(status) }
     }
 }
