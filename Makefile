@@ -3,7 +3,10 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
-SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev zlib1g-dev python3-venv pkg-config openssl curl
+# The static bundle links libarchive.a, libacl.a and libz.a; the minimal-root tests need
+# debootstrap, iproute2 (ip netns) and curl; gpg/gpgv check the OpenPGP signatures.
+SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-dev binutils python3-venv pkg-config openssl curl \
+                   debootstrap iproute2 gpg gpgv
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave

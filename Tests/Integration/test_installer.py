@@ -143,7 +143,7 @@ def test_install_sh_checks_before_running_anything(release, tmp_path, port):
     unpacked = tmp_path / "x"
     unpacked.mkdir()
     # The bundle README's line: the whole payload, libraries included.
-    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(unpacked), "install.sh", "manifest.json", "manifest.sig", "payload"], check=True)
+    subprocess.run(["tar", "-xzf", str(bundle), "-C", str(unpacked), "install.sh", "manifest.json", "manifest.sig", "manifest.pgp", "payload"], check=True)
     root = tmp_path / "root"
     ok = subprocess.run(["sh", str(unpacked / "install.sh"), "--bundle", str(bundle), "--trusted-key", str(release["public"]),
                          "--root", str(root), "--port", str(port), "--no-start"], capture_output=True, text=True, timeout=300)

@@ -37,6 +37,7 @@ def release(tmp_path_factory):
     two tampered copies of 1.0.0: one with a changed binary, one with a changed manifest."""
     folder = tmp_path_factory.mktemp("minimal-release")
     enclave(enclave_binary(), "keys", "generate", "--out", str(folder / "keys"))
+    enclave(enclave_binary(), "keys", "generate", "--out", str(folder / "stranger"))
     key = folder / "keys" / "signing.pem"
     bundles = {}
     for version in ("1.0.0", "1.1.0"):
@@ -48,7 +49,7 @@ def release(tmp_path_factory):
     bundles["tampered-binary"] = retar(original, folder / "tampered-binary.tar.gz", "payload/bin/enclave", flip_last_byte)
     bundles["tampered-manifest"] = retar(original, folder / "tampered-manifest.tar.gz", "manifest.json",
                                          lambda data: data.replace(b'"version": "1.0.0"', b'"version": "1.0.1"'))
-    return {"bundles": bundles, "keys": folder / "keys"}
+    return {"bundles": bundles, "keys": folder / "keys", "stranger": folder / "stranger"}
 
 
 def flip_last_byte(data: bytes) -> bytes:
@@ -200,6 +201,12 @@ def test_bundle_stands_up_on_a_minimal_root(release, suite, tmp_path):
             assert done.returncode != 0 and reason in done.stderr, f"{name}: {done.stdout}\n{done.stderr}"
             assert done.stderr.strip().count("\n") == 0, f"the error is one line: {done.stderr!r}"
             assert not (root.path / "opt/enclave").exists()
+        if expected_verifier == "gpgv":
+            # gpgv is given the OpenPGP file beside the PEM; one holding another key is refused.
+            shutil.copy(release["stranger"] / "signing.pub.pgp", work / "signing.pub.pgp")
+            done = root.sh("cd /root/work && rm -rf enclave-install && " + " && ".join(readme_commands(release["bundles"]["1.0.0"].name)))
+            assert done.returncode != 0 and "does not hold the same key as signing.pub.pem" in done.stderr, done.stderr
+            shutil.copy(release["keys"] / "signing.pub.pgp", work / "signing.pub.pgp")
 
         # The documented install, with only what the root has.
         bundle = release["bundles"]["1.0.0"].name
