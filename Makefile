@@ -20,7 +20,7 @@ run: deps release
 ## test: Swift unit/HTTP tests, then the real zenml client against the built binary
 test: deps build-tests venv
 	$(SWIFT) test --skip-build
-	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave $(VENV)/bin/pytest -q Tests/Integration
+	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave $(VENV)/bin/pytest -q --durations=8 Tests/Integration
 
 ## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)
 fuzz: deps build-tests venv

@@ -12,6 +12,8 @@ final class AuditEntry {
     var signer: String?
     var from: String?
     var to: String?
+    /// A change to the trusted signing keys (a rotation accepted, a key revoked).
+    var keyChange: String?
 
     init(action: String, bundle: String?) {
         self.action = action
@@ -28,7 +30,7 @@ final class AuditEntry {
     /// Appends the entry as one JSON line (0600, append-only writes).
     func write(to layout: InstallLayout, outcome: String, reason: String?) {
         var fields: [String: Any] = ["time": ISO8601DateFormatter().string(from: Date()), "action": action, "outcome": outcome]
-        for (key, value) in [("bundle", bundle), ("manifest_sha256", manifestSHA256), ("signer", signer), ("from", from), ("to", to), ("reason", reason)] {
+        for (key, value) in [("bundle", bundle), ("manifest_sha256", manifestSHA256), ("signer", signer), ("from", from), ("to", to), ("key_change", keyChange), ("reason", reason)] {
             if let value { fields[key] = value }
         }
         guard (try? HostFiles.makeDirectory(layout.installerDirectory, mode: 0o700)) != nil,

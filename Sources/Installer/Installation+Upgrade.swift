@@ -65,6 +65,8 @@ extension Installation {
         if let rotation = verified.rotation {
             trust.accept(rotation)
             try trust.save(to: layout.trustedKeys)
+            audit.keyChange = "trusted \(SigningKey.fingerprint(rotation.newKey)) (endorsed by \(rotation.endorsedBy))"
+                + (rotation.retiresEndorser ? "; revoked \(rotation.endorsedBy)" : "")
             lines.append("now trusting signing key \(SigningKey.fingerprint(rotation.newKey)) (endorsed by \(rotation.endorsedBy))"
                          + (rotation.retiresEndorser ? "; \(rotation.endorsedBy) is revoked" : ""))
         }

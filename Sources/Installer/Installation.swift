@@ -93,7 +93,7 @@ public struct Installation {
         let release = try place(verified, from: staging)
         try HostFiles.switchLink(layout.current, to: "releases/\(version)")
         var trust = TrustedKeys(keys: [try SigningKey.publicKey(pem: keyPEM)])
-        if let rotation = verified.rotation { trust.accept(rotation) }
+        if let rotation = verified.rotation { trust.accept(rotation) }  // the install's audit line names the signer
         try trust.save(to: layout.trustedKeys)
         try HostFiles.makeDirectory(layout.dataDirectory, mode: 0o700)
         try HostFiles.makeDirectory(layout.dataDirectory + "/keys", mode: 0o700)

@@ -84,15 +84,7 @@ struct ListKeys: ParsableCommand {
     @OptionGroup var root: RootOption
 
     func run() throws {
-        try reportingFailures {
-            let trust = try TrustedKeys.load(folder: InstallLayout(root: root.root).trustedKeys)
-            let trusted = trust.keys.map { key -> String in
-                let print = SigningKey.fingerprint(key)
-                return "\(print)  \(trust.revoked.contains(print) ? "revoked" : "trusted")"
-            }
-            let unknownRevoked = trust.revoked.subtracting(trust.keys.map(SigningKey.fingerprint)).sorted().map { "\($0)  revoked" }
-            return trusted + unknownRevoked
-        }
+        try reportingFailures { try Installation(root: root.root).listKeys() }
     }
 }
 
@@ -102,12 +94,6 @@ struct RevokeKey: ParsableCommand {
     @OptionGroup var root: RootOption
 
     func run() throws {
-        try reportingFailures {
-            let folder = InstallLayout(root: root.root).trustedKeys
-            var trust = try TrustedKeys.load(folder: folder)
-            try trust.revoke(fingerprint.lowercased())
-            try trust.save(to: folder)
-            return ["revoked \(fingerprint.lowercased()); bundles signed by it are refused from now on"]
-        }
+        try reportingFailures { try Installation(root: root.root).revokeKey(fingerprint) }
     }
 }
