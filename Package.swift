@@ -73,6 +73,15 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
+        .target(
+            name: "ArtifactStore",
+            dependencies: [
+                "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "NIOCore", package: "swift-nio"),
+            ]
+        ),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
         .target(
             name: "Storage",
@@ -82,6 +91,7 @@ let package = Package(
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InstallerTests", dependencies: ["Installer"]),
+        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore", "Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
         .testTarget(
             name: "ControlPlaneTests",
