@@ -3,6 +3,7 @@ SHELL := /bin/bash
 SWIFT ?= swift
 PYTHON ?= python3
 VENV := .venv
+MLFLOW_VENV := .venv-mlflow
 # The static bundle links libarchive.a, libacl.a and libz.a; the minimal-root tests need
 # debootstrap, iproute2 (ip netns) and curl; gpg/gpgv check the OpenPGP signatures.
 SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-dev binutils python3-venv pkg-config openssl curl \
@@ -20,7 +21,7 @@ run: deps release
 ## test: Swift unit/HTTP tests, then the real zenml client against the built binary
 test: deps build-tests venv
 	$(SWIFT) test --skip-build
-	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave $(VENV)/bin/pytest -q --durations=8 Tests/Integration
+	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python $(VENV)/bin/pytest -q --durations=8 Tests/Integration
 
 ## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)
 fuzz: deps build-tests venv
@@ -45,12 +46,17 @@ release:
 build-tests:
 	$(SWIFT) build --build-tests
 
-## venv: the pinned Python clients the integration tests drive
-venv: $(VENV)/.installed
+## venv: the pinned Python clients the integration tests drive (zenml with pytest; mlflow apart)
+venv: $(VENV)/.installed $(MLFLOW_VENV)/.installed
 $(VENV)/.installed: Tests/Integration/requirements.txt
 	$(PYTHON) -m venv $(VENV)
 	$(VENV)/bin/pip install -q --upgrade pip
 	$(VENV)/bin/pip install -q -r Tests/Integration/requirements.txt
+	touch $@
+$(MLFLOW_VENV)/.installed: Tests/Integration/requirements-mlflow.txt
+	$(PYTHON) -m venv $(MLFLOW_VENV)
+	$(MLFLOW_VENV)/bin/pip install -q --upgrade pip
+	$(MLFLOW_VENV)/bin/pip install -q -r Tests/Integration/requirements-mlflow.txt
 	touch $@
 
 ## bench: Enclave side by side with the real zenml[server], and the installer's verify+unpack (see BENCHMARKS.md)
@@ -60,7 +66,7 @@ bench: deps release
 	Benchmarks/logging/run.sh
 
 clean:
-	rm -rf .build $(VENV) .venv-bench
+	rm -rf .build $(VENV) $(MLFLOW_VENV) .venv-bench
 
 ## bundle: a signed offline bundle in dist/ (recipe in Bundle/build.sh; KEY=, VERSION=)
 bundle: deps

@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ControlPlane", "Identity", "Storage",
+                "ControlPlane", "Identity", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -74,6 +74,14 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Tracking",
+            dependencies: [
+                "Identity", "Storage",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]
+        ),
+        .target(
             name: "ArtifactStore",
             dependencies: [
                 "Storage",
@@ -91,6 +99,14 @@ let package = Package(
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "InstallerTests", dependencies: ["Installer"]),
+        .testTarget(
+            name: "TrackingTests",
+            dependencies: [
+                "Tracking", "Server",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+            ]
+        ),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore", "Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
         .testTarget(

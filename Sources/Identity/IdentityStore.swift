@@ -18,6 +18,9 @@ public final class IdentityStore: Sendable {
     /// server listening meanwhile) only on a fresh database or when the cost changed, so
     /// no request pays for it or reveals that it is the first.
     let decoyHash: Task<String, any Error>
+    /// Passwords checked recently, so an API that sends them with every request (MLflow's
+    /// basic auth) pays for bcrypt once, not per call.
+    let verifiedPasswords = VerifiedPasswords()
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {

@@ -9,9 +9,10 @@ import NIOCore
 import NIOSSL
 import Prometheus
 import Storage
+import Tracking
 
 /// The domain modules' migrations, in the fixed order they are applied.
-let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set]
+let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set]
 
 /// Opens (creating if needed) the data folder and the database in it.
 func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
@@ -23,8 +24,8 @@ func openState(_ configuration: ServerConfiguration) throws -> (StateStore, Iden
     return (store, identity)
 }
 
-/// Builds the whole Enclave server: database, identity, the ZenML API, `/health` and
-/// `/metrics`. Tests build their application with this same function.
+/// Builds the whole Enclave server: database, identity, the ZenML API, the MLflow
+/// tracking API, `/health` and `/metrics`. Tests build their application with this same function.
 ///
 /// `logSink` is where the process's log lines queue; its dropped-line count is served in `/metrics`.
 /// `onListening` gets the bound port once the server accepts connections (useful with port 0).
@@ -77,6 +78,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
     try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
+    MLflowAPI<EnclaveRequestContext>(store: store, identity: identity, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
     return router
 }
 

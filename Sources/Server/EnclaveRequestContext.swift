@@ -2,10 +2,11 @@ import ControlPlane
 import Hummingbird
 import Identity
 import NIOCore
+import Tracking
 
 /// The request context of every Enclave route: Hummingbird's core storage, the peer
 /// address, and the caller once authenticated.
-public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext, ControlPlaneRequestContext {
+public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext, ControlPlaneRequestContext, TrackingRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var principal: Principal?

@@ -1,0 +1,180 @@
+import Foundation
+import Hummingbird
+
+/// `runs/*` and `metrics/get-history`: create, read, update, delete and restore runs, log
+/// params, metrics and tags, search runs, read a metric's history.
+struct RunController<Context: TrackingRequestContext> {
+    let runs: any RunRepository
+    let experiments: any ExperimentRepository
+    let maxBodyBytes: Int
+    static var maximumBatchMetrics: Int { 1000 }
+    static var maximumBatchParams: Int { 100 }
+    static var maximumBatchTags: Int { 100 }
+    static var historyPage: Int { 25_000 }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.post("runs/create", use: create)
+        group.get("runs/get", use: get)
+        group.post("runs/update", use: update)
+        group.post("runs/delete", use: delete)
+        group.post("runs/restore", use: restore)
+        group.post("runs/log-parameter", use: logParameter)
+        group.post("runs/log-metric", use: logMetric)
+        group.post("runs/log-batch", use: logBatch)
+        group.post("runs/set-tag", use: setTag)
+        group.post("runs/delete-tag", use: deleteTag)
+        group.post("runs/search", use: search)
+        group.get("metrics/get-history", use: history)
+    }
+
+    func fields(_ request: Request) async throws -> MLflowRequest { try await MLflowRequest.read(request, limit: maxBodyBytes) }
+
+    /// The run id of a request: `run_id`, or the legacy `run_uuid`.
+    func runID(_ fields: MLflowRequest) throws -> String {
+        guard let id = try fields.string("run_id").flatMap({ $0.isEmpty ? nil : $0 }) ?? fields.string("run_uuid"), !id.isEmpty else {
+            throw fields.missing("run_id")
+        }
+        return try TrackingRules.runID(id)
+    }
+
+    func create(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let experimentID = try TrackingRules.experimentID(try fields.string("experiment_id") ?? "0")
+        guard let experiment = try await experiments.experiment(id: experimentID) else {
+            throw TrackingError.notFound("No Experiment with id=\(experimentID) exists")
+        }
+        var tags = try fields.keyValues("tags").map { KeyValue(key: try TrackingRules.key($0.key, "tag"), value: try TrackingRules.value($0.value, "Tag", key: $0.key)) }
+        let tagged = tags.last { $0.key == SQLiteRunRepository.nameTag }?.value
+        let name = try TrackingRules.name(try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 } ?? tagged ?? TrackingRules.randomRunName(), "run")
+        if tagged != name { tags.removeAll { $0.key == SQLiteRunRepository.nameTag }; tags.append(KeyValue(key: SQLiteRunRepository.nameTag, value: name)) }
+        let runID = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let user = try fields.string("user_id").flatMap { $0.isEmpty ? nil : $0 } ?? context.principal?.name ?? ""
+        let info = RunInfo(runID: runID, experimentID: experimentID, name: name, userID: try TrackingRules.name(user, "user"), status: "RUNNING",
+                           startTime: try fields.int64("start_time") ?? TrackingRules.now(), endTime: nil,
+                           artifactURI: "\(experiment.artifactLocation)/\(runID)/artifacts", lifecycleStage: "active")
+        try await runs.create(info, tags: tags)
+        guard let run = try await runs.run(id: runID) else { throw TrackingError.notFound("Run with id=\(runID) not found") }
+        return try MLflowWire.response(["run": MLflowWire.run(run)])
+    }
+
+    func get(_ request: Request, context: Context) async throws -> Response {
+        let id = try runID(try await fields(request))
+        guard let run = try await runs.run(id: id) else { throw TrackingError.notFound("Run with id=\(id) not found") }
+        return try MLflowWire.response(["run": MLflowWire.run(run)])
+    }
+
+    func update(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let id = try runID(fields)
+        let status = try fields.string("status")
+        if let status, !TrackingRules.statuses.contains(status) {
+            throw TrackingError.invalidParameter("Invalid run status '\(TrackingRules.printable(status))'")
+        }
+        let name = try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 }.map { try TrackingRules.name($0, "run") }
+        guard let info = try await runs.update(id: id, status: status, endTime: try fields.int64("end_time"), name: name) else {
+            throw TrackingError.notFound("Run with id=\(id) not found")
+        }
+        return try MLflowWire.response(["run_info": MLflowWire.runInfo(info)])
+    }
+
+    func delete(_ request: Request, context: Context) async throws -> Response { try await setStage(request, "deleted") }
+    func restore(_ request: Request, context: Context) async throws -> Response { try await setStage(request, "active") }
+
+    func setStage(_ request: Request, _ stage: String) async throws -> Response {
+        let id = try runID(try await fields(request))
+        guard try await runs.setLifecycle(id: id, stage: stage) else { throw TrackingError.notFound("Run with id=\(id) not found") }
+        return try MLflowWire.response([:])
+    }
+
+    func logParameter(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let param = try Self.param(fields)
+        try await runs.log(runID: try runID(fields), metrics: [], params: [param], tags: [])
+        return try MLflowWire.response([:])
+    }
+
+    func logMetric(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        try await runs.log(runID: try runID(fields), metrics: [try Self.metric(fields)], params: [], tags: [])
+        return try MLflowWire.response([:])
+    }
+
+    func logBatch(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let id = try runID(fields)
+        let metrics = try fields.objects("metrics"), params = try fields.objects("params"), tags = try fields.objects("tags")
+        guard metrics.count <= Self.maximumBatchMetrics, params.count <= Self.maximumBatchParams, tags.count <= Self.maximumBatchTags else {
+            throw TrackingError.invalidParameter("A batch logging request can contain at most \(Self.maximumBatchMetrics) metrics, \(Self.maximumBatchParams) params and \(Self.maximumBatchTags) tags. Got \(metrics.count) metrics, \(params.count) params, and \(tags.count) tags.")
+        }
+        let parsedParams = try params.map(Self.param)
+        var seen: [String: String] = [:]
+        for param in parsedParams {
+            if let earlier = seen.updateValue(param.value, forKey: param.key), earlier != param.value {
+                throw TrackingError.invalidParameter("Duplicate parameter keys have been submitted: ['\(param.key)'].")
+            }
+        }
+        try await runs.log(runID: id, metrics: try metrics.map(Self.metric), params: parsedParams, tags: try tags.map(Self.tag))
+        return try MLflowWire.response([:])
+    }
+
+    func setTag(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        try await runs.log(runID: try runID(fields), metrics: [], params: [], tags: [try Self.tag(fields)])
+        return try MLflowWire.response([:])
+    }
+
+    func deleteTag(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        try await runs.deleteTag(runID: try runID(fields), key: try fields.requiredString("key"))
+        return try MLflowWire.response([:])
+    }
+
+    func search(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        if let filter = try fields.string("filter"), !filter.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw TrackingError.invalidParameter("Run search filters are not supported by this server yet; search without 'filter'.")
+        }
+        if !(try fields.strings("order_by")).isEmpty {
+            throw TrackingError.invalidParameter("Run search ordering is not supported by this server yet; search without 'order_by'.")
+        }
+        let ids = try fields.strings("experiment_ids").map(TrackingRules.experimentID)
+        let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 1000, limit: 50000)
+        let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
+        let found = try await runs.runs(experimentIDs: ids, view: try TrackingRules.viewType(try fields.string("run_view_type")), offset: offset, limit: limit + 1)
+        var object: [String: Any] = [:]
+        if !found.isEmpty { object["runs"] = found.prefix(limit).map { MLflowWire.run($0) } }
+        if found.count > limit { object["next_page_token"] = MLflowWire.pageToken(offset: offset + limit) }
+        return try MLflowWire.response(object)
+    }
+
+    func history(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let id = try runID(fields)
+        let key = try fields.requiredString("metric_key")
+        let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: Self.historyPage, limit: Self.historyPage)
+        let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
+        let found = try await runs.metricHistory(runID: id, key: key, offset: offset, limit: limit + 1)
+        var object: [String: Any] = [:]
+        if !found.isEmpty { object["metrics"] = found.prefix(limit).map { MLflowWire.metric($0) } }
+        if found.count > limit { object["next_page_token"] = MLflowWire.pageToken(offset: offset + limit) }
+        return try MLflowWire.response(object)
+    }
+
+    static func param(_ fields: MLflowRequest) throws -> KeyValue {
+        let key = try TrackingRules.key(try fields.requiredString("key"), "param")
+        guard let value = try fields.string("value") else { throw fields.missing("value") }
+        return KeyValue(key: key, value: try TrackingRules.value(value, "Param", key: key))
+    }
+
+    static func tag(_ fields: MLflowRequest) throws -> KeyValue {
+        let key = try TrackingRules.key(try fields.requiredString("key"), "tag")
+        return KeyValue(key: key, value: try TrackingRules.value(try fields.string("value") ?? "", "Tag", key: key))
+    }
+
+    static func metric(_ fields: MLflowRequest) throws -> Metric {
+        let key = try TrackingRules.key(try fields.requiredString("key"), "metric")
+        guard let value = try fields.double("value") else { throw fields.missing("value") }
+        guard let timestamp = try fields.int64("timestamp") else { throw fields.missing("timestamp") }
+        return Metric(key: key, value: value, timestamp: timestamp, step: try fields.int64("step") ?? 0)
+    }
+}

@@ -1,0 +1,165 @@
+import GRDB
+import Storage
+
+/// `RunRepository` in the shared SQLite database.
+public struct SQLiteRunRepository: RunRepository {
+    let store: StateStore
+    /// The tag that mirrors a run's name.
+    static let nameTag = "mlflow.runName"
+
+    /// The runs of `store` (its migrations include `TrackingMigrations.set`).
+    public init(store: StateStore) { self.store = store }
+
+    public func create(_ info: RunInfo, tags: [KeyValue]) async throws {
+        try await store.pool.write { db in
+            guard let stage = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM mlflow_experiments WHERE experiment_id = ?",
+                                                  arguments: [info.experimentID]) else {
+                throw TrackingError.notFound("No Experiment with id=\(info.experimentID) exists")
+            }
+            guard stage == "active" else {
+                throw TrackingError.invalidParameter("The experiment \(info.experimentID) must be in the 'active' state. Current state is \(stage).")
+            }
+            try db.execute(sql: """
+                INSERT INTO mlflow_runs (run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """, arguments: [info.runID, info.experimentID, info.name, info.userID, info.status, info.startTime, info.endTime,
+                                 info.artifactURI, info.lifecycleStage])
+            try Self.setTags(db, runID: info.runID, tags)
+        }
+    }
+
+    public func run(id: String) async throws -> Run? {
+        try await store.pool.read { db in
+            guard let record = try RunRecord.fetchOne(db, sql: "SELECT * FROM mlflow_runs WHERE run_id = ?", arguments: [id]) else { return nil }
+            return try Self.assemble(db, [record]).first
+        }
+    }
+
+    public func update(id: String, status: String?, endTime: Int64?, name: String?) async throws -> RunInfo? {
+        try await store.pool.write { db in
+            try db.execute(sql: """
+                UPDATE mlflow_runs SET status = COALESCE(?, status), end_time = COALESCE(?, end_time), name = COALESCE(?, name)
+                WHERE run_id = ?
+                """, arguments: [status, endTime, name, id])
+            guard db.changesCount > 0 else { return nil }
+            if let name { try Self.setTags(db, runID: id, [KeyValue(key: Self.nameTag, value: name)]) }
+            return try RunRecord.fetchOne(db, sql: "SELECT * FROM mlflow_runs WHERE run_id = ?", arguments: [id])?.info
+        }
+    }
+
+    public func setLifecycle(id: String, stage: String) async throws -> Bool {
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE mlflow_runs SET lifecycle_stage = ? WHERE run_id = ?", arguments: [stage, id])
+            return db.changesCount > 0
+        }
+    }
+
+    public func log(runID: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) async throws {
+        try await store.pool.write { db in
+            try Self.requireActive(db, runID)
+            for param in params {
+                try db.execute(sql: "INSERT INTO mlflow_params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING",
+                               arguments: [runID, param.key, param.value])
+                if db.changesCount == 0,
+                   let existing = try String.fetchOne(db, sql: "SELECT value FROM mlflow_params WHERE run_id = ? AND key = ?", arguments: [runID, param.key]),
+                   existing != param.value {
+                    throw TrackingError.invalidParameter("Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(existing)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'.")
+                }
+            }
+            for metric in metrics {
+                let value: Double? = metric.value.isNaN ? nil : metric.value
+                let arguments: StatementArguments = [runID, metric.key, value, metric.value.isNaN, metric.timestamp, metric.step]
+                try db.execute(sql: "INSERT INTO mlflow_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)",
+                               arguments: arguments)
+                // The latest value is the one with the highest (step, timestamp, value), as in MLflow,
+                // decided in this one statement so concurrent writers cannot reorder it.
+                try db.execute(sql: """
+                    INSERT INTO mlflow_latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)
+                    ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,
+                        timestamp = excluded.timestamp, step = excluded.step
+                    WHERE excluded.step > mlflow_latest_metrics.step
+                       OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp > mlflow_latest_metrics.timestamp)
+                       OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp = mlflow_latest_metrics.timestamp
+                           AND COALESCE(excluded.value, 0) > COALESCE(mlflow_latest_metrics.value, 0))
+                    """, arguments: arguments)
+            }
+            try Self.setTags(db, runID: runID, tags)
+            if let name = tags.last(where: { $0.key == Self.nameTag })?.value {
+                try db.execute(sql: "UPDATE mlflow_runs SET name = ? WHERE run_id = ?", arguments: [name, runID])
+            }
+        }
+    }
+
+    public func deleteTag(runID: String, key: String) async throws {
+        try await store.pool.write { db in
+            try Self.requireActive(db, runID)
+            try db.execute(sql: "DELETE FROM mlflow_run_tags WHERE run_id = ? AND key = ?", arguments: [runID, key])
+            guard db.changesCount > 0 else {
+                throw TrackingError.notFound("No tag with name: \(key) in run with id \(runID)")
+            }
+        }
+    }
+
+    public func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [Metric] {
+        try await store.pool.read { db in
+            guard try Int.fetchOne(db, sql: "SELECT 1 FROM mlflow_runs WHERE run_id = ?", arguments: [runID]) != nil else {
+                throw TrackingError.notFound("Run with id=\(runID) not found")
+            }
+            return try MetricRecord.fetchAll(db, sql: """
+                SELECT * FROM mlflow_metrics WHERE run_id = ? AND key = ? ORDER BY step, timestamp LIMIT ? OFFSET ?
+                """, arguments: [runID, key, limit, offset]).map(\.metric)
+        }
+    }
+
+    public func runs(experimentIDs: [Int64], view: ViewType, offset: Int, limit: Int) async throws -> [Run] {
+        guard !experimentIDs.isEmpty else { return [] }
+        return try await store.pool.read { db in
+            let stages = view.stages
+            let records = try RunRecord.fetchAll(db, sql: """
+                SELECT * FROM mlflow_runs
+                WHERE experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
+                  AND lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
+                ORDER BY start_time DESC, run_id LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + [limit, offset])
+            return try Self.assemble(db, records)
+        }
+    }
+
+    /// Runs with their latest metrics, params and tags, read in three queries.
+    static func assemble(_ db: Database, _ records: [RunRecord]) throws -> [Run] {
+        guard !records.isEmpty else { return [] }
+        let ids = records.map(\.runID)
+        let marks = ids.map { _ in "?" }.joined(separator: ", ")
+        let arguments = StatementArguments(ids)
+        func pairs(_ table: String) throws -> [String: [KeyValue]] {
+            let rows = try KeyValueRecord.fetchAll(db, sql: "SELECT run_id AS owner, key, value FROM \(table) WHERE run_id IN (\(marks)) ORDER BY key",
+                                                   arguments: arguments)
+            return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
+        }
+        let params = try pairs("mlflow_params"), tags = try pairs("mlflow_run_tags")
+        let metrics = Dictionary(grouping: try MetricRecord.fetchAll(db, sql: "SELECT * FROM mlflow_latest_metrics WHERE run_id IN (\(marks)) ORDER BY key",
+                                                                     arguments: arguments), by: \.runID)
+        return records.map { record in
+            Run(info: record.info, metrics: (metrics[record.runID] ?? []).map(\.metric), params: params[record.runID] ?? [], tags: tags[record.runID] ?? [])
+        }
+    }
+
+    static func setTags(_ db: Database, runID: String, _ tags: [KeyValue]) throws {
+        for tag in tags {
+            try db.execute(sql: """
+                INSERT INTO mlflow_run_tags (run_id, key, value) VALUES (?, ?, ?)
+                ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value
+                """, arguments: [runID, tag.key, tag.value])
+        }
+    }
+
+    /// A run that exists and is not deleted, or the error MLflow gives.
+    static func requireActive(_ db: Database, _ runID: String) throws {
+        guard let stage = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM mlflow_runs WHERE run_id = ?", arguments: [runID]) else {
+            throw TrackingError.notFound("Run with id=\(runID) not found")
+        }
+        guard stage == "active" else {
+            throw TrackingError.invalidParameter("The run \(runID) must be in the 'active' state. Current state is \(stage).")
+        }
+    }
+}

@@ -1,0 +1,67 @@
+import GRDB
+
+/// A row of `mlflow_experiments`.
+struct ExperimentRecord: Codable, FetchableRecord {
+    var id: Int64
+    var name: String
+    var artifactLocation: String
+    var lifecycleStage: String
+    var creationTime: Int64
+    var lastUpdateTime: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case id = "experiment_id", name, artifactLocation = "artifact_location", lifecycleStage = "lifecycle_stage"
+        case creationTime = "creation_time", lastUpdateTime = "last_update_time"
+    }
+
+    func experiment(tags: [KeyValue]) -> Experiment {
+        Experiment(id: id, name: name, artifactLocation: artifactLocation, lifecycleStage: lifecycleStage,
+                   creationTime: creationTime, lastUpdateTime: lastUpdateTime, tags: tags)
+    }
+}
+
+/// A row of `mlflow_runs`.
+struct RunRecord: Codable, FetchableRecord {
+    var runID: String
+    var experimentID: Int64
+    var name: String
+    var userID: String
+    var status: String
+    var startTime: Int64?
+    var endTime: Int64?
+    var artifactURI: String
+    var lifecycleStage: String
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", experimentID = "experiment_id", name, userID = "user_id", status, startTime = "start_time"
+        case endTime = "end_time", artifactURI = "artifact_uri", lifecycleStage = "lifecycle_stage"
+    }
+
+    var info: RunInfo {
+        RunInfo(runID: runID, experimentID: experimentID, name: name, userID: userID, status: status, startTime: startTime,
+                endTime: endTime, artifactURI: artifactURI, lifecycleStage: lifecycleStage)
+    }
+}
+
+/// A row of the params or tags tables (and the experiment tags, keyed by experiment).
+struct KeyValueRecord: Codable, FetchableRecord {
+    var owner: String
+    var key: String
+    var value: String
+}
+
+/// A row of `mlflow_metrics` or `mlflow_latest_metrics`; NaN is stored as NULL with `is_nan`.
+struct MetricRecord: Codable, FetchableRecord {
+    var runID: String
+    var key: String
+    var value: Double?
+    var isNaN: Bool
+    var timestamp: Int64
+    var step: Int64
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", key, value, isNaN = "is_nan", timestamp, step
+    }
+
+    var metric: Metric { Metric(key: key, value: isNaN ? .nan : (value ?? .nan), timestamp: timestamp, step: step) }
+}

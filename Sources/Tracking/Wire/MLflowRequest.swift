@@ -1,0 +1,104 @@
+import Foundation
+import Hummingbird
+
+/// The fields of one MLflow request: the JSON body of a POST/PATCH/DELETE, or the query
+/// of a GET (where every value is a string and lists repeat the key). Read with MLflow's
+/// rules: a missing required field, a wrong type or malformed JSON is
+/// INVALID_PARAMETER_VALUE; unknown fields are ignored, as MLflow ignores them.
+struct MLflowRequest {
+    let values: [String: Any]
+
+    /// Reads the request's fields, the body bounded by `limit` bytes.
+    static func read(_ request: Request, limit: Int) async throws -> MLflowRequest {
+        if request.method == .get || request.method == .head {
+            var values: [String: Any] = [:]
+            for (key, value) in request.uri.queryParameters {
+                let key = String(key), value = String(value)
+                if let existing = values[key] {
+                    values[key] = ((existing as? [String]) ?? [existing as? String ?? ""]) + [value]
+                } else {
+                    values[key] = value
+                }
+            }
+            return MLflowRequest(values: values)
+        }
+        if let type = request.headers[.contentType], !type.lowercased().hasPrefix("application/json") {
+            throw TrackingError.invalidParameter("Content-Type must be one of ['application/json']")
+        }
+        let body = try await request.body.collect(upTo: limit)
+        guard body.readableBytes > 0 else { return MLflowRequest(values: [:]) }
+        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]),
+              let values = object as? [String: Any] else {
+            throw TrackingError.invalidParameter("Malformed request: the body is not a JSON object")
+        }
+        return MLflowRequest(values: values)
+    }
+
+    /// Whether a parsed JSON number is really `true`/`false` (stored as a char).
+    static func isBoolean(_ number: NSNumber) -> Bool { String(cString: number.objCType) == "c" }
+
+    func missing(_ key: String) -> TrackingError { .invalidParameter("Missing value for required parameter '\(key)'.") }
+    func wrongType(_ key: String, _ expected: String) -> TrackingError {
+        .invalidParameter("Invalid value for parameter '\(key)' supplied: expected \(expected).")
+    }
+
+    /// A string field (numbers are not strings here, as in MLflow's protobuf parsing).
+    func string(_ key: String) throws -> String? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        if let list = value as? [String], let first = list.first { return first }
+        guard let text = value as? String else { throw wrongType(key, "a string") }
+        return text
+    }
+
+    func requiredString(_ key: String) throws -> String {
+        guard let text = try string(key), !text.isEmpty else { throw missing(key) }
+        return text
+    }
+
+    /// An integer field: a JSON integer, or a decimal string (GET, and int64s as MLflow sends them).
+    func int64(_ key: String) throws -> Int64? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        if let text = (value as? String) ?? (value as? [String])?.first {
+            guard let number = Int64(text.trimmingCharacters(in: .whitespaces)) else { throw wrongType(key, "an integer") }
+            return number
+        }
+        guard let number = value as? NSNumber, !Self.isBoolean(number) else { throw wrongType(key, "an integer") }
+        let double = number.doubleValue
+        guard double.rounded() == double, double >= -9.2e18, double <= 9.2e18 else { throw wrongType(key, "an integer") }
+        return number.int64Value
+    }
+
+    /// A floating-point field: a JSON number or a numeric string ("NaN" and "Infinity" too).
+    func double(_ key: String) throws -> Double? {
+        guard let value = values[key], !(value is NSNull) else { return nil }
+        if let text = value as? String {
+            guard let number = Double(text) else { throw wrongType(key, "a number") }
+            return number
+        }
+        guard let number = value as? NSNumber, !Self.isBoolean(number) else { throw wrongType(key, "a number") }
+        return number.doubleValue
+    }
+
+    /// A list of strings (repeated query keys, or a JSON array).
+    func strings(_ key: String) throws -> [String] {
+        guard let value = values[key], !(value is NSNull) else { return [] }
+        if let text = value as? String { return [text] }
+        guard let list = value as? [Any], let strings = list as? [String] else { throw wrongType(key, "a list of strings") }
+        return strings
+    }
+
+    /// A list of objects.
+    func objects(_ key: String) throws -> [MLflowRequest] {
+        guard let value = values[key], !(value is NSNull) else { return [] }
+        guard let list = value as? [Any] else { throw wrongType(key, "a list") }
+        return try list.map {
+            guard let object = $0 as? [String: Any] else { throw wrongType(key, "a list of objects") }
+            return MLflowRequest(values: object)
+        }
+    }
+
+    /// `[{key, value}]` pairs.
+    func keyValues(_ key: String) throws -> [KeyValue] {
+        try objects(key).map { KeyValue(key: try $0.requiredString("key"), value: try $0.string("value") ?? "") }
+    }
+}

@@ -1,0 +1,63 @@
+import Foundation
+import Hummingbird
+
+/// MLflow's JSON shapes for what the repositories return, and the response itself
+/// (compact JSON; empty lists left out, as MLflow's protobuf rendering leaves them out).
+enum MLflowWire {
+    static func experiment(_ e: Experiment) -> [String: Any] {
+        var object: [String: Any] = ["experiment_id": String(e.id), "name": e.name, "artifact_location": e.artifactLocation,
+                                     "lifecycle_stage": e.lifecycleStage, "creation_time": e.creationTime, "last_update_time": e.lastUpdateTime]
+        if !e.tags.isEmpty { object["tags"] = e.tags.map { pair($0) } }
+        return object
+    }
+
+    static func runInfo(_ info: RunInfo) -> [String: Any] {
+        var object: [String: Any] = ["run_id": info.runID, "run_uuid": info.runID, "experiment_id": String(info.experimentID), "run_name": info.name,
+                                     "user_id": info.userID, "status": info.status, "artifact_uri": info.artifactURI, "lifecycle_stage": info.lifecycleStage]
+        if let start = info.startTime { object["start_time"] = start }
+        if let end = info.endTime { object["end_time"] = end }
+        return object
+    }
+
+    static func run(_ run: Run) -> [String: Any] {
+        var data: [String: Any] = [:]
+        if !run.metrics.isEmpty { data["metrics"] = run.metrics.map { metric($0) } }
+        if !run.params.isEmpty { data["params"] = run.params.map { pair($0) } }
+        if !run.tags.isEmpty { data["tags"] = run.tags.map { pair($0) } }
+        let inputs: [String: Any] = [:]
+        return ["info": runInfo(run.info), "data": data, "inputs": inputs]
+    }
+
+    /// A metric; NaN and infinities travel as strings, since JSON has no literal for them.
+    static func metric(_ m: Metric) -> [String: Any] {
+        let value: Any
+        if m.value.isNaN {
+            value = "NaN"
+        } else if m.value.isInfinite {
+            value = m.value > 0 ? "Infinity" : "-Infinity"
+        } else {
+            value = m.value
+        }
+        return ["key": m.key, "value": value, "timestamp": m.timestamp, "step": m.step]
+    }
+
+    static func pair(_ kv: KeyValue) -> [String: Any] { ["key": kv.key, "value": kv.value] }
+
+    /// A 200 with `object` as compact JSON.
+    static func response(_ object: [String: Any]) throws -> Response {
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    /// MLflow's page token (an opaque offset) and its reading: a bad one is INVALID_PARAMETER_VALUE.
+    static func pageToken(offset: Int) -> String { Data("{\"offset\": \(offset)}".utf8).base64EncodedString() }
+
+    static func offset(fromPageToken token: String?) throws -> Int {
+        guard let token, !token.isEmpty else { return 0 }
+        guard let data = Data(base64Encoded: token), let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let offset = object["offset"] as? Int, offset >= 0, offset <= 1_000_000_000 else {
+            throw TrackingError.invalidParameter("Invalid page token, could not base64-decode")
+        }
+        return offset
+    }
+}

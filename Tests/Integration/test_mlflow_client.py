@@ -1,0 +1,154 @@
+"""The pinned, unchanged `mlflow` client (its own venv, MLFLOW_PYTHON) against the built
+binary: experiments, runs, params, metrics, tags, batch logging with the client's own
+chunking, searches and paging, metric history, credentials of every kind Enclave has,
+and a metric that survives `kill -9`."""
+import json
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import ADMIN_PASSWORD, EnclaveServer, activate, create_service_account
+
+HERE = Path(__file__).resolve().parent
+
+
+def mlflow_python() -> str:
+    python = os.environ.get("MLFLOW_PYTHON") or str(HERE.parents[1] / ".venv-mlflow" / "bin" / "python")
+    if not os.access(python, os.X_OK):
+        pytest.fail(f"the mlflow client's python is not at {python}; run `make test`")
+    return python
+
+
+def run_flow(url: str, flow: str, *args: str, username: str | None = "admin", password: str | None = ADMIN_PASSWORD,
+             token: str | None = None, tmp: Path) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "ZENML_"))}
+    env.update(MLFLOW_TRACKING_URI=url, MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true", ZENML_ANALYTICS_OPT_IN="false",
+               MLFLOW_HTTP_REQUEST_MAX_RETRIES="0", HOME=str(tmp), PYTHONUNBUFFERED="1")
+    if username:
+        env.update(MLFLOW_TRACKING_USERNAME=username, MLFLOW_TRACKING_PASSWORD=password or "")
+    if token:
+        env["MLFLOW_TRACKING_TOKEN"] = token
+    done = subprocess.run([mlflow_python(), str(HERE / "mlflow" / "tracking_flows.py"), flow, *args], env=env, cwd=tmp,
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+@pytest.fixture
+def tracking(tmp_path):
+    server = EnclaveServer(tmp_path / "data").start()
+    activate(server.url)
+    yield server
+    server.stop()
+
+
+def test_experiments_through_the_real_client(tracking, tmp_path):
+    seen = run_flow(tracking.url, "experiments", tmp=tmp_path)
+    assert seen["missing"] is True
+    assert seen["set_experiment"]["name"] == "enclave-experiments"
+    assert seen["set_experiment"]["location"] == f"mlflow-artifacts:/{seen['set_experiment']['id']}"
+    assert seen["tagged"] == {"tags": {"team": "risk", "stage": "dev"}, "location": "mlflow-artifacts:/shared/tagged", "stage": "active"}
+    assert seen["duplicate"]["code"] == "RESOURCE_ALREADY_EXISTS"
+    assert seen["renamed"] == {"name": "tagged-renamed", "tags": {"team": "risk", "stage": "prod"}}
+    assert "tagged-renamed" not in seen["active_names"] and {"Default", "enclave-experiments"} <= set(seen["active_names"])
+    assert seen["deleted_names"] == ["tagged-renamed"]
+    assert seen["restored_stage"] == "active"
+    assert seen["paged"] == {"first": 1, "token": True, "second": 1}
+    assert seen["bad_filter"]["code"] == "INVALID_PARAMETER_VALUE"
+
+
+def test_runs_params_metrics_and_tags_through_the_real_client(tracking, tmp_path):
+    seen = run_flow(tracking.url, "runs", tmp=tmp_path)
+    parent = seen["parent"]
+    assert parent["status"] == "FINISHED" and parent["end"] and parent["name"] == "parent"
+    assert parent["params"] == {"lr": "0.01", "layers": "3", "optimizer": "adam"}
+    assert parent["metrics"] == {"loss": 0.2, "acc": 0.9, "f1": 0.8}
+    assert parent["tags"]["team"] == "risk" and parent["tags"]["owner"] == "ml-team" and parent["tags"]["a"] == "1"
+    assert parent["tags"]["mlflow.note.content"] == "the parent" and parent["tags"]["mlflow.user"]
+    assert parent["artifact_uri"].startswith(f"mlflow-artifacts:/{parent['experiment_id']}/")
+    assert seen["child_parent_tag"]
+    assert seen["relog_same"] is None
+    assert seen["relog_other"]["code"] == "INVALID_PARAMETER_VALUE" and "Changing param values is not allowed" in seen["relog_other"]["message"]
+    assert seen["history"] == [[step, 1.0 / (step + 1)] for step in range(5)]
+    assert seen["batch_history"] == 1500 and seen["batch_latest"] == 1499.0  # 1000 + 500: the client's own chunking
+    assert seen["tag_deleted"]
+    assert seen["updated"] == {"name": "batch-renamed", "status": "FAILED", "name_tag": "batch-renamed"}
+    assert seen["deleted_stage"] == "deleted"
+    assert seen["active_runs"] == 2 and seen["all_runs"] == 3 and seen["run_pages"] == [2, 1]
+    assert seen["pandas"] == {"rows": 3, "has_loss": True}
+    assert seen["unknown_run"]["code"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_every_kind_of_credential_and_none(tracking, tmp_path):
+    anonymous = run_flow(tracking.url, "whoami", username=None, tmp=tmp_path)
+    assert anonymous["error"] is not None and anonymous["error"]["code"] == "UNAUTHENTICATED", anonymous
+    wrong = run_flow(tracking.url, "whoami", password="wrong", tmp=tmp_path)
+    assert wrong["error"] is not None and wrong["error"]["code"] == "UNAUTHENTICATED", wrong
+
+    key = create_service_account(tracking.url, tmp_path / "zenml-admin")
+    with_key = run_flow(tracking.url, "whoami", username=None, token=key, tmp=tmp_path)
+    assert with_key["error"] is None and with_key["write_error"] is None
+
+    token = requests.post(f"{tracking.url}/api/v1/login", data={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["access_token"]
+    created = requests.post(f"{tracking.url}/api/v1/users", headers={"Authorization": f"Bearer {token}"}, timeout=30,
+                            json={"name": "val", "password": "Viewer-Pass1", "role": "viewer", "is_admin": False})
+    assert created.status_code == 200, created.text
+    viewer = run_flow(tracking.url, "whoami", username="val", password="Viewer-Pass1", tmp=tmp_path)
+    assert viewer["error"] is None
+    assert viewer["write_error"]["code"] == "PERMISSION_DENIED"
+
+
+def test_an_acknowledged_metric_survives_kill_9(tmp_path):
+    server = EnclaveServer(tmp_path / "data").start()
+    activate(server.url)
+    written = run_flow(server.url, "write", "durability", tmp=tmp_path)
+    assert server.stop(signal.SIGKILL) == -signal.SIGKILL
+    again = EnclaveServer(tmp_path / "data").start()
+    try:
+        assert run_flow(again.url, "read", written["run_id"], tmp=tmp_path)["metrics"] == {"durable": 42.0}
+    finally:
+        again.stop()
+
+
+HOSTILE_VALUES = [None, "", "../../etc/passwd", "%2e%2e%2f", "x" * 9000, -1, 0, 2**31, 2**63 - 1, 2**63, 1.5e308, True, [], {}, ["a"] * 3,
+                  "NaN", "\u0000", "' OR 1=1 --"]
+FIELDS = ["experiment_id", "experiment_ids", "name", "new_name", "run_id", "run_uuid", "key", "value", "timestamp", "step", "max_results",
+          "page_token", "filter", "order_by", "view_type", "run_view_type", "metrics", "params", "tags", "status", "end_time",
+          "start_time", "metric_key", "experiment_name", "artifact_location", "run_name", "user_id"]
+
+
+def test_hostile_input_on_every_mlflow_route_is_a_client_error(tracking, tmp_path):
+    """Every MLflow route the binary serves, each field set to each hostile value, as JSON
+    and as a query, and malformed bodies: never a 5xx, always MLflow's error body, and the
+    server stays up."""
+    from openapi_document import served_operations
+    from conftest import alive
+    auth = ("admin", ADMIN_PASSWORD)
+    routes = sorted(op for op in served_operations() if op[1].startswith(("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/")))
+    assert len(routes) >= 40
+    session = requests.Session()
+    sent = 0
+    for method, path in routes:
+        # The ajax-api mirror runs the same handlers: its routes get the raw bodies only.
+        for field in (FIELDS if path.startswith("/api/") else []):
+            for value in HOSTILE_VALUES:
+                if method == "GET":
+                    response = session.get(tracking.url + path, params={field: json.dumps(value) if not isinstance(value, str) else value}, auth=auth, timeout=30)
+                else:
+                    response = session.request(method, tracking.url + path, data=json.dumps({field: value}), auth=auth, timeout=30,
+                                               headers={"Content-Type": "application/json"})
+                sent += 1
+                assert response.status_code < 500, f"{method} {path} {field}={str(value)[:40]}: {response.status_code} {response.text[:300]}"
+                if response.status_code != 200:
+                    assert "error_code" in response.json(), f"{method} {path}: {response.text[:300]}"
+        for raw in (b"{", b"\xff\xfe", b"[1,2]", b"null", b"{\"a\":" * 2000):
+            if method != "GET":
+                response = session.request(method, tracking.url + path, data=raw, auth=auth, headers={"Content-Type": "application/json"}, timeout=30)
+                assert response.status_code < 500 and "error_code" in response.json(), f"{method} {path} {raw[:20]!r}: {response.text[:200]}"
+        assert alive(tracking), f"the server died after {method} {path}"
+    assert sent > 5000
