@@ -68,6 +68,7 @@ def test_runs_params_metrics_and_tags_through_the_real_client(tracking, tmp_path
     assert parent["status"] == "FINISHED" and parent["end"] and parent["name"] == "parent"
     assert parent["params"] == {"lr": "0.01", "layers": "3", "optimizer": "adam"}
     assert parent["metrics"] == {"loss": 0.2, "acc": 0.9, "f1": 0.8}
+    assert seen["non_finite"] == ["nan", "inf"]  # sent as bare NaN/Infinity tokens, as Python's json writes them
     assert parent["tags"]["team"] == "risk" and parent["tags"]["owner"] == "ml-team" and parent["tags"]["a"] == "1"
     assert parent["tags"]["mlflow.note.content"] == "the parent" and parent["tags"]["mlflow.user"]
     assert parent["artifact_uri"].startswith(f"mlflow-artifacts:/{parent['experiment_id']}/")

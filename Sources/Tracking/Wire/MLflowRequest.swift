@@ -27,8 +27,10 @@ struct MLflowRequest {
         }
         let body = try await request.body.collect(upTo: limit)
         guard body.readableBytes > 0 else { return MLflowRequest(values: [:]) }
-        guard let object = try? JSONSerialization.jsonObject(with: Data(body.readableBytesView), options: [.fragmentsAllowed]),
-              let values = object as? [String: Any] else {
+        let bytes = Array(body.readableBytesView)
+        let parsed = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]))
+            ?? NonFiniteJSON.quoted(bytes).flatMap { try? JSONSerialization.jsonObject(with: Data($0), options: [.fragmentsAllowed]) }
+        guard let object = parsed, let values = object as? [String: Any] else {
             throw TrackingError.invalidParameter("Malformed request: the body is not a JSON object")
         }
         return MLflowRequest(values: values)

@@ -51,6 +51,7 @@ elif flow == "runs":
         for step in range(5):
             mlflow.log_metric("loss", 1.0 / (step + 1), step=step)
         mlflow.log_metrics({"acc": 0.9, "f1": 0.8})
+        mlflow.log_metrics({"diverged": float("nan"), "overflow": float("inf")})
         mlflow.set_tag("owner", "ml-team")
         mlflow.set_tags({"a": "1", "b": "2"})
         with mlflow.start_run(run_name="child", nested=True) as child:
@@ -58,6 +59,7 @@ elif flow == "runs":
         out["relog_same"] = error_of(lambda: mlflow.log_param("lr", 0.01))
         out["relog_other"] = error_of(lambda: mlflow.log_param("lr", 0.02))
     run = client.get_run(parent.info.run_id)
+    out["non_finite"] = [repr(run.data.metrics.pop("diverged")), repr(run.data.metrics.pop("overflow"))]
     out["parent"] = {"status": run.info.status, "name": run.info.run_name, "params": run.data.params, "metrics": run.data.metrics,
                      "tags": {k: v for k, v in run.data.tags.items() if not k.startswith("mlflow.source")},
                      "artifact_uri": run.info.artifact_uri, "experiment_id": run.info.experiment_id, "end": run.info.end_time is not None}
