@@ -55,10 +55,7 @@ struct ExperimentController<Context: TrackingRequestContext> {
         let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 1000, limit: 50000)
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
         let found = try await experiments.experiments(view: try TrackingRules.viewType(try fields.string("view_type")), offset: offset, limit: limit + 1)
-        var object: [String: Any] = [:]
-        if !found.isEmpty { object["experiments"] = found.prefix(limit).map { MLflowWire.experiment($0) } }
-        if found.count > limit { object["next_page_token"] = MLflowWire.pageToken(offset: offset + limit) }
-        return try MLflowWire.response(object)
+        return try MLflowWire.response(MLflowWire.page(found, key: "experiments", limit: limit, offset: offset) { MLflowWire.experiment($0) })
     }
 
     func update(_ request: Request, context: Context) async throws -> Response {

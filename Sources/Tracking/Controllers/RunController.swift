@@ -141,10 +141,7 @@ struct RunController<Context: TrackingRequestContext> {
         let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 1000, limit: 50000)
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
         let found = try await runs.runs(experimentIDs: ids, view: try TrackingRules.viewType(try fields.string("run_view_type")), offset: offset, limit: limit + 1)
-        var object: [String: Any] = [:]
-        if !found.isEmpty { object["runs"] = found.prefix(limit).map { MLflowWire.run($0) } }
-        if found.count > limit { object["next_page_token"] = MLflowWire.pageToken(offset: offset + limit) }
-        return try MLflowWire.response(object)
+        return try MLflowWire.response(MLflowWire.page(found, key: "runs", limit: limit, offset: offset) { MLflowWire.run($0) })
     }
 
     func history(_ request: Request, context: Context) async throws -> Response {
@@ -154,10 +151,7 @@ struct RunController<Context: TrackingRequestContext> {
         let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: Self.historyPage, limit: Self.historyPage)
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
         let found = try await runs.metricHistory(runID: id, key: key, offset: offset, limit: limit + 1)
-        var object: [String: Any] = [:]
-        if !found.isEmpty { object["metrics"] = found.prefix(limit).map { MLflowWire.metric($0) } }
-        if found.count > limit { object["next_page_token"] = MLflowWire.pageToken(offset: offset + limit) }
-        return try MLflowWire.response(object)
+        return try MLflowWire.response(MLflowWire.page(found, key: "metrics", limit: limit, offset: offset) { MLflowWire.metric($0) })
     }
 
     static func param(_ fields: MLflowRequest) throws -> KeyValue {

@@ -49,6 +49,15 @@ enum MLflowWire {
         return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
+    /// One page of a listing fetched with `limit + 1` rows: the first `limit` under `key`
+    /// (left out when empty) and `next_page_token` when there was one more.
+    static func page<Item>(_ found: [Item], key: String, limit: Int, offset: Int, render: (Item) -> [String: Any]) -> [String: Any] {
+        var object: [String: Any] = [:]
+        if !found.isEmpty { object[key] = found.prefix(limit).map(render) }
+        if found.count > limit { object["next_page_token"] = pageToken(offset: offset + limit) }
+        return object
+    }
+
     /// MLflow's page token (an opaque offset) and its reading: a bad one is INVALID_PARAMETER_VALUE.
     static func pageToken(offset: Int) -> String { Data("{\"offset\": \(offset)}".utf8).base64EncodedString() }
 
