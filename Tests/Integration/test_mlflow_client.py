@@ -60,6 +60,9 @@ def test_experiments_through_the_real_client(tracking, tmp_path):
     assert seen["restored_stage"] == "active"
     assert seen["paged"] == {"first": 1, "token": True, "second": 1}
     assert seen["bad_filter"]["code"] == "INVALID_PARAMETER_VALUE"
+    assert seen["like"] == ["enclave-experiments"]
+    assert seen["by_tag"] == ["tagged-renamed"]
+    assert seen["ordered"] == sorted(seen["ordered"]) and len(seen["ordered"]) == 3
 
 
 def test_runs_params_metrics_and_tags_through_the_real_client(tracking, tmp_path):
@@ -82,6 +85,18 @@ def test_runs_params_metrics_and_tags_through_the_real_client(tracking, tmp_path
     assert seen["deleted_stage"] == "deleted"
     assert seen["active_runs"] == 2 and seen["all_runs"] == 3 and seen["run_pages"] == [2, 1]
     assert seen["pandas"] == {"rows": 3, "has_loss": True}
+    filters = seen["filters"]
+    assert filters["metric_and_param"] == ["parent"]
+    assert filters["tag"] == ["parent"]
+    assert filters["backticked"] == ["child"]
+    assert filters["ilike"] == ["parent"] and filters["like_is_case_sensitive"] == []
+    assert filters["in"] == ["child", "parent"]
+    assert filters["param_missing"] == ["batch-renamed", "child"]
+    assert filters["status"] == ["batch-renamed"]
+    assert filters["start_time"] == 3
+    assert filters["by_metric_desc"] == ["child", "batch-renamed", "parent"]  # runs without the metric come last
+    assert all(error and error["code"] == "INVALID_PARAMETER_VALUE" for error in seen["bad_filters"]), seen["bad_filters"]
+    assert seen["bad_order"]["code"] == "INVALID_PARAMETER_VALUE"
     assert seen["unknown_run"]["code"] == "RESOURCE_DOES_NOT_EXIST"
 
 

@@ -46,15 +46,12 @@ struct ExperimentController<Context: TrackingRequestContext> {
 
     func search(_ request: Request, context: Context) async throws -> Response {
         let fields = try await fields(request)
-        if let filter = try fields.string("filter"), !filter.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw TrackingError.invalidParameter("Experiment search filters are not supported by this server yet; search without 'filter'.")
-        }
-        if !(try fields.strings("order_by")).isEmpty {
-            throw TrackingError.invalidParameter("Experiment search ordering is not supported by this server yet; search without 'order_by'.")
-        }
+        let filter = try SearchFilter(try fields.string("filter") ?? "", attributes: .experiments)
+        let order = try SearchOrder.parse(try fields.strings("order_by"), attributes: .experiments)
         let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 1000, limit: 50000)
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
-        let found = try await experiments.experiments(view: try TrackingRules.viewType(try fields.string("view_type")), offset: offset, limit: limit + 1)
+        let found = try await experiments.experiments(view: try TrackingRules.viewType(try fields.string("view_type")), filter: filter, order: order,
+                                                      offset: offset, limit: limit + 1)
         return try MLflowWire.response(MLflowWire.page(found, key: "experiments", limit: limit, offset: offset) { MLflowWire.experiment($0) })
     }
 

@@ -131,16 +131,13 @@ struct RunController<Context: TrackingRequestContext> {
 
     func search(_ request: Request, context: Context) async throws -> Response {
         let fields = try await fields(request)
-        if let filter = try fields.string("filter"), !filter.trimmingCharacters(in: .whitespaces).isEmpty {
-            throw TrackingError.invalidParameter("Run search filters are not supported by this server yet; search without 'filter'.")
-        }
-        if !(try fields.strings("order_by")).isEmpty {
-            throw TrackingError.invalidParameter("Run search ordering is not supported by this server yet; search without 'order_by'.")
-        }
+        let filter = try SearchFilter(try fields.string("filter") ?? "", attributes: .runs)
+        let order = try SearchOrder.parse(try fields.strings("order_by"), attributes: .runs)
         let ids = try fields.strings("experiment_ids").map(TrackingRules.experimentID)
         let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 1000, limit: 50000)
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
-        let found = try await runs.runs(experimentIDs: ids, view: try TrackingRules.viewType(try fields.string("run_view_type")), offset: offset, limit: limit + 1)
+        let found = try await runs.runs(experimentIDs: ids, view: try TrackingRules.viewType(try fields.string("run_view_type")),
+                                         filter: filter, order: order, offset: offset, limit: limit + 1)
         return try MLflowWire.response(MLflowWire.page(found, key: "runs", limit: limit, offset: offset) { MLflowWire.run($0) })
     }
 

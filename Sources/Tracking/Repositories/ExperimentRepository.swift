@@ -6,8 +6,8 @@ public protocol ExperimentRepository: Sendable {
     func create(name: String, artifactLocation: String?, tags: [KeyValue], now: Int64) async throws -> Int64
     func experiment(id: Int64) async throws -> Experiment?
     func experiment(named name: String) async throws -> Experiment?
-    /// Experiments in the view, newest first, `limit` from `offset`.
-    func experiments(view: ViewType, offset: Int, limit: Int) async throws -> [Experiment]
+    /// Experiments in the view that match `filter`, in `order` (then newest first), `limit` from `offset`.
+    func experiments(view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Experiment]
     /// Renames; false when there is no such experiment.
     func rename(id: Int64, to name: String, now: Int64) async throws -> Bool
     /// Sets `lifecycle_stage` (and with it, that of the experiment's runs); false when missing.

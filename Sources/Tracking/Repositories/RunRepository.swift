@@ -14,6 +14,7 @@ public protocol RunRepository: Sendable {
     func deleteTag(runID: String, key: String) async throws
     /// One metric's values, by step then time, `limit` from `offset`.
     func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [Metric]
-    /// Runs of the experiments in the view, newest first, `limit` from `offset`.
-    func runs(experimentIDs: [Int64], view: ViewType, offset: Int, limit: Int) async throws -> [Run]
+    /// Runs of the experiments in the view that match `filter`, in `order` (then newest
+    /// first), `limit` from `offset`.
+    func runs(experimentIDs: [Int64], view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Run]
 }

@@ -44,15 +44,20 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
         }
     }
 
-    public func experiments(view: ViewType, offset: Int, limit: Int) async throws -> [Experiment] {
-        try await store.pool.read { db in
-            let stages = view.stages
-            let records = try ExperimentRecord.fetchAll(db, sql: """
-                SELECT * FROM mlflow_experiments WHERE lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
-                ORDER BY creation_time DESC, experiment_id DESC LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(stages) + [limit, offset])
-            let tags = try Self.tags(db, records.map(\.id))
-            return records.map { $0.experiment(tags: tags[$0.id] ?? []) }
+    public func experiments(view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Experiment] {
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.experiments)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.experiments, fallback: "e.creation_time DESC, e.experiment_id DESC")
+        return try await store.pool.read { db in
+            try SQLiteSearch.withCaseSensitiveLike(db) {
+                let stages = view.stages
+                let records = try ExperimentRecord.fetchAll(db, sql: """
+                    SELECT e.* FROM mlflow_experiments e
+                    WHERE e.lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", "))) AND \(condition)
+                    ORDER BY \(ordering) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(stages) + conditionArguments + orderArguments + [limit, offset])
+                let tags = try Self.tags(db, records.map(\.id))
+                return records.map { $0.experiment(tags: tags[$0.id] ?? []) }
+            }
         }
     }
 

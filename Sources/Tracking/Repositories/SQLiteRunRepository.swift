@@ -111,17 +111,22 @@ public struct SQLiteRunRepository: RunRepository {
         }
     }
 
-    public func runs(experimentIDs: [Int64], view: ViewType, offset: Int, limit: Int) async throws -> [Run] {
+    public func runs(experimentIDs: [Int64], view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Run] {
         guard !experimentIDs.isEmpty else { return [] }
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.runs)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.runs, fallback: "r.start_time DESC, r.run_id")
         return try await store.pool.read { db in
-            let stages = view.stages
-            let records = try RunRecord.fetchAll(db, sql: """
-                SELECT * FROM mlflow_runs
-                WHERE experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
-                  AND lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
-                ORDER BY start_time DESC, run_id LIMIT ? OFFSET ?
-                """, arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + [limit, offset])
-            return try Self.assemble(db, records)
+            try SQLiteSearch.withCaseSensitiveLike(db) {
+                let stages = view.stages
+                let records = try RunRecord.fetchAll(db, sql: """
+                    SELECT r.* FROM mlflow_runs r
+                    WHERE r.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
+                      AND r.lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
+                      AND \(condition)
+                    ORDER BY \(ordering) LIMIT ? OFFSET ?
+                    """, arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + conditionArguments + orderArguments + [limit, offset])
+                return try Self.assemble(db, records)
+            }
         }
     }
 

@@ -41,7 +41,10 @@ if flow == "experiments":
     out["restored_stage"] = client.get_experiment(tagged).lifecycle_stage
     page = client.search_experiments(max_results=1)
     out["paged"] = {"first": len(page), "token": bool(page.token), "second": len(client.search_experiments(max_results=1, page_token=page.token))}
-    out["bad_filter"] = error_of(lambda: client.search_experiments(filter_string="name = 'x'"))
+    out["bad_filter"] = error_of(lambda: client.search_experiments(filter_string="name = 'x' OR name = 'y'"))
+    out["like"] = sorted(e.name for e in client.search_experiments(filter_string="name LIKE 'enclave-%'"))
+    out["by_tag"] = [e.name for e in client.search_experiments(filter_string="tags.team = 'risk'")]
+    out["ordered"] = [e.name for e in client.search_experiments(order_by=["name ASC"])]
 
 elif flow == "runs":
     mlflow.set_experiment("enclave-runs")
@@ -84,6 +87,26 @@ elif flow == "runs":
     out["all_runs"] = len(client.search_runs([run.info.experiment_id]))
     page = client.search_runs([run.info.experiment_id], max_results=2)
     out["run_pages"] = [len(page), len(client.search_runs([run.info.experiment_id], max_results=2, page_token=page.token))]
+    exp = [run.info.experiment_id]
+
+    def names(filter_string="", order_by=None):
+        return [r.info.run_name for r in client.search_runs(exp, filter_string=filter_string, order_by=order_by)]
+
+    out["filters"] = {
+        "metric_and_param": names("metrics.loss < 0.5 and params.optimizer = 'adam'"),
+        "tag": names("tags.team = 'risk'"),
+        "backticked": names("tags.`mlflow.runName` = 'child'"),
+        "ilike": names("attributes.run_name ILIKE 'PAR%'"),
+        "like_is_case_sensitive": names("attributes.run_name LIKE 'PAR%'"),
+        "in": names(f"attributes.run_id IN ('{parent.info.run_id}', '{child.info.run_id}')", ["attributes.run_name ASC"]),
+        "param_missing": names("params.lr IS NULL", ["attributes.run_name ASC"]),
+        "status": names("attributes.status = 'FAILED'"),
+        "start_time": len(names("attributes.start_time > 0")),
+        "by_metric_desc": names("", ["metrics.child_metric DESC", "attributes.run_name ASC"]),
+    }
+    out["bad_filters"] = [error_of(lambda f=f: client.search_runs(exp, filter_string=f)) for f in
+                          ["metrics.loss < 'x'", "params.lr > 1", "nonsense", "metrics.loss < 0.5 OR params.lr = '1'", "tags.x = 'unterminated"]]
+    out["bad_order"] = error_of(lambda: client.search_runs(exp, order_by=["metrics.loss SIDEWAYS"]))
     frame = mlflow.search_runs(experiment_names=["enclave-runs"])
     out["pandas"] = {"rows": len(frame), "has_loss": "metrics.loss" in frame.columns}
     out["unknown_run"] = error_of(lambda: client.get_run("0123456789abcdef0123456789abcdef"))

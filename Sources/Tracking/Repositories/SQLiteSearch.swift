@@ -1,0 +1,113 @@
+import GRDB
+
+/// Turns a parsed `SearchFilter` and `SearchOrder` into SQLite conditions over runs (alias
+/// `r`) or experiments (alias `e`). MLflow's LIKE is case-sensitive and SQLite's is not, so
+/// LIKE is matched with `case_sensitive_like` on for the one read (`withCaseSensitiveLike`).
+enum SQLiteSearch {
+    /// The owner column and the tables of the three keyed entities, per kind of search.
+    struct Tables {
+        let owner: String
+        let metrics: String?
+        let params: String?
+        let tags: String
+        let ownerColumn: String
+        let attributes: [String: String]
+    }
+
+    static let runs = Tables(owner: "r.run_id", metrics: "mlflow_latest_metrics", params: "mlflow_params", tags: "mlflow_run_tags",
+                             ownerColumn: "run_id",
+                             attributes: ["run_id": "r.run_id", "run_name": "r.name", "status": "r.status", "user_id": "r.user_id",
+                                          "artifact_uri": "r.artifact_uri", "lifecycle_stage": "r.lifecycle_stage",
+                                          "start_time": "r.start_time", "end_time": "r.end_time"])
+    static let experiments = Tables(owner: "e.experiment_id", metrics: nil, params: nil, tags: "mlflow_experiment_tags",
+                                    ownerColumn: "experiment_id",
+                                    attributes: ["name": "e.name", "experiment_id": "e.experiment_id", "creation_time": "e.creation_time",
+                                                 "last_update_time": "e.last_update_time"])
+
+    /// `(sql, arguments)` for the filter's clauses, joined with AND ("1" when none).
+    static func condition(_ filter: SearchFilter, _ tables: Tables) throws -> (String, StatementArguments) {
+        var parts: [String] = []
+        var arguments = StatementArguments()
+        for clause in filter.clauses {
+            let (sql, args) = try condition(clause, tables)
+            parts.append(sql)
+            arguments += args
+        }
+        return (parts.isEmpty ? "1" : parts.joined(separator: " AND "), arguments)
+    }
+
+    static func condition(_ clause: SearchFilter.Clause, _ t: Tables) throws -> (String, StatementArguments) {
+        func keyed(_ table: String?, _ key: String) throws -> (String, StatementArguments) {
+            guard let table else { throw TrackingError.invalidParameter("this search has no such entity") }
+            let lookup = "SELECT 1 FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?"
+            switch clause.comparator {
+            case .isNull: return ("NOT EXISTS (\(lookup))", [key])
+            case .isNotNull: return ("EXISTS (\(lookup))", [key])
+            default:
+                let (test, value) = try comparison("x.value", clause.comparator, clause.value)
+                return ("EXISTS (\(lookup) AND \(test))", [key] + value)
+            }
+        }
+        switch clause.entity {
+        case .metric(let key): return try keyed(t.metrics, key)
+        case .param(let key): return try keyed(t.params, key)
+        case .tag(let key): return try keyed(t.tags, key)
+        case .attribute(let name):
+            guard let column = t.attributes[name] else { throw TrackingError.invalidParameter("unknown attribute '\(name)'") }
+            return try comparison(column, clause.comparator, clause.value)
+        }
+    }
+
+    /// `column comparator ?` with its arguments.
+    static func comparison(_ column: String, _ comparator: SearchFilter.Comparator, _ value: SearchFilter.Value) throws -> (String, StatementArguments) {
+        let bound: DatabaseValueConvertible
+        switch value {
+        case .number(let n): bound = n
+        case .string(let s): bound = s
+        case .list(let items):
+            let marks = items.map { _ in "?" }.joined(separator: ", ")
+            return ("\(column) \(comparator == .notInList ? "NOT IN" : "IN") (\(marks))", StatementArguments(items))
+        case .none: return ("\(column) IS \(comparator == .isNull ? "" : "NOT ") NULL", [])
+        }
+        switch comparator {
+        case .like: return ("\(column) LIKE ?", [bound])
+        case .ilike: return ("LOWER(\(column)) LIKE LOWER(?)", [bound])
+        case .equal, .notEqual, .less, .lessOrEqual, .greater, .greaterOrEqual: return ("\(column) \(comparator.rawValue) ?", [bound])
+        default: throw TrackingError.invalidParameter("comparator \(comparator.rawValue) needs a list")
+        }
+    }
+
+    /// ORDER BY terms (rows without the key last, as MLflow sorts them), then `fallback`.
+    static func order(_ terms: [SearchOrder], _ t: Tables, fallback: String) throws -> (String, StatementArguments) {
+        var parts: [String] = []
+        var arguments = StatementArguments()
+        for term in terms {
+            let expression: String
+            switch term.entity {
+            case .metric(let key), .param(let key), .tag(let key):
+                let table: String?
+                switch term.entity {
+                case .metric: table = t.metrics
+                case .param: table = t.params
+                default: table = t.tags
+                }
+                guard let table else { throw TrackingError.invalidParameter("this search cannot be ordered by that entity") }
+                expression = "(SELECT x.value FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?)"
+                arguments += [key, key]
+            case .attribute(let name):
+                guard let column = t.attributes[name] else { throw TrackingError.invalidParameter("unknown attribute '\(name)'") }
+                expression = "(\(column))"
+            }
+            parts.append("\(expression) IS NULL, \(expression) \(term.ascending ? "ASC" : "DESC")")
+        }
+        parts.append(fallback)
+        return (parts.joined(separator: ", "), arguments)
+    }
+
+    /// Runs `body` with SQLite's LIKE case-sensitive, as MLflow's is, and restores it.
+    static func withCaseSensitiveLike<T>(_ db: Database, _ body: () throws -> T) throws -> T {
+        try db.execute(sql: "PRAGMA case_sensitive_like = ON")
+        defer { try? db.execute(sql: "PRAGMA case_sensitive_like = OFF") }
+        return try body()
+    }
+}
