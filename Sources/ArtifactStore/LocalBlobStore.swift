@@ -34,11 +34,11 @@ public final class LocalBlobStore: BlobStore {
         let incomingFD = open(incoming, O_DIRECTORY | O_RDONLY | O_CLOEXEC)
         guard incomingFD >= 0 else { throw Self.failure("cannot open the upload folder") }
         let staged = Descriptor(incomingFD)
-        let fd = openat(incomingFD, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        let fd = openat(staged.fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
         guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
         let file = Descriptor(fd)
         var placed = false
-        defer { if !placed { unlinkat(incomingFD, temporary, 0) } }
+        defer { if !placed { unlinkat(staged.fd, temporary, 0) } }
 
         var hasher = SHA256()
         var size: Int64 = 0
@@ -50,23 +50,22 @@ public final class LocalBlobStore: BlobStore {
                 hasher.update(bufferPointer: bytes)
                 var offset = 0
                 while offset < bytes.count {
-                    let written = Foundation.write(fd, base + offset, bytes.count - offset)
+                    let written = Foundation.write(file.fd, base + offset, bytes.count - offset)
                     if written < 0 && errno == EINTR { continue }
                     guard written > 0 else { throw Self.failure("cannot write the upload") }
                     offset += written
                 }
             }
         }
-        guard fsync(fd) == 0 else { throw Self.failure("cannot flush the upload") }
+        guard fsync(file.fd) == 0 else { throw Self.failure("cannot flush the upload") }
         let parent = try openDirectory(Array(path.components.dropLast()), create: true)
         var existing = Foundation.stat()
         if fstatat(parent.fd, path.name, &existing, AT_SYMLINK_NOFOLLOW) == 0, (existing.st_mode & S_IFMT) == S_IFDIR {
             throw ArtifactStoreError.wrongKind("'\(path)' is a folder")
         }
-        guard renameat(incomingFD, temporary, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
+        guard renameat(staged.fd, temporary, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
         placed = true
         fsync(parent.fd)
-        withExtendedLifetime((staged, file)) {}
         let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
         let info = BlobInfo(path: path, size: size, sha256: digest)
         try await index?.record(info)

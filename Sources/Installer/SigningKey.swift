@@ -24,6 +24,12 @@ public enum SigningKey {
         return try Curve25519.Signing.PrivateKey(rawRepresentation: der.suffix(32))
     }
 
+    /// Reads a PKCS#8 Ed25519 private key file.
+    public static func privateKey(file path: String) throws -> Curve25519.Signing.PrivateKey {
+        guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw InstallerError.refused("cannot read the key \(path)") }
+        return try privateKey(pem: text)
+    }
+
     /// Reads a SubjectPublicKeyInfo Ed25519 public key.
     public static func publicKey(pem text: String) throws -> Curve25519.Signing.PublicKey {
         let der = try decode(text, label: "PUBLIC KEY")

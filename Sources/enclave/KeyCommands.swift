@@ -9,13 +9,6 @@ struct Keys: ParsableCommand {
                                                     subcommands: [GenerateKeys.self, ExportOpenPGPKey.self, RotateKey.self, ListKeys.self, RevokeKey.self])
 }
 
-/// Reads and parses a PKCS#8 Ed25519 private key file.
-func readPrivateKey(_ path: String) throws -> String {
-    guard let text = try? String(contentsOfFile: path, encoding: .utf8) else { throw InstallerError.refused("cannot read the key \(path)") }
-    _ = try SigningKey.privateKey(pem: text)
-    return text
-}
-
 /// Writes `data` to a new file; never overwrites.
 func writeNew(_ path: String, _ data: Data, mode: Int) throws {
     guard !FileManager.default.fileExists(atPath: path) else { throw InstallerError.conflict("\(path) exists; not overwriting it") }
@@ -50,7 +43,7 @@ struct ExportOpenPGPKey: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            try writeNew(out, try OpenPGPSignature.publicKey(of: try SigningKey.privateKey(pem: try readPrivateKey(key))), mode: 0o644)
+            try writeNew(out, try OpenPGPSignature.publicKey(of: try SigningKey.privateKey(file: key)), mode: 0o644)
             return ["wrote \(out)"]
         }
     }
@@ -67,8 +60,8 @@ struct RotateKey: ParsableCommand {
 
     func run() throws {
         try reportingFailures {
-            let oldKey = try SigningKey.privateKey(pem: try readPrivateKey(old))
-            let newKey = try SigningKey.privateKey(pem: try readPrivateKey(new))
+            let oldKey = try SigningKey.privateKey(file: old)
+            let newKey = try SigningKey.privateKey(file: new)
             guard oldKey.publicKey.rawRepresentation != newKey.publicKey.rawRepresentation else { throw InstallerError.refused("the old and new keys are the same key") }
             let (statement, signature) = try KeyRotation.sign(newKey: newKey.publicKey, with: oldKey, retireOld: retireOld)
             try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)

@@ -6,6 +6,7 @@ folder and a free port, and talks to the server only over loopback.
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import threading
@@ -151,3 +152,19 @@ def alive(server) -> bool:
     if server.process.poll() is not None:
         return False
     return requests.get(f"{server.url}/health", timeout=10).text == "ok"
+
+
+@pytest.fixture
+def port():
+    """A port no one listens on right now."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def root(tmp_path):
+    """An install root for the installer tests; whatever runs there is stopped afterwards."""
+    path = tmp_path / "root"
+    yield path
+    subprocess.run([enclave_binary(), "stop", "--root", str(path)], capture_output=True, timeout=60)

@@ -6,7 +6,6 @@ import os
 import re
 import signal
 import sqlite3
-import socket
 import stat
 import subprocess
 import time
@@ -36,14 +35,6 @@ def release(tmp_path_factory):
         enclave(binary, "bundle", "create", "--version", version, "--binary", source, "--key", str(private), "--out", str(out), *extra)
         bundles[version] = out
     return {"private": private, "public": public, "bundles": bundles, "folder": folder}
-
-
-@pytest.fixture
-def port():
-    """A port no one listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def run(*args, check=True, env=None):
@@ -87,13 +78,6 @@ def audit(root):
 def status(root):
     lines = run("status", "--root", str(root)).stdout.splitlines()
     return {line.split(":", 1)[0]: line.split(":", 1)[1].strip() for line in lines if ":" in line}
-
-
-@pytest.fixture
-def root(tmp_path):
-    path = tmp_path / "root"
-    yield path
-    subprocess.run([enclave_binary(), "stop", "--root", str(path)], capture_output=True, timeout=60)
 
 
 def test_signatures_interoperate_with_openssl(release, tmp_path):

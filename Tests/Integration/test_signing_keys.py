@@ -4,14 +4,11 @@ a rotation endorsed by the pinned key is accepted and remembered, a forged one i
 refused, and a revoked key is refused."""
 import json
 import shutil
-import socket
 import subprocess
 from pathlib import Path
 
-import pytest
-
 from conftest import enclave_binary
-from installer.bundles import REPO, enclave, openssl_keys
+from installer.bundles import enclave, openssl_keys
 
 
 def run(*args, check=True):
@@ -28,20 +25,6 @@ def make_bundle(folder: Path, version: str, key: Path, rotation: Path | None = N
 def keypair(folder: Path) -> Path:
     run("keys", "generate", "--out", str(folder))
     return folder / "signing.pem"
-
-
-@pytest.fixture
-def port():
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture
-def root(tmp_path):
-    path = tmp_path / "root"
-    yield path
-    subprocess.run([enclave_binary(), "stop", "--root", str(path)], capture_output=True, timeout=60)
 
 
 def gpgv(keyring: Path, signature: Path, data: Path, home: Path) -> subprocess.CompletedProcess:
