@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ControlPlane", "Identity", "Storage", "Tracking",
+                "ArtifactStore", "ControlPlane", "Identity", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -76,9 +76,10 @@ let package = Package(
         .target(
             name: "Tracking",
             dependencies: [
-                "Identity", "Storage",
+                "ArtifactStore", "Identity", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(

@@ -39,6 +39,9 @@ public struct ArtifactPath: Hashable, Sendable, CustomStringConvertible {
             guard part != ".", part != ".." else { throw refuse("'.' and '..' are not allowed") }
             guard part.utf8.count <= Self.maximumComponentLength else { throw refuse("a name is longer than \(Self.maximumComponentLength) bytes") }
             guard !part.hasSuffix("."), !part.hasSuffix(" ") else { throw refuse("names may not end in a dot or a space") }
+            if let first = part.unicodeScalars.first, part.unicodeScalars.dropFirst().first == ":", first.isASCII, first.properties.isAlphabetic {
+                throw refuse("drive letters are not allowed")
+            }
         }
         components = parts
     }

@@ -30,16 +30,41 @@ public final class LocalBlobStore: BlobStore {
 
     public func put<Chunks: AsyncSequence & Sendable>(_ path: ArtifactPath, chunks: Chunks, limit: Int64?) async throws -> BlobInfo
         where Chunks.Element == ByteBuffer {
-        let temporary = "upload-\(UUID().uuidString)"
+        let staged = try await stage(chunks, limit: limit)
+        var placed = false
+        defer { if !placed { unlink(staged.file) } }
         let incomingFD = open(incoming, O_DIRECTORY | O_RDONLY | O_CLOEXEC)
         guard incomingFD >= 0 else { throw Self.failure("cannot open the upload folder") }
-        let staged = Descriptor(incomingFD)
-        let fd = openat(staged.fd, temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
-        let file = Descriptor(fd)
-        var placed = false
-        defer { if !placed { unlinkat(staged.fd, temporary, 0) } }
+        let incomingFolder = Descriptor(incomingFD)
+        let parent = try openDirectory(Array(path.components.dropLast()), create: true)
+        var existing = Foundation.stat()
+        if fstatat(parent.fd, path.name, &existing, AT_SYMLINK_NOFOLLOW) == 0, (existing.st_mode & S_IFMT) == S_IFDIR {
+            throw ArtifactStoreError.wrongKind("'\(path)' is a folder")
+        }
+        let name = String(staged.file.dropFirst(incoming.count + 1))
+        guard renameat(incomingFolder.fd, name, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
+        placed = true
+        fsync(parent.fd)
+        let info = BlobInfo(path: path, size: staged.size, sha256: staged.sha256)
+        try await index?.record(info)
+        return info
+    }
 
+    /// A file written in full to the upload folder and flushed: where it is, its size and digest.
+    struct StagedFile {
+        let file: String
+        let size: Int64
+        let sha256: String
+    }
+
+    /// Writes the chunks to a new file in the upload folder (removed again on any failure).
+    func stage<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, limit: Int64?) async throws -> StagedFile where Chunks.Element == ByteBuffer {
+        let file = incoming + "/upload-" + UUID().uuidString
+        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+        guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
+        let output = Descriptor(fd)
+        var kept = false
+        defer { if !kept { unlink(file) } }
         var hasher = SHA256()
         var size: Int64 = 0
         for try await chunk in chunks {
@@ -50,26 +75,16 @@ public final class LocalBlobStore: BlobStore {
                 hasher.update(bufferPointer: bytes)
                 var offset = 0
                 while offset < bytes.count {
-                    let written = Foundation.write(file.fd, base + offset, bytes.count - offset)
+                    let written = Foundation.write(output.fd, base + offset, bytes.count - offset)
                     if written < 0 && errno == EINTR { continue }
                     guard written > 0 else { throw Self.failure("cannot write the upload") }
                     offset += written
                 }
             }
         }
-        guard fsync(file.fd) == 0 else { throw Self.failure("cannot flush the upload") }
-        let parent = try openDirectory(Array(path.components.dropLast()), create: true)
-        var existing = Foundation.stat()
-        if fstatat(parent.fd, path.name, &existing, AT_SYMLINK_NOFOLLOW) == 0, (existing.st_mode & S_IFMT) == S_IFDIR {
-            throw ArtifactStoreError.wrongKind("'\(path)' is a folder")
-        }
-        guard renameat(staged.fd, temporary, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
-        placed = true
-        fsync(parent.fd)
-        let digest = hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined()
-        let info = BlobInfo(path: path, size: size, sha256: digest)
-        try await index?.record(info)
-        return info
+        guard fsync(output.fd) == 0 else { throw Self.failure("cannot flush the upload") }
+        kept = true
+        return StagedFile(file: file, size: size, sha256: hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
     }
 
     public func get(_ path: ArtifactPath, range: ClosedRange<Int64>?) async throws -> BlobContent {

@@ -1,3 +1,4 @@
+import ArtifactStore
 import ControlPlane
 import Foundation
 import Hummingbird
@@ -12,7 +13,7 @@ import Storage
 import Tracking
 
 /// The domain modules' migrations, in the fixed order they are applied.
-let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set]
+let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set, ArtifactStoreMigrations.set]
 
 /// Opens (creating if needed) the data folder and the database in it.
 func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
@@ -78,7 +79,9 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
     try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
-    MLflowAPI<EnclaveRequestContext>(store: store, identity: identity, maxBodyBytes: configuration.maxBodyBytes).addRoutes(to: router)
+    let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
+    MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
+                                     scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
     return router
 }
 

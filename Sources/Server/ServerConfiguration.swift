@@ -26,6 +26,8 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Path of the SQLite database inside the data folder.
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("enclave.sqlite") }
+    /// Where the artifact store keeps its files (uploads stage in a folder beside it).
+    public var artifactDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifacts") }
 
     /// Reads a JSON config file; unknown keys are an error so typos do not pass silently.
     public mutating func apply(configFile path: String) throws {

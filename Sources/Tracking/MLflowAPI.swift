@@ -1,3 +1,4 @@
+import ArtifactStore
 import Hummingbird
 import Identity
 import Storage
@@ -8,33 +9,54 @@ import Storage
 public struct MLflowAPI<Context: TrackingRequestContext> {
     let experiments: any ExperimentRepository
     let runs: any RunRepository
+    let loggedModels: any LoggedModelRepository
+    let blobs: any MultipartBlobStore
     let identity: IdentityStore
     let maxBodyBytes: Int
+    let parts: MultipartPartSigner
     /// The path prefixes the API answers under.
     public static var prefixes: [String] { ["api/2.0/mlflow", "ajax-api/2.0/mlflow"] }
 
-    /// The API over the SQLite repositories of `store`.
-    public init(store: StateStore, identity: IdentityStore, maxBodyBytes: Int) {
+    /// The API over the SQLite repositories of `store` and the artifact store `blobs`;
+    /// `scheme` is how clients reach the server (`http` or `https`).
+    public init(store: StateStore, blobs: any MultipartBlobStore, identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.init(experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
-                  identity: identity, maxBodyBytes: maxBodyBytes)
+                  loggedModels: SQLiteLoggedModelRepository(store: store), blobs: blobs, identity: identity, maxBodyBytes: maxBodyBytes, scheme: scheme)
     }
 
     /// The API over any repositories (another database can bring its own).
-    public init(experiments: any ExperimentRepository, runs: any RunRepository, identity: IdentityStore, maxBodyBytes: Int) {
+    public init(experiments: any ExperimentRepository, runs: any RunRepository, loggedModels: any LoggedModelRepository, blobs: any MultipartBlobStore,
+                identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.experiments = experiments
         self.runs = runs
+        self.loggedModels = loggedModels
+        self.blobs = blobs
         self.identity = identity
         self.maxBodyBytes = maxBodyBytes
+        parts = MultipartPartSigner(scheme: scheme)
     }
 
     /// Adds every MLflow route under both prefixes.
     public func addRoutes(to router: Router<Context>) {
         for prefix in Self.prefixes {
-            let group = router.group(RouterPath(prefix))
-                .add(middleware: MLflowErrorMiddleware<Context>())
-                .add(middleware: MLflowAuthMiddleware<Context>(identity: identity))
+            let group = guarded(router, prefix)
             ExperimentController<Context>(experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
             RunController<Context>(runs: runs, experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
+            LoggedModelController<Context>(models: loggedModels, experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
         }
+        for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
+            ServerInfoController<Context>().addInfoRoute(to: guarded(router, prefix))
+        }
+        for prefix in ArtifactController<Context>.prefixes {
+            ArtifactController<Context>(blobs: blobs, parts: parts, owners: ArtifactOwners(runs: runs, models: loggedModels)).addRoutes(to: guarded(router, prefix))
+        }
+        ServerInfoController<Context>().addVersionRoute(to: guarded(router, "version"))
+    }
+
+    /// A route group under `prefix` behind MLflow's error format and Enclave's credentials.
+    func guarded(_ router: Router<Context>, _ prefix: String) -> RouterGroup<Context> {
+        router.group(RouterPath(prefix))
+            .add(middleware: MLflowErrorMiddleware<Context>())
+            .add(middleware: MLflowAuthMiddleware<Context>(identity: identity, parts: parts))
     }
 }

@@ -8,8 +8,16 @@ import Identity
 /// `WWW-Authenticate`; a viewer may read (searches are POSTs, and reads) but not write.
 struct MLflowAuthMiddleware<Context: TrackingRequestContext>: RouterMiddleware {
     let identity: IdentityStore
+    /// Checks multipart part URLs, which carry a signature instead of credentials.
+    let parts: MultipartPartSigner?
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.method == .put, request.uri.path.contains("/mlflow-artifacts/mpu/part/") {
+            guard let parts, parts.isSigned(request) else {
+                throw TrackingError.unauthenticated("This part URL is not signed for this upload and part.")
+            }
+            return try await next(request, context)
+        }
         guard let header = request.headers[.authorization], let principal = try await principal(from: header) else {
             throw TrackingError.unauthenticated("You are not authenticated. Please see the documentation for details: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN to an Enclave API key.")
         }

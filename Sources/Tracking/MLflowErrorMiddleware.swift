@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 import Hummingbird
 import Logging
@@ -13,6 +14,18 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as TrackingError {
             return Self.response(code: error.code, message: error.message, status: error.status,
                                  extraHeaders: error.code == "UNAUTHENTICATED" ? [.wwwAuthenticate: "Basic realm=\"mlflow\""] : [:])
+        } catch let error as ArtifactStoreError {
+            switch error {
+            case .invalidPath(let m), .wrongKind(let m), .tooLarge(let m):
+                return Self.response(code: "INVALID_PARAMETER_VALUE", message: m, status: .badRequest)
+            case .notFound(let m):
+                return Self.response(code: "RESOURCE_DOES_NOT_EXIST", message: m, status: .notFound)
+            case .unsatisfiableRange(let m):
+                return Self.response(code: "INVALID_PARAMETER_VALUE", message: m, status: .rangeNotSatisfiable)
+            case .storage(let m):
+                context.logger.error("Artifact store failed", metadata: ["error": "\(m)"])
+                return Self.response(code: "INTERNAL_ERROR", message: "The artifact store failed", status: .internalServerError)
+            }
         } catch let error as NIOTooManyBytesError {
             // 400, not 413/429: MLflow's client retries 429 for minutes.
             let limit = error.maxBytes.map { " of \($0) bytes" } ?? ""

@@ -9,6 +9,8 @@ public enum TrackingError: Error, Equatable, Sendable {
     case unauthenticated(String)
     case permissionDenied(String)
     case endpointNotFound(String)
+    case notImplemented(String)
+    case rangeNotSatisfiable(String)
 
     /// MLflow's `error_code`.
     public var code: String {
@@ -19,6 +21,8 @@ public enum TrackingError: Error, Equatable, Sendable {
         case .unauthenticated: "UNAUTHENTICATED"
         case .permissionDenied: "PERMISSION_DENIED"
         case .endpointNotFound: "ENDPOINT_NOT_FOUND"
+        case .notImplemented: "NOT_IMPLEMENTED"
+        case .rangeNotSatisfiable: "INVALID_PARAMETER_VALUE"
         }
     }
 
@@ -29,13 +33,16 @@ public enum TrackingError: Error, Equatable, Sendable {
         case .notFound, .endpointNotFound: .notFound
         case .unauthenticated: .unauthorized
         case .permissionDenied: .forbidden
+        case .notImplemented: .notImplemented
+        case .rangeNotSatisfiable: .rangeNotSatisfiable
         }
     }
 
     /// The human-readable message.
     public var message: String {
         switch self {
-        case .invalidParameter(let m), .notFound(let m), .alreadyExists(let m), .unauthenticated(let m), .permissionDenied(let m), .endpointNotFound(let m): m
+        case .invalidParameter(let m), .notFound(let m), .alreadyExists(let m), .unauthenticated(let m), .permissionDenied(let m), .endpointNotFound(let m),
+             .notImplemented(let m), .rangeNotSatisfiable(let m): m
         }
     }
 }

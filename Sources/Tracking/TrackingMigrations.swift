@@ -72,5 +72,74 @@ public enum TrackingMigrations {
                 VALUES (0, 'Default', 'mlflow-artifacts:/0', 'active', ?, ?)
                 """, arguments: [now, now])
         },
+        .init("v2_logged_models_inputs_outputs") { db in
+            try db.execute(sql: """
+                CREATE TABLE mlflow_logged_models (
+                    model_id TEXT PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL REFERENCES mlflow_experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    artifact_location TEXT NOT NULL,
+                    creation_timestamp INTEGER NOT NULL,
+                    last_updated_timestamp INTEGER NOT NULL,
+                    status TEXT NOT NULL,
+                    status_message TEXT,
+                    model_type TEXT NOT NULL,
+                    source_run_id TEXT NOT NULL,
+                    lifecycle_stage TEXT NOT NULL
+                );
+                CREATE INDEX mlflow_logged_models_by_experiment ON mlflow_logged_models(experiment_id, creation_timestamp);
+                CREATE TABLE mlflow_logged_model_tags (
+                    model_id TEXT NOT NULL REFERENCES mlflow_logged_models(model_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_id, key)
+                );
+                CREATE TABLE mlflow_logged_model_params (
+                    model_id TEXT NOT NULL REFERENCES mlflow_logged_models(model_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_id, key)
+                );
+                ALTER TABLE mlflow_metrics ADD COLUMN model_id TEXT;
+                ALTER TABLE mlflow_metrics ADD COLUMN dataset_name TEXT;
+                ALTER TABLE mlflow_metrics ADD COLUMN dataset_digest TEXT;
+                CREATE INDEX mlflow_metrics_by_model ON mlflow_metrics(model_id, key);
+                CREATE TABLE mlflow_datasets (
+                    dataset_id TEXT PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL REFERENCES mlflow_experiments(experiment_id),
+                    name TEXT NOT NULL,
+                    digest TEXT NOT NULL,
+                    source_type TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    schema TEXT,
+                    profile TEXT,
+                    UNIQUE (experiment_id, name, digest)
+                );
+                CREATE TABLE mlflow_run_dataset_inputs (
+                    run_id TEXT NOT NULL REFERENCES mlflow_runs(run_id) ON DELETE CASCADE,
+                    dataset_id TEXT NOT NULL REFERENCES mlflow_datasets(dataset_id),
+                    PRIMARY KEY (run_id, dataset_id)
+                );
+                CREATE TABLE mlflow_run_dataset_input_tags (
+                    run_id TEXT NOT NULL,
+                    dataset_id TEXT NOT NULL,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (run_id, dataset_id, key),
+                    FOREIGN KEY (run_id, dataset_id) REFERENCES mlflow_run_dataset_inputs(run_id, dataset_id) ON DELETE CASCADE
+                );
+                CREATE TABLE mlflow_run_model_inputs (
+                    run_id TEXT NOT NULL REFERENCES mlflow_runs(run_id) ON DELETE CASCADE,
+                    model_id TEXT NOT NULL,
+                    PRIMARY KEY (run_id, model_id)
+                );
+                CREATE TABLE mlflow_run_model_outputs (
+                    run_id TEXT NOT NULL REFERENCES mlflow_runs(run_id) ON DELETE CASCADE,
+                    model_id TEXT NOT NULL,
+                    step INTEGER NOT NULL,
+                    PRIMARY KEY (run_id, model_id)
+                );
+                """)
+        },
     ])
 }

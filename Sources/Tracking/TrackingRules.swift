@@ -64,6 +64,18 @@ enum TrackingRules {
         return view
     }
 
+    /// A logged model's id: `m-` and 32 hex digits, as MLflow makes them.
+    static func modelID(_ text: String) throws -> String {
+        let hex = text.utf8.dropFirst(2)
+        guard text.hasPrefix("m-"), hex.count == 32, hex.allSatisfy({ (48...57).contains($0) || (97...102).contains($0) }) else {
+            throw TrackingError.invalidParameter("Invalid logged model id '\(printable(text))'")
+        }
+        return text
+    }
+
+    /// A new 32-hex-digit id, as MLflow's run and model ids are.
+    static func newID() -> String { UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
+
     static func now() -> Int64 { Int64(Date().timeIntervalSince1970 * 1000) }
 
     /// Text cut to 100 characters with control characters escaped, for messages.

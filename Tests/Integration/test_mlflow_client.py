@@ -24,7 +24,7 @@ def mlflow_python() -> str:
 
 
 def run_flow(url: str, flow: str, *args: str, username: str | None = "admin", password: str | None = ADMIN_PASSWORD,
-             token: str | None = None, tmp: Path) -> dict:
+             token: str | None = None, tmp: Path, script: str = "tracking_flows.py", extra_env: dict | None = None) -> dict:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("MLFLOW_", "ZENML_"))}
     env.update(MLFLOW_TRACKING_URI=url, MLFLOW_DISABLE_TELEMETRY="true", DO_NOT_TRACK="true", ZENML_ANALYTICS_OPT_IN="false",
                MLFLOW_HTTP_REQUEST_MAX_RETRIES="0", HOME=str(tmp), PYTHONUNBUFFERED="1")
@@ -32,7 +32,8 @@ def run_flow(url: str, flow: str, *args: str, username: str | None = "admin", pa
         env.update(MLFLOW_TRACKING_USERNAME=username, MLFLOW_TRACKING_PASSWORD=password or "")
     if token:
         env["MLFLOW_TRACKING_TOKEN"] = token
-    done = subprocess.run([mlflow_python(), str(HERE / "mlflow" / "tracking_flows.py"), flow, *args], env=env, cwd=tmp,
+    env.update(extra_env or {})
+    done = subprocess.run([mlflow_python(), str(HERE / "mlflow" / script), flow, *args], env=env, cwd=tmp,
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -167,3 +168,111 @@ def test_hostile_input_on_every_mlflow_route_is_a_client_error(tracking, tmp_pat
                 assert response.status_code < 500 and "error_code" in response.json(), f"{method} {path} {raw[:20]!r}: {response.text[:200]}"
         assert alive(tracking), f"the server died after {method} {path}"
     assert sent > 5000
+
+
+def test_artifacts_through_the_proxy(tracking, tmp_path):
+    big = 5 * 1024 * 1024 + 123
+    seen = run_flow(tracking.url, "artifacts", str(big), tmp=tmp_path, script="artifact_flows.py",
+                    extra_env={"MLFLOW_MULTIPART_UPLOAD_MINIMUM_FILE_SIZE": str(1024 * 1024),
+                               "MLFLOW_MULTIPART_UPLOAD_CHUNK_SIZE": str(1024 * 1024)})
+    assert [tuple(entry[:2]) for entry in seen["root"]] == [
+        ("cfg", True), ("hello.txt", False), ("large", True), ("notes", True), ("plots", True), ("tree", True)]
+    assert dict((p, s) for p, _, s in seen["root"])["hello.txt"] == 12
+    assert seen["tree"] == [["tree/sub", True], ["tree/weird name +&.txt", False]]
+    assert seen["plots"] == ["plots/black.png", "plots/line.png"]
+    assert seen["file_lists_empty"] and seen["missing_lists_empty"]
+    assert seen["tree_round_trip"] and seen["big_round_trip"]
+    assert seen["hello"] == "hello world\n" and seen["text"] == "# notes\n"
+    assert seen["config"] == {"alpha": 1, "beta": [1, 2]}
+    assert seen["missing_file"]["code"] == "RESOURCE_DOES_NOT_EXIST"
+    stored = tmp_path / "data" / "artifacts" / seen["artifact_uri"].removeprefix("mlflow-artifacts:/")
+    assert (stored / "tree" / "weird name +&.txt").read_text() == "spaces"
+    assert (stored / "large" / "big.bin").stat().st_size == big
+    # The 5 MiB file went up in six signed parts, not one PUT, and nothing was left staged.
+    metrics = requests.get(f"{tracking.url}/metrics", timeout=10).text
+    assert 'mpu/part' in metrics, metrics[-2000:]
+    assert not [p for p in (tmp_path / "data" / "artifacts.incoming").iterdir()]
+
+
+HOSTILE_ARTIFACT_PATHS = [
+    "../../../../etc/passwd", "a/../../b", "%2e%2e/%2e%2e/etc/passwd", "%252e%252e/x", "%25252e%25252e/x",
+    "%2Fetc%2Fpasswd", "C:%5Cwindows%5Cwin.ini", "c:/x", "%5C%5Cserver%5Cshare", "..%5C..%5Cx", "a%00b", "a%0Ab",
+    "x%3Fy", "x%23y", "x%3By", "%E2%88%95etc%E2%88%95passwd", "%EF%BC%8E%EF%BC%8E/x", "%C0%AE%C0%AE/x", "a//b", "dot./x", "x" * 300,
+]
+
+
+def raw_request(url: str, method: str, path: str, body: bytes = b"", auth=("admin", ADMIN_PASSWORD)):
+    """Sends `path` byte for byte (no client-side normalization) and returns (status, json)."""
+    import base64
+    import http.client
+    from urllib.parse import urlsplit
+    target = urlsplit(url)
+    connection = http.client.HTTPConnection(target.hostname, target.port, timeout=30)
+    headers = {"Content-Length": str(len(body))}
+    if auth:
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+    connection.request(method, path, body=body, headers=headers)
+    response = connection.getresponse()
+    data = response.read()
+    connection.close()
+    try:
+        return response.status, json.loads(data or b"{}")
+    except ValueError:
+        return response.status, {"raw": data[:200].decode(errors="replace")}
+
+
+def test_hostile_artifact_paths_are_refused_and_touch_nothing(tracking, tmp_path):
+    """Checklist B's paths on every artifact operation: each is a 4xx in MLflow's format,
+    nothing is written outside a run's root, links inside the root are never followed."""
+    session = requests.Session()
+    session.auth = ("admin", ADMIN_PASSWORD)
+    api = tracking.url + "/api/2.0/mlflow"
+    run = session.post(api + "/runs/create", json={"experiment_id": "0"}).json()["run"]["info"]
+    root = run["artifact_uri"].removeprefix("mlflow-artifacts:/")
+    base = "/api/2.0/mlflow-artifacts/artifacts/" + root + "/"
+    before = sorted(p for p in (tmp_path / "data").rglob("*"))
+    for hostile in HOSTILE_ARTIFACT_PATHS:
+        for method, prefix in (("PUT", base), ("GET", base), ("DELETE", base), ("PUT", "/api/2.0/mlflow-artifacts/artifacts/"),
+                               ("POST", "/api/2.0/mlflow-artifacts/mpu/create/" + root + "/")):
+            body = json.dumps({"path": "f.bin", "num_parts": 1}).encode() if method == "POST" else b"payload"
+            status, answer = raw_request(tracking.url, method, prefix + hostile, body)
+            assert 400 <= status < 500, f"{method} {hostile}: {status} {answer}"
+            assert "error_code" in answer, f"{method} {hostile}: {answer}"
+        status, answer = raw_request(tracking.url, "GET", "/api/2.0/mlflow-artifacts/artifacts?path=" + root + "/" + hostile)
+        assert status == 400 and answer["error_code"] == "INVALID_PARAMETER_VALUE", f"list {hostile}: {status} {answer}"
+    assert sorted(p for p in (tmp_path / "data").rglob("*") if "-wal" not in p.name and "-shm" not in p.name) == \
+        [p for p in before if "-wal" not in p.name and "-shm" not in p.name]
+    # Writes outside any run's root, or into a deleted run's, are refused.
+    assert raw_request(tracking.url, "PUT", "/api/2.0/mlflow-artifacts/artifacts/0/loose.txt", b"x")[0] == 403
+    assert raw_request(tracking.url, "PUT", "/api/2.0/mlflow-artifacts/artifacts/0/" + "f" * 32 + "/artifacts/x", b"x")[0] == 403
+    # A link planted inside the root is not followed, for reading, listing or writing.
+    folder = tmp_path / "data" / "artifacts" / root
+    folder.mkdir(parents=True)
+    (folder / "escape").symlink_to("/etc")
+    status, answer = raw_request(tracking.url, "GET", base + "escape/passwd")
+    assert status in (400, 404) and answer["error_code"] in ("INVALID_PARAMETER_VALUE", "RESOURCE_DOES_NOT_EXIST"), answer
+    assert raw_request(tracking.url, "GET", base + "escape")[0] in (400, 404)
+    assert raw_request(tracking.url, "GET", "/api/2.0/mlflow-artifacts/artifacts?path=" + root + "/escape")[1] == {}
+    status, _ = raw_request(tracking.url, "PUT", base + "escape/planted", b"x")
+    assert status == 400 and not Path("/etc/planted").exists()
+    listing = raw_request(tracking.url, "GET", "/api/2.0/mlflow-artifacts/artifacts?path=" + root)[1]
+    assert listing == {}, listing  # the link itself is not an artifact
+    # Ranges: a part of a file, a suffix, and one outside it.
+    assert raw_request(tracking.url, "PUT", base + "data.txt", b"0123456789")[0] == 200
+    part = session.get(tracking.url + base + "data.txt", headers={"Range": "bytes=2-4"})
+    assert part.status_code == 206 and part.content == b"234" and part.headers["Content-Range"] == "bytes 2-4/10"
+    assert session.get(tracking.url + base + "data.txt", headers={"Range": "bytes=-3"}).content == b"789"
+    assert session.get(tracking.url + base + "data.txt", headers={"Range": "bytes=20-30"}).status_code == 416
+    served = session.get(tracking.url + base + "data.txt")
+    assert served.headers["X-Content-Type-Options"] == "nosniff"
+    assert raw_request(tracking.url, "PUT", base + "page.html", b"<script>alert(1)</script>")[0] == 200
+    assert session.get(tracking.url + base + "page.html").headers["Content-Type"].startswith("text/plain")
+    # A part URL needs its signature.
+    status, answer = raw_request(tracking.url, "PUT", "/api/2.0/mlflow-artifacts/mpu/part/" + "a" * 32 + "/1?signature=00", b"x", auth=None)
+    assert status == 401 and answer["error_code"] == "UNAUTHENTICATED"
+    assert alive_after(tracking)
+
+
+def alive_after(server) -> bool:
+    from conftest import alive
+    return alive(server)

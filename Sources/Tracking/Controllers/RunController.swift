@@ -25,6 +25,39 @@ struct RunController<Context: TrackingRequestContext> {
         group.post("runs/delete-tag", use: deleteTag)
         group.post("runs/search", use: search)
         group.get("metrics/get-history", use: history)
+        group.post("runs/log-inputs", use: logInputs)
+        group.post("runs/outputs", use: logOutputs)
+    }
+
+    func logInputs(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let datasets = try fields.objects("datasets").map { input -> DatasetInput in
+            guard let object = input.values["dataset"] as? [String: Any] else { throw input.missing("dataset") }
+            let dataset = MLflowRequest(values: object)
+            // MLflow's own bounds for a dataset's source, schema and profile.
+            let limited = { (key: String, maximum: Int) throws -> String? in
+                try dataset.string(key).map { text in
+                    guard text.utf8.count <= maximum else { throw TrackingError.invalidParameter("Dataset \(key) is longer than \(maximum) bytes") }
+                    return text
+                }
+            }
+            return DatasetInput(dataset: Dataset(name: try TrackingRules.name(try dataset.requiredString("name"), "dataset"),
+                                                 digest: try TrackingRules.name(try dataset.requiredString("digest"), "dataset digest"),
+                                                 sourceType: try TrackingRules.name(try dataset.requiredString("source_type"), "dataset source type"),
+                                                 source: try limited("source", 65_535) ?? "", schema: try limited("schema", 1_048_575),
+                                                 profile: try limited("profile", 16_384)),
+                                tags: try input.keyValues("tags").map { KeyValue(key: try TrackingRules.key($0.key, "input tag"), value: try TrackingRules.value($0.value, "Input tag", key: $0.key)) })
+        }
+        let models = try fields.objects("models").map { try TrackingRules.modelID(try $0.requiredString("model_id")) }
+        try await runs.logInputs(runID: try runID(fields), datasets: datasets, models: models)
+        return try MLflowWire.response([:])
+    }
+
+    func logOutputs(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let models = try fields.objects("models").map { ModelOutput(modelID: try TrackingRules.modelID(try $0.requiredString("model_id")), step: try $0.int64("step") ?? 0) }
+        try await runs.logOutputs(runID: try runID(fields), models: models)
+        return try MLflowWire.response([:])
     }
 
     func fields(_ request: Request) async throws -> MLflowRequest { try await MLflowRequest.read(request, limit: maxBodyBytes) }
@@ -166,6 +199,10 @@ struct RunController<Context: TrackingRequestContext> {
         let key = try TrackingRules.key(try fields.requiredString("key"), "metric")
         guard let value = try fields.double("value") else { throw fields.missing("value") }
         guard let timestamp = try fields.int64("timestamp") else { throw fields.missing("timestamp") }
-        return Metric(key: key, value: value, timestamp: timestamp, step: try fields.int64("step") ?? 0)
+        var metric = Metric(key: key, value: value, timestamp: timestamp, step: try fields.int64("step") ?? 0)
+        metric.modelID = try fields.string("model_id").flatMap { $0.isEmpty ? nil : try TrackingRules.modelID($0) }
+        metric.datasetName = try fields.string("dataset_name").flatMap { $0.isEmpty ? nil : try TrackingRules.name($0, "dataset") }
+        metric.datasetDigest = try fields.string("dataset_digest").flatMap { $0.isEmpty ? nil : try TrackingRules.name($0, "dataset digest") }
+        return metric
     }
 }

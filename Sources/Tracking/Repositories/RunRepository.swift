@@ -17,4 +17,8 @@ public protocol RunRepository: Sendable {
     /// Runs of the experiments in the view that match `filter`, in `order` (then newest
     /// first), `limit` from `offset`.
     func runs(experimentIDs: [Int64], view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Run]
+    /// Records datasets (shared per experiment by name and digest) and logged models a run read.
+    func logInputs(runID: String, datasets: [DatasetInput], models: [String]) async throws
+    /// Records logged models a run produced.
+    func logOutputs(runID: String, models: [ModelOutput]) async throws
 }

@@ -69,8 +69,10 @@ public struct SQLiteRunRepository: RunRepository {
             for metric in metrics {
                 let value: Double? = metric.value.isNaN ? nil : metric.value
                 let arguments: StatementArguments = [runID, metric.key, value, metric.value.isNaN, metric.timestamp, metric.step]
-                try db.execute(sql: "INSERT INTO mlflow_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: arguments)
+                try db.execute(sql: """
+                    INSERT INTO mlflow_metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: arguments + [metric.modelID, metric.datasetName, metric.datasetDigest])
                 // The latest value is the one with the highest (step, timestamp, value), as in MLflow,
                 // decided in this one statement so concurrent writers cannot reorder it.
                 try db.execute(sql: """
@@ -144,8 +146,74 @@ public struct SQLiteRunRepository: RunRepository {
         let params = try pairs("mlflow_params"), tags = try pairs("mlflow_run_tags")
         let metrics = Dictionary(grouping: try MetricRecord.fetchAll(db, sql: "SELECT * FROM mlflow_latest_metrics WHERE run_id IN (\(marks)) ORDER BY key",
                                                                      arguments: arguments), by: \.runID)
+        let datasets = try RunDatasetInputRecord.fetchAll(db, sql: """
+            SELECT i.run_id, d.dataset_id, d.name, d.digest, d.source_type, d.source, d.schema, d.profile
+            FROM mlflow_run_dataset_inputs i JOIN mlflow_datasets d ON d.dataset_id = i.dataset_id
+            WHERE i.run_id IN (\(marks)) ORDER BY d.name, d.digest
+            """, arguments: arguments)
+        let inputTags = Dictionary(grouping: try RunDatasetInputTagRecord.fetchAll(db, sql: """
+            SELECT run_id, dataset_id, key, value FROM mlflow_run_dataset_input_tags WHERE run_id IN (\(marks)) ORDER BY key
+            """, arguments: arguments), by: { $0.runID + "/" + $0.datasetID })
+        let inputs = Dictionary(grouping: datasets, by: \.runID)
+        let modelInputs = Dictionary(grouping: try RunModelRecord.fetchAll(db, sql: """
+            SELECT run_id, model_id, 0 AS step FROM mlflow_run_model_inputs WHERE run_id IN (\(marks)) ORDER BY model_id
+            """, arguments: arguments), by: \.runID)
+        let modelOutputs = Dictionary(grouping: try RunModelRecord.fetchAll(db, sql: """
+            SELECT run_id, model_id, step FROM mlflow_run_model_outputs WHERE run_id IN (\(marks)) ORDER BY step, model_id
+            """, arguments: arguments), by: \.runID)
         return records.map { record in
-            Run(info: record.info, metrics: (metrics[record.runID] ?? []).map(\.metric), params: params[record.runID] ?? [], tags: tags[record.runID] ?? [])
+            var run = Run(info: record.info, metrics: (metrics[record.runID] ?? []).map(\.metric), params: params[record.runID] ?? [],
+                          tags: tags[record.runID] ?? [])
+            run.datasetInputs = (inputs[record.runID] ?? []).map { input in
+                DatasetInput(dataset: input.dataset, tags: (inputTags[input.runID + "/" + input.datasetID] ?? []).map { KeyValue(key: $0.key, value: $0.value) })
+            }
+            run.modelInputs = (modelInputs[record.runID] ?? []).map(\.modelID)
+            run.modelOutputs = (modelOutputs[record.runID] ?? []).map { ModelOutput(modelID: $0.modelID, step: $0.step) }
+            return run
+        }
+    }
+
+    public func logInputs(runID: String, datasets: [DatasetInput], models: [String]) async throws {
+        try await store.pool.write { db in
+            try Self.requireActive(db, runID)
+            guard let experimentID = try Int64.fetchOne(db, sql: "SELECT experiment_id FROM mlflow_runs WHERE run_id = ?", arguments: [runID]) else {
+                throw TrackingError.notFound("Run with id=\(runID) not found")
+            }
+            for input in datasets {
+                let dataset = input.dataset
+                // One row per (experiment, name, digest), whoever logs it first; decided by the constraint.
+                try db.execute(sql: """
+                    INSERT INTO mlflow_datasets (dataset_id, experiment_id, name, digest, source_type, source, schema, profile)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (experiment_id, name, digest) DO NOTHING
+                    """, arguments: [TrackingRules.newID(), experimentID, dataset.name, dataset.digest, dataset.sourceType, dataset.source,
+                                     dataset.schema, dataset.profile])
+                guard let datasetID = try String.fetchOne(db, sql: "SELECT dataset_id FROM mlflow_datasets WHERE experiment_id = ? AND name = ? AND digest = ?",
+                                                          arguments: [experimentID, dataset.name, dataset.digest]) else { continue }
+                try db.execute(sql: "INSERT INTO mlflow_run_dataset_inputs (run_id, dataset_id) VALUES (?, ?) ON CONFLICT (run_id, dataset_id) DO NOTHING",
+                               arguments: [runID, datasetID])
+                for tag in input.tags {
+                    try db.execute(sql: """
+                        INSERT INTO mlflow_run_dataset_input_tags (run_id, dataset_id, key, value) VALUES (?, ?, ?, ?)
+                        ON CONFLICT (run_id, dataset_id, key) DO UPDATE SET value = excluded.value
+                        """, arguments: [runID, datasetID, tag.key, tag.value])
+                }
+            }
+            for model in models {
+                try db.execute(sql: "INSERT INTO mlflow_run_model_inputs (run_id, model_id) VALUES (?, ?) ON CONFLICT (run_id, model_id) DO NOTHING",
+                               arguments: [runID, model])
+            }
+        }
+    }
+
+    public func logOutputs(runID: String, models: [ModelOutput]) async throws {
+        try await store.pool.write { db in
+            try Self.requireActive(db, runID)
+            for model in models {
+                try db.execute(sql: """
+                    INSERT INTO mlflow_run_model_outputs (run_id, model_id, step) VALUES (?, ?, ?)
+                    ON CONFLICT (run_id, model_id) DO UPDATE SET step = excluded.step
+                    """, arguments: [runID, model.modelID, model.step])
+            }
         }
     }
 

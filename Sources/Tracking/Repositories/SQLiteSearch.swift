@@ -24,6 +24,13 @@ enum SQLiteSearch {
                                     attributes: ["name": "e.name", "experiment_id": "e.experiment_id", "creation_time": "e.creation_time",
                                                  "last_update_time": "e.last_update_time"])
 
+    static let loggedModels = Tables(owner: "m.model_id", metrics: "mlflow_metrics", params: "mlflow_logged_model_params",
+                                     tags: "mlflow_logged_model_tags", ownerColumn: "model_id",
+                                     attributes: ["model_id": "m.model_id", "name": "m.name", "status": "m.status",
+                                                  "source_run_id": "m.source_run_id", "model_type": "m.model_type",
+                                                  "artifact_uri": "m.artifact_location", "creation_timestamp": "m.creation_timestamp",
+                                                  "last_updated_timestamp": "m.last_updated_timestamp"])
+
     /// `(sql, arguments)` for the filter's clauses, joined with AND ("1" when none).
     static func condition(_ filter: SearchFilter, _ tables: Tables) throws -> (String, StatementArguments) {
         var parts: [String] = []

@@ -51,6 +51,7 @@ struct KeyValueRecord: Codable, FetchableRecord {
 }
 
 /// A row of `mlflow_metrics` or `mlflow_latest_metrics`; NaN is stored as NULL with `is_nan`.
+/// The model and dataset links exist only in `mlflow_metrics`.
 struct MetricRecord: Codable, FetchableRecord {
     var runID: String
     var key: String
@@ -58,10 +59,58 @@ struct MetricRecord: Codable, FetchableRecord {
     var isNaN: Bool
     var timestamp: Int64
     var step: Int64
+    var modelID: String?
+    var datasetName: String?
+    var datasetDigest: String?
 
     enum CodingKeys: String, CodingKey {
         case runID = "run_id", key, value, isNaN = "is_nan", timestamp, step
+        case modelID = "model_id", datasetName = "dataset_name", datasetDigest = "dataset_digest"
     }
 
-    var metric: Metric { Metric(key: key, value: isNaN ? .nan : (value ?? .nan), timestamp: timestamp, step: step) }
+    var metric: Metric {
+        var metric = Metric(key: key, value: isNaN ? .nan : (value ?? .nan), timestamp: timestamp, step: step)
+        metric.modelID = modelID
+        metric.datasetName = datasetName
+        metric.datasetDigest = datasetDigest
+        if modelID != nil { metric.runID = runID }
+        return metric
+    }
+}
+
+/// A dataset a run read, joined with the dataset's row.
+struct RunDatasetInputRecord: Codable, FetchableRecord {
+    var runID: String
+    var datasetID: String
+    var name: String
+    var digest: String
+    var sourceType: String
+    var source: String
+    var schema: String?
+    var profile: String?
+
+    enum CodingKeys: String, CodingKey {
+        case runID = "run_id", datasetID = "dataset_id", name, digest, sourceType = "source_type", source, schema, profile
+    }
+
+    var dataset: Dataset { Dataset(name: name, digest: digest, sourceType: sourceType, source: source, schema: schema, profile: profile) }
+}
+
+/// A row of `mlflow_run_dataset_input_tags`.
+struct RunDatasetInputTagRecord: Codable, FetchableRecord {
+    var runID: String
+    var datasetID: String
+    var key: String
+    var value: String
+
+    enum CodingKeys: String, CodingKey { case runID = "run_id", datasetID = "dataset_id", key, value }
+}
+
+/// A row of `mlflow_run_model_inputs` or `mlflow_run_model_outputs`.
+struct RunModelRecord: Codable, FetchableRecord {
+    var runID: String
+    var modelID: String
+    var step: Int64
+
+    enum CodingKeys: String, CodingKey { case runID = "run_id", modelID = "model_id", step }
 }

@@ -147,6 +147,10 @@ public struct SearchAttributes: Sendable {
     public static let runs = SearchAttributes(strings: ["run_id", "run_name", "status", "user_id", "artifact_uri", "lifecycle_stage"],
                                               numeric: ["start_time", "end_time"],
                                               aliases: ["created": "start_time", "Created": "start_time", "run name": "run_name", "runName": "run_name"])
+    /// Logged models: MLflow 3's logged-model attributes.
+    public static let loggedModels = SearchAttributes(strings: ["model_id", "name", "status", "source_run_id", "model_type", "artifact_uri"],
+                                                      numeric: ["creation_timestamp", "last_updated_timestamp"],
+                                                      aliases: ["creation_time": "creation_timestamp", "last_updated_time": "last_updated_timestamp"])
     /// Experiments: name, id and times.
     public static let experiments = SearchAttributes(strings: ["name"], numeric: ["experiment_id", "creation_time", "last_update_time"], aliases: [:])
 }

@@ -12,8 +12,7 @@ struct MLflowRequest {
     static func read(_ request: Request, limit: Int) async throws -> MLflowRequest {
         if request.method == .get || request.method == .head {
             var values: [String: Any] = [:]
-            for (key, value) in request.uri.queryParameters {
-                let key = String(key), value = String(value)
+            for (key, value) in try formFields(request.uri.query ?? "") {
                 if let existing = values[key] {
                     values[key] = ((existing as? [String]) ?? [existing as? String ?? ""]) + [value]
                 } else {
@@ -34,6 +33,21 @@ struct MLflowRequest {
             throw TrackingError.invalidParameter("Malformed request: the body is not a JSON object")
         }
         return MLflowRequest(values: values)
+    }
+
+    /// The fields of a query string as HTML forms (and Python's `requests`) encode them:
+    /// `+` is a space, `%XX` a byte. A field that is not UTF-8 once decoded is refused.
+    static func formFields(_ query: String) throws -> [(String, String)] {
+        try query.split(separator: "&").map { field in
+            let parts = field.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+            func decode(_ text: Substring) throws -> String {
+                guard let decoded = text.replacingOccurrences(of: "+", with: " ").removingPercentEncoding else {
+                    throw TrackingError.invalidParameter("Malformed query string: a field is not valid percent-encoded UTF-8")
+                }
+                return decoded
+            }
+            return (try decode(parts[0]), parts.count > 1 ? try decode(parts[1]) : "")
+        }
     }
 
     /// Whether a parsed JSON number is really `true`/`false` (stored as a char).

@@ -24,8 +24,36 @@ enum MLflowWire {
         if !run.metrics.isEmpty { data["metrics"] = run.metrics.map { metric($0) } }
         if !run.params.isEmpty { data["params"] = run.params.map { pair($0) } }
         if !run.tags.isEmpty { data["tags"] = run.tags.map { pair($0) } }
-        let inputs: [String: Any] = [:]
-        return ["info": runInfo(run.info), "data": data, "inputs": inputs]
+        var inputs: [String: Any] = [:]
+        if !run.datasetInputs.isEmpty { inputs["dataset_inputs"] = run.datasetInputs.map { datasetInput($0) } }
+        if !run.modelInputs.isEmpty { inputs["model_inputs"] = run.modelInputs.map { ["model_id": $0] } }
+        var outputs: [String: Any] = [:]
+        if !run.modelOutputs.isEmpty { outputs["model_outputs"] = run.modelOutputs.map { ["model_id": $0.modelID, "step": $0.step] } }
+        return ["info": runInfo(run.info), "data": data, "inputs": inputs, "outputs": outputs]
+    }
+
+    static func datasetInput(_ input: DatasetInput) -> [String: Any] {
+        var dataset: [String: Any] = ["name": input.dataset.name, "digest": input.dataset.digest, "source_type": input.dataset.sourceType,
+                                      "source": input.dataset.source]
+        if let schema = input.dataset.schema { dataset["schema"] = schema }
+        if let profile = input.dataset.profile { dataset["profile"] = profile }
+        var object: [String: Any] = ["dataset": dataset]
+        if !input.tags.isEmpty { object["tags"] = input.tags.map { pair($0) } }
+        return object
+    }
+
+    static func loggedModel(_ model: LoggedModel) -> [String: Any] {
+        var info: [String: Any] = [
+            "model_id": model.id, "experiment_id": String(model.experimentID), "name": model.name,
+            "creation_timestamp_ms": model.creationTimestamp, "last_updated_timestamp_ms": model.lastUpdatedTimestamp,
+            "artifact_uri": model.artifactLocation, "status": model.status, "model_type": model.modelType, "source_run_id": model.sourceRunID,
+        ]
+        if let message = model.statusMessage { info["status_message"] = message }
+        if !model.tags.isEmpty { info["tags"] = model.tags.map { pair($0) } }
+        if !model.params.isEmpty { info["params"] = model.params.map { pair($0) } }
+        var data: [String: Any] = [:]
+        if !model.metrics.isEmpty { data["metrics"] = model.metrics.map { metric($0) } }
+        return ["info": info, "data": data]
     }
 
     /// A metric; NaN and infinities travel as strings, since JSON has no literal for them.
@@ -38,7 +66,12 @@ enum MLflowWire {
         } else {
             value = m.value
         }
-        return ["key": m.key, "value": value, "timestamp": m.timestamp, "step": m.step]
+        var object: [String: Any] = ["key": m.key, "value": value, "timestamp": m.timestamp, "step": m.step]
+        if let model = m.modelID { object["model_id"] = model }
+        if let name = m.datasetName { object["dataset_name"] = name }
+        if let digest = m.datasetDigest { object["dataset_digest"] = digest }
+        if let run = m.runID { object["run_id"] = run }
+        return object
     }
 
     static func pair(_ kv: KeyValue) -> [String: Any] { ["key": kv.key, "value": kv.value] }
