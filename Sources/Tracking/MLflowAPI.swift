@@ -10,6 +10,7 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
     let experiments: any ExperimentRepository
     let runs: any RunRepository
     let loggedModels: any LoggedModelRepository
+    let registry: any ModelRegistryRepository
     let blobs: any MultipartBlobStore
     let identity: IdentityStore
     let maxBodyBytes: Int
@@ -21,15 +22,17 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
     /// `scheme` is how clients reach the server (`http` or `https`).
     public init(store: StateStore, blobs: any MultipartBlobStore, identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.init(experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
-                  loggedModels: SQLiteLoggedModelRepository(store: store), blobs: blobs, identity: identity, maxBodyBytes: maxBodyBytes, scheme: scheme)
+                  loggedModels: SQLiteLoggedModelRepository(store: store), registry: SQLiteModelRegistryRepository(store: store), blobs: blobs, identity: identity, maxBodyBytes: maxBodyBytes, scheme: scheme)
     }
 
     /// The API over any repositories (another database can bring its own).
-    public init(experiments: any ExperimentRepository, runs: any RunRepository, loggedModels: any LoggedModelRepository, blobs: any MultipartBlobStore,
+    public init(experiments: any ExperimentRepository, runs: any RunRepository, loggedModels: any LoggedModelRepository,
+                registry: any ModelRegistryRepository, blobs: any MultipartBlobStore,
                 identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.experiments = experiments
         self.runs = runs
         self.loggedModels = loggedModels
+        self.registry = registry
         self.blobs = blobs
         self.identity = identity
         self.maxBodyBytes = maxBodyBytes
@@ -43,6 +46,9 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
             ExperimentController<Context>(experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
             RunController<Context>(runs: runs, experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
             LoggedModelController<Context>(models: loggedModels, experiments: experiments, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
+            RegisteredModelController<Context>(registry: registry, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
+            ModelVersionController<Context>(registry: registry, sources: ModelVersionSource(runs: runs, models: loggedModels),
+                                            maxBodyBytes: maxBodyBytes).addRoutes(to: group)
         }
         for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
             ServerInfoController<Context>().addInfoRoute(to: guarded(router, prefix))

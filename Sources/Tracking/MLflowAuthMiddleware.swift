@@ -50,6 +50,6 @@ struct MLflowAuthMiddleware<Context: TrackingRequestContext>: RouterMiddleware {
     static func isRead(_ request: Request) -> Bool {
         if request.method == .get || request.method == .head { return true }
         let path = request.uri.path
-        return request.method == .post && path.hasSuffix("/search")
+        return request.method == .post && (path.hasSuffix("/search") || path.hasSuffix("/get-latest-versions"))
     }
 }

@@ -141,5 +141,52 @@ public enum TrackingMigrations {
                 );
                 """)
         },
+        .init("v3_model_registry") { db in
+            // Surrogate keys, so a rename touches one row and nothing cascades.
+            try db.execute(sql: """
+                CREATE TABLE mlflow_registered_models (
+                    model_key TEXT PRIMARY KEY,
+                    name TEXT NOT NULL UNIQUE,
+                    creation_timestamp INTEGER NOT NULL,
+                    last_updated_timestamp INTEGER NOT NULL,
+                    description TEXT
+                );
+                CREATE TABLE mlflow_registered_model_tags (
+                    model_key TEXT NOT NULL REFERENCES mlflow_registered_models(model_key) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (model_key, key)
+                );
+                CREATE TABLE mlflow_model_versions (
+                    version_id TEXT PRIMARY KEY,
+                    model_key TEXT NOT NULL REFERENCES mlflow_registered_models(model_key) ON DELETE CASCADE,
+                    version INTEGER NOT NULL,
+                    creation_timestamp INTEGER NOT NULL,
+                    last_updated_timestamp INTEGER NOT NULL,
+                    description TEXT,
+                    user_id TEXT,
+                    current_stage TEXT NOT NULL,
+                    source TEXT NOT NULL,
+                    run_id TEXT,
+                    run_link TEXT,
+                    status TEXT NOT NULL,
+                    storage_location TEXT,
+                    model_id TEXT,
+                    UNIQUE (model_key, version)
+                );
+                CREATE TABLE mlflow_model_version_tags (
+                    version_id TEXT NOT NULL REFERENCES mlflow_model_versions(version_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (version_id, key)
+                );
+                CREATE TABLE mlflow_registered_model_aliases (
+                    model_key TEXT NOT NULL REFERENCES mlflow_registered_models(model_key) ON DELETE CASCADE,
+                    alias TEXT NOT NULL,
+                    version_id TEXT NOT NULL REFERENCES mlflow_model_versions(version_id) ON DELETE CASCADE,
+                    PRIMARY KEY (model_key, alias)
+                );
+                """)
+        },
     ])
 }

@@ -276,3 +276,25 @@ def test_hostile_artifact_paths_are_refused_and_touch_nothing(tracking, tmp_path
 def alive_after(server) -> bool:
     from conftest import alive
     return alive(server)
+
+
+def test_logged_models_datasets_and_the_registry(tracking, tmp_path):
+    seen = run_flow(tracking.url, "models", tmp=tmp_path, script="artifact_flows.py")
+    assert seen["inputs"] == [["toy", True, {"mlflow.data.context": "training", "split": "train"}]]
+    assert seen["outputs"] and seen["model_id_format"]
+    assert seen["logged"] == {"name": "classifier", "status": "READY", "run": True, "metrics": [["accuracy", 0.75, True]]}
+    assert seen["search_logged"] == ["classifier"] and seen["search_logged_all"] == ["classifier", "model"]
+    assert seen["predict_runs_uri"] == [2, 10] and seen["predict_model_uri"] == [6]
+    assert seen["registered"] == {"name": "doubler", "version": "1", "status": "READY"}
+    assert seen["second_version"] == "2" and seen["sk_registered"] == "1"
+    assert seen["by_alias"] == {"version": "1", "aliases": ["champion"], "tags": {"validated": "true"}, "description": "first version"}
+    assert seen["predict_alias"] == [20] and seen["predict_version"] == [8] and seen["sklearn_predict"] == [0, 1]
+    assert seen["model"] == {"tags": {"team": "risk"}, "description": "doubles numbers", "aliases": {"champion": "1"}, "latest": ["2"]}
+    assert seen["search_models"] == ["doubler"] and seen["search_models_tag"] == ["doubler"]
+    assert seen["search_versions"] == ["1", "2"] and seen["search_versions_run"] == ["classifier-prod", "doubler", "doubler"]
+    assert seen["duplicate"]["code"] == "RESOURCE_ALREADY_EXISTS"
+    for refused in ("bad_source", "foreign_source", "traversal_source"):
+        assert seen[refused]["code"] == "INVALID_PARAMETER_VALUE", (refused, seen[refused])
+    assert seen["stage"] == "Production" and seen["archived"] == "Archived" and seen["latest"] == [["1", "Production"]]
+    assert seen["alias_gone"] and seen["third_version"] == "3" and seen["renamed_versions"] == ["1", "3"]
+    assert seen["deleted"] == "RESOURCE_DOES_NOT_EXIST"

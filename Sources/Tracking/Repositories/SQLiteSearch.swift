@@ -12,6 +12,9 @@ enum SQLiteSearch {
         let tags: String
         let ownerColumn: String
         let attributes: [String: String]
+        /// Whether `tags.k != 'v'` also matches owners without the tag (the registry's rule;
+        /// the client hides prompts with `tag.mlflow.prompt.is_prompt != 'true'`).
+        var notEqualMatchesMissing = false
     }
 
     static let runs = Tables(owner: "r.run_id", metrics: "mlflow_latest_metrics", params: "mlflow_params", tags: "mlflow_run_tags",
@@ -30,6 +33,19 @@ enum SQLiteSearch {
                                                   "source_run_id": "m.source_run_id", "model_type": "m.model_type",
                                                   "artifact_uri": "m.artifact_location", "creation_timestamp": "m.creation_timestamp",
                                                   "last_updated_timestamp": "m.last_updated_timestamp"])
+
+    static let registeredModels = Tables(owner: "rm.model_key", metrics: nil, params: nil, tags: "mlflow_registered_model_tags",
+                                         ownerColumn: "model_key",
+                                         attributes: ["name": "rm.name", "creation_timestamp": "rm.creation_timestamp",
+                                                      "last_updated_timestamp": "rm.last_updated_timestamp"],
+                                         notEqualMatchesMissing: true)
+    static let modelVersions = Tables(owner: "mv.version_id", metrics: nil, params: nil, tags: "mlflow_model_version_tags",
+                                      ownerColumn: "version_id",
+                                      attributes: ["name": "rm.name", "version_number": "mv.version", "run_id": "mv.run_id",
+                                                   "source_path": "mv.source", "current_stage": "mv.current_stage", "user_id": "mv.user_id",
+                                                   "model_id": "mv.model_id", "creation_timestamp": "mv.creation_timestamp",
+                                                   "last_updated_timestamp": "mv.last_updated_timestamp"],
+                                      notEqualMatchesMissing: true)
 
     /// `(sql, arguments)` for the filter's clauses, joined with AND ("1" when none).
     static func condition(_ filter: SearchFilter, _ tables: Tables) throws -> (String, StatementArguments) {
@@ -50,6 +66,9 @@ enum SQLiteSearch {
             switch clause.comparator {
             case .isNull: return ("NOT EXISTS (\(lookup))", [key])
             case .isNotNull: return ("EXISTS (\(lookup))", [key])
+            case .notEqual where t.notEqualMatchesMissing:
+                let (test, value) = try comparison("x.value", .equal, clause.value)
+                return ("NOT EXISTS (\(lookup) AND \(test))", [key] + value)
             default:
                 let (test, value) = try comparison("x.value", clause.comparator, clause.value)
                 return ("EXISTS (\(lookup) AND \(test))", [key] + value)

@@ -151,6 +151,13 @@ public struct SearchAttributes: Sendable {
     public static let loggedModels = SearchAttributes(strings: ["model_id", "name", "status", "source_run_id", "model_type", "artifact_uri"],
                                                       numeric: ["creation_timestamp", "last_updated_timestamp"],
                                                       aliases: ["creation_time": "creation_timestamp", "last_updated_time": "last_updated_timestamp"])
+    /// Registered models: name and times.
+    public static let registeredModels = SearchAttributes(strings: ["name"], numeric: ["creation_timestamp", "last_updated_timestamp"],
+                                                          aliases: ["timestamp": "creation_timestamp"])
+    /// Model versions: MLflow's model-version search attributes.
+    public static let modelVersions = SearchAttributes(strings: ["name", "run_id", "source_path", "current_stage", "user_id", "model_id"],
+                                                       numeric: ["version_number", "creation_timestamp", "last_updated_timestamp"],
+                                                       aliases: ["version": "version_number", "timestamp": "creation_timestamp"])
     /// Experiments: name, id and times.
     public static let experiments = SearchAttributes(strings: ["name"], numeric: ["experiment_id", "creation_time", "last_update_time"], aliases: [:])
 }

@@ -42,6 +42,29 @@ enum MLflowWire {
         return object
     }
 
+    static func registeredModel(_ model: RegisteredModel) -> [String: Any] {
+        var object: [String: Any] = ["name": model.name, "creation_timestamp": model.creationTimestamp,
+                                     "last_updated_timestamp": model.lastUpdatedTimestamp]
+        if let description = model.description, !description.isEmpty { object["description"] = description }
+        if !model.latestVersions.isEmpty { object["latest_versions"] = model.latestVersions.map { modelVersion($0) } }
+        if !model.tags.isEmpty { object["tags"] = model.tags.map { pair($0) } }
+        if !model.aliases.isEmpty { object["aliases"] = model.aliases.map { ["alias": $0.0, "version": String($0.1)] } }
+        return object
+    }
+
+    static func modelVersion(_ version: ModelVersion) -> [String: Any] {
+        var object: [String: Any] = ["name": version.name, "version": String(version.version), "creation_timestamp": version.creationTimestamp,
+                                     "last_updated_timestamp": version.lastUpdatedTimestamp, "current_stage": version.currentStage,
+                                     "description": version.description ?? "", "source": version.source, "status": version.status,
+                                     "run_link": version.runLink ?? ""]
+        if let run = version.runID, !run.isEmpty { object["run_id"] = run }
+        if let user = version.userID, !user.isEmpty { object["user_id"] = user }
+        if let model = version.modelID { object["model_id"] = model }
+        if !version.tags.isEmpty { object["tags"] = version.tags.map { pair($0) } }
+        if !version.aliases.isEmpty { object["aliases"] = version.aliases }
+        return object
+    }
+
     static func loggedModel(_ model: LoggedModel) -> [String: Any] {
         var info: [String: Any] = [
             "model_id": model.id, "experiment_id": String(model.experimentID), "name": model.name,

@@ -75,4 +75,76 @@ if flow == "artifacts":
     out["run_id"] = run_id
     out["artifact_uri"] = run.info.artifact_uri
 
+elif flow == "models":
+    import numpy as np
+    import pandas as pd
+    from sklearn.linear_model import LogisticRegression
+
+    class Doubler(mlflow.pyfunc.PythonModel):
+        def predict(self, context, model_input, params=None):
+            return [int(2 * x) for x in np.asarray(model_input).ravel()]
+
+    experiment = mlflow.set_experiment("enclave-models")
+    frame = pd.DataFrame({"x": [0.0, 1.0, 2.0, 3.0], "y": [0, 0, 1, 1]})
+    dataset = mlflow.data.from_pandas(frame, source="toy.csv", name="toy", targets="y")
+    with mlflow.start_run(run_name="trainer") as run:
+        mlflow.log_input(dataset, context="training", tags={"split": "train"})
+        info = mlflow.pyfunc.log_model(name="model", python_model=Doubler(), input_example=[1, 2])
+        classifier = LogisticRegression().fit(frame[["x"]], frame["y"])
+        sk_info = mlflow.sklearn.log_model(classifier, name="classifier")
+        mlflow.log_metric("accuracy", 0.75, model_id=sk_info.model_id, dataset=dataset)
+    run_id = run.info.run_id
+    got = client.get_run(run_id)
+    out["inputs"] = [(d.dataset.name, d.dataset.digest == dataset.digest, {t.key: t.value for t in d.tags}) for d in got.inputs.dataset_inputs]
+    out["outputs"] = sorted(o.model_id for o in got.outputs.model_outputs) == sorted([info.model_id, sk_info.model_id])
+    out["model_id_format"] = info.model_id.startswith("m-") and len(info.model_id) == 34
+    logged = client.get_logged_model(sk_info.model_id)
+    out["logged"] = {"name": logged.name, "status": str(logged.status), "run": logged.source_run_id == run_id,
+                     "metrics": [(m.key, m.value, m.model_id == sk_info.model_id) for m in logged.metrics or []]}
+    found = mlflow.search_logged_models(experiment_ids=[experiment.experiment_id], filter_string="name = 'classifier'", output_format="list")
+    out["search_logged"] = [m.name for m in found]
+    out["search_logged_all"] = sorted(m.name for m in mlflow.search_logged_models(experiment_ids=[experiment.experiment_id], output_format="list"))
+    out["predict_runs_uri"] = list(mlflow.pyfunc.load_model(f"runs:/{run_id}/model").predict([1, 5]))
+    out["predict_model_uri"] = list(mlflow.pyfunc.load_model(f"models:/{info.model_id}").predict([3]))
+    registered = mlflow.register_model(f"models:/{info.model_id}", "doubler")
+    out["registered"] = {"name": registered.name, "version": registered.version, "status": registered.status}
+    second = mlflow.register_model(f"runs:/{run_id}/model", "doubler")
+    out["second_version"] = second.version
+    sk_registered = mlflow.register_model(f"models:/{sk_info.model_id}", "classifier-prod")
+    client.set_registered_model_alias("doubler", "champion", "1")
+    client.set_registered_model_tag("doubler", "team", "risk")
+    client.set_model_version_tag("doubler", "1", "validated", "true")
+    client.update_model_version("doubler", "1", description="first version")
+    client.update_registered_model("doubler", description="doubles numbers")
+    by_alias = client.get_model_version_by_alias("doubler", "champion")
+    out["by_alias"] = {"version": by_alias.version, "aliases": list(by_alias.aliases), "tags": by_alias.tags, "description": by_alias.description}
+    out["predict_alias"] = list(mlflow.pyfunc.load_model("models:/doubler@champion").predict([10]))
+    out["predict_version"] = list(mlflow.pyfunc.load_model("models:/doubler/2").predict([4]))
+    out["sklearn_predict"] = [int(v) for v in mlflow.sklearn.load_model("models:/classifier-prod/1").predict(pd.DataFrame({"x": [0.0, 3.0]}))]
+    model = client.get_registered_model("doubler")
+    out["model"] = {"tags": model.tags, "description": model.description, "aliases": dict(model.aliases),
+                    "latest": sorted(v.version for v in model.latest_versions)}
+    out["search_models"] = [m.name for m in client.search_registered_models(filter_string="name LIKE 'doub%'")]
+    out["search_models_tag"] = [m.name for m in client.search_registered_models(filter_string="tags.team = 'risk'")]
+    out["search_versions"] = sorted(v.version for v in client.search_model_versions("name = 'doubler'"))
+    out["search_versions_run"] = sorted(v.name for v in client.search_model_versions(f"run_id = '{run_id}'"))
+    out["duplicate"] = error_of(lambda: client.create_registered_model("doubler"))
+    out["bad_source"] = error_of(lambda: client.create_model_version("doubler", "file:///etc/passwd", run_id=run_id))
+    out["foreign_source"] = error_of(lambda: client.create_model_version("doubler", f"models:/{sk_info.model_id}"))
+    out["traversal_source"] = error_of(lambda: client.create_model_version("doubler", f"runs:/{run_id}/../../x", run_id=run_id))
+    out["stage"] = client.transition_model_version_stage("doubler", "2", "Production").current_stage
+    client.transition_model_version_stage("doubler", "1", "Production", archive_existing_versions=True)
+    out["archived"] = client.get_model_version("doubler", "2").current_stage
+    out["latest"] = [(v.version, v.current_stage) for v in client.get_latest_versions("doubler", stages=["Production"])]
+    client.delete_registered_model_alias("doubler", "champion")
+    out["alias_gone"] = error_of(lambda: client.get_model_version_by_alias("doubler", "champion")) is not None
+    client.delete_model_version("doubler", "2")
+    third = client.create_model_version("doubler", f"models:/{info.model_id}", model_id=info.model_id)
+    out["third_version"] = third.version
+    client.rename_registered_model("doubler", "doubler-renamed")
+    out["renamed_versions"] = sorted(v.version for v in client.search_model_versions("name = 'doubler-renamed'"))
+    client.delete_registered_model("doubler-renamed")
+    out["deleted"] = error_of(lambda: client.get_registered_model("doubler-renamed"))["code"]
+    out["sk_registered"] = sk_registered.version
+
 print(json.dumps(out))
