@@ -11,6 +11,7 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
     let runs: any RunRepository
     let loggedModels: any LoggedModelRepository
     let registry: any ModelRegistryRepository
+    let traces: any TraceRepository
     let blobs: any MultipartBlobStore
     let identity: IdentityStore
     let maxBodyBytes: Int
@@ -22,17 +23,19 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
     /// `scheme` is how clients reach the server (`http` or `https`).
     public init(store: StateStore, blobs: any MultipartBlobStore, identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.init(experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
-                  loggedModels: SQLiteLoggedModelRepository(store: store), registry: SQLiteModelRegistryRepository(store: store), blobs: blobs, identity: identity, maxBodyBytes: maxBodyBytes, scheme: scheme)
+                  loggedModels: SQLiteLoggedModelRepository(store: store), registry: SQLiteModelRegistryRepository(store: store),
+                  traces: SQLiteTraceRepository(store: store), blobs: blobs, identity: identity, maxBodyBytes: maxBodyBytes, scheme: scheme)
     }
 
     /// The API over any repositories (another database can bring its own).
     public init(experiments: any ExperimentRepository, runs: any RunRepository, loggedModels: any LoggedModelRepository,
-                registry: any ModelRegistryRepository, blobs: any MultipartBlobStore,
+                registry: any ModelRegistryRepository, traces: any TraceRepository, blobs: any MultipartBlobStore,
                 identity: IdentityStore, maxBodyBytes: Int, scheme: String) {
         self.experiments = experiments
         self.runs = runs
         self.loggedModels = loggedModels
         self.registry = registry
+        self.traces = traces
         self.blobs = blobs
         self.identity = identity
         self.maxBodyBytes = maxBodyBytes
@@ -49,14 +52,23 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
             RegisteredModelController<Context>(registry: registry, maxBodyBytes: maxBodyBytes).addRoutes(to: group)
             ModelVersionController<Context>(registry: registry, sources: ModelVersionSource(runs: runs, models: loggedModels),
                                             maxBodyBytes: maxBodyBytes).addRoutes(to: group)
+            traceController.addSharedRoutes(to: group)
         }
         for prefix in ["api/3.0/mlflow", "ajax-api/3.0/mlflow"] {
-            ServerInfoController<Context>().addInfoRoute(to: guarded(router, prefix))
+            let group = guarded(router, prefix)
+            ServerInfoController<Context>().addInfoRoute(to: group)
+            traceController.addV3Routes(to: group)
         }
+        let owners = ArtifactOwners(runs: runs, models: loggedModels, traces: traces)
         for prefix in ArtifactController<Context>.prefixes {
-            ArtifactController<Context>(blobs: blobs, parts: parts, owners: ArtifactOwners(runs: runs, models: loggedModels)).addRoutes(to: guarded(router, prefix))
+            ArtifactController<Context>(blobs: blobs, parts: parts, owners: owners).addRoutes(to: guarded(router, prefix))
         }
+        traceController.addOTLPRoute(to: guarded(router, "v1"))
         ServerInfoController<Context>().addVersionRoute(to: guarded(router, "version"))
+    }
+
+    var traceController: TraceController<Context> {
+        TraceController<Context>(traces: traces, experiments: experiments, maxBodyBytes: maxBodyBytes)
     }
 
     /// A route group under `prefix` behind MLflow's error format and Enclave's credentials.

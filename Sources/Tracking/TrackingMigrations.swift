@@ -188,5 +188,45 @@ public enum TrackingMigrations {
                 );
                 """)
         },
+        .init("v4_traces") { db in
+            // Spans arrive on their own (OTLP), possibly before the trace: no reference to it.
+            try db.execute(sql: """
+                CREATE TABLE mlflow_traces (
+                    trace_id TEXT PRIMARY KEY,
+                    experiment_id INTEGER NOT NULL REFERENCES mlflow_experiments(experiment_id),
+                    request_time INTEGER NOT NULL,
+                    execution_duration INTEGER,
+                    state TEXT NOT NULL,
+                    request_preview TEXT,
+                    response_preview TEXT,
+                    client_request_id TEXT
+                );
+                CREATE INDEX mlflow_traces_by_experiment ON mlflow_traces(experiment_id, request_time);
+                CREATE TABLE mlflow_trace_tags (
+                    trace_id TEXT NOT NULL REFERENCES mlflow_traces(trace_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (trace_id, key)
+                );
+                CREATE TABLE mlflow_trace_metadata (
+                    trace_id TEXT NOT NULL REFERENCES mlflow_traces(trace_id) ON DELETE CASCADE,
+                    key TEXT NOT NULL,
+                    value TEXT NOT NULL,
+                    PRIMARY KEY (trace_id, key)
+                );
+                CREATE TABLE mlflow_spans (
+                    trace_id TEXT NOT NULL,
+                    span_id TEXT NOT NULL,
+                    parent_span_id TEXT,
+                    experiment_id INTEGER,
+                    name TEXT NOT NULL,
+                    start_time_ns INTEGER NOT NULL,
+                    end_time_ns INTEGER NOT NULL,
+                    status_code TEXT NOT NULL,
+                    content TEXT NOT NULL,
+                    PRIMARY KEY (trace_id, span_id)
+                );
+                """)
+        },
     ])
 }

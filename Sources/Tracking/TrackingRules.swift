@@ -73,6 +73,15 @@ enum TrackingRules {
         return text
     }
 
+    /// A trace id as MLflow makes them (`tr-<hex>`), or another client-chosen id of the same alphabet.
+    static func traceID(_ text: String) throws -> String {
+        guard !text.isEmpty, text.utf8.count <= 128,
+              text.unicodeScalars.allSatisfy({ CharacterSet.alphanumerics.contains($0) || $0 == "-" || $0 == "_" || $0 == ":" }) else {
+            throw TrackingError.invalidParameter("Invalid trace id '\(TrackingRules.printable(text))'")
+        }
+        return text
+    }
+
     /// A new 32-hex-digit id, as MLflow's run and model ids are.
     static func newID() -> String { UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased() }
 

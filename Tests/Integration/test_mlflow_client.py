@@ -298,3 +298,100 @@ def test_logged_models_datasets_and_the_registry(tracking, tmp_path):
     assert seen["stage"] == "Production" and seen["archived"] == "Archived" and seen["latest"] == [["1", "Production"]]
     assert seen["alias_gone"] and seen["third_version"] == "3" and seen["renamed_versions"] == ["1", "3"]
     assert seen["deleted"] == "RESOURCE_DOES_NOT_EXIST"
+
+
+def test_traces_with_nested_spans(tracking, tmp_path):
+    """`@mlflow.trace` with nested spans: the client's asynchronous exporter sends the
+    record and the OTLP spans in either order; search, get, tags and delete see them merged."""
+    seen = run_flow(tracking.url, "traces", tmp=tmp_path, script="artifact_flows.py")
+    assert seen["result"] == 8 and seen["count"] == 4 and seen["in_run"] == 1
+    assert seen["span_names"] == [["inner", "leaf", "outer"]]
+    assert seen["tree"] == {"inner_parent": True, "leaf_parent": True, "inputs": {"a": 3, "b": 4}, "outputs": 8, "attribute": 2}
+    assert seen["previews"]["request"] == '{"a": 3, "b": 4}' and seen["previews"]["response"] == "8"
+    assert seen["tag"] == "yes" and seen["by_tag"] == 1 and seen["frame_rows"] == 4 and seen["tag_gone"]
+    assert seen["deleted"] == 1 and seen["left"] == 3
+
+
+def _varint(n: int) -> bytes:
+    out = bytearray()
+    while True:
+        byte = n & 0x7F
+        n >>= 7
+        out.append(byte | (0x80 if n else 0))
+        if not n:
+            return bytes(out)
+
+
+def _field(number: int, payload: bytes) -> bytes:
+    return _varint(number << 3 | 2) + _varint(len(payload)) + payload
+
+
+def _fixed64(number: int, value: int) -> bytes:
+    return _varint(number << 3 | 1) + value.to_bytes(8, "little")
+
+
+def otlp_body(trace_hex: str, spans: list[tuple[str, str | None, str, int, int]]) -> bytes:
+    """An ExportTraceServiceRequest with `spans` as (span_hex, parent_hex, name, start_ns, end_ns)."""
+    encoded = b""
+    for span_hex, parent_hex, name, start, end in spans:
+        attribute = _field(1, b"mlflow.spanInputs") + _field(2, _field(1, b'{"q": 1}'))
+        span = (_field(1, bytes.fromhex(trace_hex)) + _field(2, bytes.fromhex(span_hex)) + (_field(4, bytes.fromhex(parent_hex)) if parent_hex else b"")
+                + _field(5, name.encode()) + _fixed64(7, start) + _fixed64(8, end) + _field(9, attribute) + _field(15, _varint(3 << 3) + _varint(1)))
+        encoded += _field(2, span)
+    return _field(1, _field(2, encoded))
+
+
+def test_trace_record_and_spans_merge_in_either_order_and_bad_otlp_is_refused(tracking):
+    session = requests.Session()
+    session.auth = ("admin", ADMIN_PASSWORD)
+    v3 = tracking.url + "/api/3.0/mlflow"
+    base_ns = 1_800_000_000_000_000_000
+
+    def record(trace_hex):
+        info = {"trace_id": "tr-" + trace_hex, "trace_location": {"type": "MLFLOW_EXPERIMENT", "mlflow_experiment": {"experiment_id": "0"}},
+                "request_time": "2027-01-15T08:00:00.250Z", "execution_duration": "0s", "state": "OK",
+                "trace_metadata": {"mlflow.user": "x"}, "tags": {"mlflow.traceName": "root"}, "request_preview": "{}", "response_preview": "1"}
+        answer = session.post(v3 + "/traces", json={"trace": {"trace_info": info}})
+        assert answer.status_code == 200, answer.text
+        return answer.json()["trace"]["trace_info"]
+
+    def spans(trace_hex):
+        body = otlp_body(trace_hex, [("00000000000000a1", None, "root", base_ns, base_ns + 31_000_000),
+                                     ("00000000000000a2", "00000000000000a1", "child", base_ns + 1_000_000, base_ns + 2_000_000)])
+        answer = session.post(tracking.url + "/v1/traces", data=body,
+                              headers={"Content-Type": "application/x-protobuf", "X-Mlflow-Experiment-Id": "0"})
+        assert answer.status_code == 200, answer.text
+
+    spans_first, record_first = "11" * 16, "22" * 16
+    spans(spans_first)
+    assert record(spans_first)["tags"]["mlflow.trace.spansLocation"] == "TRACKING_STORE"
+    early = record(record_first)
+    assert "mlflow.trace.spansLocation" not in early["tags"]  # the client would upload traces.json now
+    assert early["tags"]["mlflow.artifactLocation"] == f"mlflow-artifacts:/0/traces/tr-{record_first}/artifacts"
+    spans(record_first)
+    for trace_hex in (spans_first, record_first):
+        got = session.get(v3 + "/traces/get", params={"trace_id": "tr-" + trace_hex}).json()["trace"]
+        assert got["trace_info"]["tags"]["mlflow.trace.spansLocation"] == "TRACKING_STORE"
+        assert got["trace_info"]["execution_duration"] == "0.031s" and got["trace_info"]["request_time"] == "2027-01-15T08:00:00.250Z"
+        assert [s["name"] for s in got["spans"]] == ["root", "child"]
+        child = got["spans"][1]
+        assert child["parent_span_id"] == "AAAAAAAAAKE=" and child["status"] == {"code": "STATUS_CODE_OK"}
+        assert child["attributes"] == [{"key": "mlflow.spanInputs", "value": {"string_value": '{"q": 1}'}}]
+    # The client may upload traces.json into a recorded trace's folder, and nowhere else.
+    assert session.put(f"{tracking.url}/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-{record_first}/artifacts/traces.json", data=b"{}").status_code == 200
+    assert session.put(f"{tracking.url}/api/2.0/mlflow-artifacts/artifacts/0/traces/tr-{'33' * 16}/artifacts/traces.json", data=b"{}").status_code == 403
+    # Hostile OTLP bodies: truncated, wrong types, lengths past the end, ids of the wrong size, deep nesting.
+    nested = b"\x01"
+    for _ in range(40):
+        nested = _field(6, _field(1, _field(1, b"k") + _field(2, nested)))
+    deep = _field(1, _field(2, _field(2, _field(1, b"\x11" * 16) + _field(2, b"\x22" * 8) + _field(9, _field(1, b"k") + _field(2, nested)))))
+    good = otlp_body("44" * 16, [("00000000000000b1", None, "x", 1, 2)])
+    for body in (good[:-3], b"\x0a\xff\xff\xff\xff\x0f", b"\x0b", b"\xff" * 20, otlp_body("55" * 8, [("01", None, "x", 1, 2)]), deep,
+                 _field(1, _field(2, _field(2, _field(5, b"\xff\xfe")))), os.urandom(4096)):
+        answer = session.post(tracking.url + "/v1/traces", data=body, headers={"Content-Type": "application/x-protobuf"})
+        assert 400 <= answer.status_code < 500 or answer.status_code == 200, answer.text
+        assert answer.status_code == 200 or answer.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    assert session.post(tracking.url + "/v1/traces", data=b"{}", headers={"Content-Type": "application/json"}).status_code == 400
+    assert requests.post(tracking.url + "/v1/traces", data=good, headers={"Content-Type": "application/x-protobuf"}, timeout=10).status_code == 401
+    from conftest import alive
+    assert alive(tracking)

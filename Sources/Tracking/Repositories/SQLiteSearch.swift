@@ -47,6 +47,13 @@ enum SQLiteSearch {
                                                    "last_updated_timestamp": "mv.last_updated_timestamp"],
                                       notEqualMatchesMissing: true)
 
+    static let traces = Tables(owner: "t.trace_id", metrics: nil, params: "mlflow_trace_metadata", tags: "mlflow_trace_tags",
+                               ownerColumn: "trace_id",
+                               attributes: ["trace_id": "t.trace_id", "state": "t.state", "client_request_id": "t.client_request_id",
+                                            "name": "(SELECT n.value FROM mlflow_trace_tags n WHERE n.trace_id = t.trace_id AND n.key = 'mlflow.traceName')",
+                                            "run_id": "(SELECT r.value FROM mlflow_trace_metadata r WHERE r.trace_id = t.trace_id AND r.key = 'mlflow.sourceRun')",
+                                            "timestamp_ms": "t.request_time", "execution_time_ms": "t.execution_duration"])
+
     /// `(sql, arguments)` for the filter's clauses, joined with AND ("1" when none).
     static func condition(_ filter: SearchFilter, _ tables: Tables) throws -> (String, StatementArguments) {
         var parts: [String] = []

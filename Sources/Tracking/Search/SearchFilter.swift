@@ -55,8 +55,9 @@ public struct SearchFilter: Sendable, Equatable {
         switch prefix.lowercased() {
         case "metrics", "metric": entity = .metric(key)
         case "params", "param", "parameters", "parameter": entity = .param(key)
+        case "metadata", "request_metadata" where attributes.searchesMetadata: entity = .param(key)
         case "tags", "tag": entity = .tag(key)
-        case "attributes", "attribute", "attr", "run":
+        case "attributes", "attribute", "attr", "run", "trace":
             guard let name = attributes.canonical(key) else { throw invalid(text, "unknown attribute '\(key)'; known: \(attributes.all.sorted().joined(separator: ", "))") }
             entity = .attribute(name)
         case "datasets", "dataset": throw invalid(text, "dataset filters are not supported by this server yet")
@@ -136,6 +137,8 @@ public struct SearchAttributes: Sendable {
     let aliases: [String: String]
 
     var all: Set<String> { strings.union(numeric) }
+    /// Whether `metadata.<key>` names something (traces keep metadata where runs keep params).
+    var searchesMetadata: Bool { strings.contains("client_request_id") }
 
     /// The attribute's own name for `key` (aliases resolved), or nil.
     func canonical(_ key: String) -> String? {
@@ -158,6 +161,11 @@ public struct SearchAttributes: Sendable {
     public static let modelVersions = SearchAttributes(strings: ["name", "run_id", "source_path", "current_stage", "user_id", "model_id"],
                                                        numeric: ["version_number", "creation_timestamp", "last_updated_timestamp"],
                                                        aliases: ["version": "version_number", "timestamp": "creation_timestamp"])
+    /// Traces: MLflow 3's trace attributes (metadata is searched as `metadata.<key>`).
+    public static let traces = SearchAttributes(strings: ["trace_id", "state", "client_request_id", "name", "run_id"],
+                                                numeric: ["timestamp_ms", "execution_time_ms"],
+                                                aliases: ["status": "state", "request_id": "trace_id", "timestamp": "timestamp_ms",
+                                                          "execution_time": "execution_time_ms", "request_time": "timestamp_ms"])
     /// Experiments: name, id and times.
     public static let experiments = SearchAttributes(strings: ["name"], numeric: ["experiment_id", "creation_time", "last_update_time"], aliases: [:])
 }

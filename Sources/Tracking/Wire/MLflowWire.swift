@@ -65,6 +65,26 @@ enum MLflowWire {
         return object
     }
 
+    static func traceInfo(_ info: TraceInfo) -> [String: Any] {
+        var object: [String: Any] = [
+            "trace_id": info.traceID, "request_time": ProtoTime.timestamp(fromMilliseconds: info.requestTime), "state": info.state,
+            "trace_location": ["type": "MLFLOW_EXPERIMENT", "mlflow_experiment": ["experiment_id": String(info.experimentID)]],
+            "trace_metadata": Dictionary(info.metadata.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
+            "tags": Dictionary(info.tags.map { ($0.key, $0.value) }, uniquingKeysWith: { $1 }),
+        ]
+        if let duration = info.executionDuration { object["execution_duration"] = ProtoTime.duration(fromMilliseconds: duration) }
+        if let preview = info.requestPreview { object["request_preview"] = preview }
+        if let preview = info.responsePreview { object["response_preview"] = preview }
+        if let id = info.clientRequestID { object["client_request_id"] = id }
+        return object
+    }
+
+    /// A trace with its spans (each stored as OpenTelemetry JSON).
+    static func trace(_ info: TraceInfo, spans: [ReceivedSpan]) -> [String: Any] {
+        let parsed = spans.compactMap { try? JSONSerialization.jsonObject(with: Data($0.content.utf8)) }
+        return ["trace_info": traceInfo(info), "spans": parsed]
+    }
+
     static func loggedModel(_ model: LoggedModel) -> [String: Any] {
         var info: [String: Any] = [
             "model_id": model.id, "experiment_id": String(model.experimentID), "name": model.name,

@@ -147,4 +147,51 @@ elif flow == "models":
     out["deleted"] = error_of(lambda: client.get_registered_model("doubler-renamed"))["code"]
     out["sk_registered"] = sk_registered.version
 
+elif flow == "traces":
+    import time
+
+    experiment = mlflow.set_experiment("enclave-traces")
+
+    @mlflow.trace(name="inner", span_type="TOOL")
+    def inner(a):
+        with mlflow.start_span(name="leaf") as span:
+            span.set_attribute("depth", 2)
+        return {"r": a + 1}
+
+    @mlflow.trace
+    def outer(a, b):
+        return inner(a)["r"] + b
+
+    with mlflow.start_run() as run:
+        out["result"] = outer(3, 4)
+    for value in range(3):
+        outer(value, 1)
+    mlflow.flush_trace_async_logging()
+    deadline = time.time() + 30
+    found = []
+    while time.time() < deadline:
+        found = mlflow.search_traces(locations=[experiment.experiment_id], return_type="list")
+        if len(found) == 4 and all(len(t.data.spans) == 3 for t in found):
+            break
+        time.sleep(0.5)
+    out["count"] = len(found)
+    out["span_names"] = sorted({tuple(sorted(s.name for s in t.data.spans)) for t in found})
+    first = [t for t in found if t.info.trace_metadata.get("mlflow.sourceRun") == run.info.run_id]
+    out["in_run"] = len(first)
+    trace = mlflow.get_trace(first[0].info.trace_id)
+    spans = {s.name: s for s in trace.data.spans}
+    out["tree"] = {"inner_parent": spans["inner"].parent_id == spans["outer"].span_id,
+                   "leaf_parent": spans["leaf"].parent_id == spans["inner"].span_id,
+                   "inputs": spans["outer"].inputs, "outputs": spans["outer"].outputs, "attribute": spans["leaf"].get_attribute("depth")}
+    out["previews"] = {"request": trace.info.request_preview, "response": trace.info.response_preview, "state": str(trace.info.state)}
+    client.set_trace_tag(trace.info.trace_id, "reviewed", "yes")
+    out["tag"] = mlflow.get_trace(trace.info.trace_id).info.tags.get("reviewed")
+    out["by_tag"] = len(mlflow.search_traces(locations=[experiment.experiment_id], filter_string="tags.reviewed = 'yes'", return_type="list"))
+    frame = mlflow.search_traces(locations=[experiment.experiment_id])
+    out["frame_rows"] = len(frame)
+    client.delete_trace_tag(trace.info.trace_id, "reviewed")
+    out["tag_gone"] = "reviewed" not in mlflow.get_trace(trace.info.trace_id).info.tags
+    out["deleted"] = client.delete_traces(experiment.experiment_id, trace_ids=[trace.info.trace_id])
+    out["left"] = len(mlflow.search_traces(locations=[experiment.experiment_id], return_type="list"))
+
 print(json.dumps(out))
