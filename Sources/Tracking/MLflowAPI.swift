@@ -72,9 +72,17 @@ public struct MLflowAPI<Context: TrackingRequestContext> {
     }
 
     /// A route group under `prefix` behind MLflow's error format and Enclave's credentials.
+    /// Paths under it that no route serves answer ENDPOINT_NOT_FOUND in MLflow's format
+    /// (after the credential check, so they reveal nothing unauthenticated).
     func guarded(_ router: Router<Context>, _ prefix: String) -> RouterGroup<Context> {
-        router.group(RouterPath(prefix))
+        let group = router.group(RouterPath(prefix))
             .add(middleware: MLflowErrorMiddleware<Context>())
             .add(middleware: MLflowAuthMiddleware<Context>(identity: identity, parts: parts))
+        for method in [HTTPRequest.Method.get, .post, .put, .patch, .delete] {
+            group.on("**", method: method) { request, _ -> Response in
+                throw TrackingError.endpointNotFound("No API endpoint \(request.method) \(TrackingRules.printable(request.uri.path)) in this server.")
+            }
+        }
+        return group
     }
 }

@@ -395,3 +395,45 @@ def test_trace_record_and_spans_merge_in_either_order_and_bad_otlp_is_refused(tr
     assert requests.post(tracking.url + "/v1/traces", data=good, headers={"Content-Type": "application/x-protobuf"}, timeout=10).status_code == 401
     from conftest import alive
     assert alive(tracking)
+
+
+def test_async_logging_and_the_ui_chart_endpoint(tracking, tmp_path):
+    seen = run_flow(tracking.url, "async_and_charts", tmp=tmp_path)
+    assert seen["history"] == 1000 and seen["params"] == {"mode": "async"} and seen["second"] == 50
+    assert len(seen["sampled"]["first"]) == 10 and seen["sampled"]["first"][0] == 0 and seen["sampled"]["first"][-1] == 999
+    assert seen["sampled"]["second"][0] == 0 and seen["sampled"]["second"][-1] == 147 and len(seen["sampled"]["second"]) == 10
+    assert seen["window"] == [100, 101, 102, 103, 104]
+    assert seen["bad"] == "INVALID_PARAMETER_VALUE"
+
+
+MLFLOW_FAMILIES = ("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/3.0/mlflow/", "/ajax-api/3.0/mlflow/", "/api/2.0/mlflow-artifacts/",
+                   "/ajax-api/2.0/mlflow-artifacts/", "/v1/", "/version")
+
+
+def test_every_mlflow_route_refuses_the_unauthenticated(tracking):
+    """The whole MLflow route table, read from the binary: no credentials, a wrong password,
+    an unknown token and a malformed header each get 401 UNAUTHENTICATED with
+    WWW-Authenticate, in MLflow's format; unknown MLflow paths too."""
+    from openapi_document import served_operations
+    routes = sorted(op for op in served_operations() if op[1].startswith(MLFLOW_FAMILIES))
+    assert len(routes) >= 120, len(routes)
+    families = {next(f for f in MLFLOW_FAMILIES if path.startswith(f)) for _, path in routes}
+    assert families == set(MLFLOW_FAMILIES), families
+    import re as regex
+    wrong_password = "Basic " + __import__("base64").b64encode(b"admin:wrong").decode()
+    bad = [None, "Bearer not-a-key", "Basic !!!", "Digest x"]
+    checked_password = set()
+    for method, path in routes + [("GET", "/api/2.0/mlflow/no/such/endpoint"), ("POST", "/api/3.0/mlflow/nothing")]:
+        concrete = regex.sub(r"\{[^}]+\}", "x", path).replace("**", "a/b.txt")
+        family = next((f for f in MLFLOW_FAMILIES if path.startswith(f)), path)
+        # A wrong password costs a deliberate bcrypt check: once per route family is enough.
+        extra = [wrong_password] if family not in checked_password else []
+        checked_password.add(family)
+        for header in bad + extra:
+            headers = {"Authorization": header} if header else {}
+            answer = requests.request(method, tracking.url + concrete, headers=headers, data=b"{}", timeout=30)
+            assert answer.status_code == 401, f"{method} {concrete} with {header!r}: {answer.status_code} {answer.text[:200]}"
+            assert answer.headers["WWW-Authenticate"].startswith("Basic"), concrete
+            assert method == "HEAD" or answer.json()["error_code"] == "UNAUTHENTICATED", concrete
+    missing = requests.get(tracking.url + "/api/2.0/mlflow/no/such/endpoint", auth=("admin", ADMIN_PASSWORD), timeout=10)
+    assert missing.status_code == 404 and missing.json()["error_code"] == "ENDPOINT_NOT_FOUND"

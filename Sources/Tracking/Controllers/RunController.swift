@@ -25,6 +25,8 @@ struct RunController<Context: TrackingRequestContext> {
         group.post("runs/delete-tag", use: deleteTag)
         group.post("runs/search", use: search)
         group.get("metrics/get-history", use: history)
+        group.get("metrics/get-history-bulk-interval", use: historyBulkInterval)
+        group.get("metrics/get-history-bulk", use: historyBulk)
         group.post("runs/log-inputs", use: logInputs)
         group.post("runs/outputs", use: logOutputs)
     }
@@ -182,6 +184,50 @@ struct RunController<Context: TrackingRequestContext> {
         let offset = try MLflowWire.offset(fromPageToken: try fields.string("page_token"))
         let found = try await runs.metricHistory(runID: id, key: key, offset: offset, limit: limit + 1)
         return try MLflowWire.response(MLflowWire.page(found, key: "metrics", limit: limit, offset: offset) { MLflowWire.metric($0) })
+    }
+
+    /// What the UI's charts read: up to 100 runs' values of one metric between two steps,
+    /// sampled to at most `max_results` steps per run (the first and last always kept).
+    func historyBulkInterval(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let runIDs = try fields.strings("run_ids").map(TrackingRules.runID)
+        guard !runIDs.isEmpty, runIDs.count <= 100 else { throw TrackingError.invalidParameter("GetMetricHistoryBulkInterval request takes 1 to 100 run_ids") }
+        let key = try fields.requiredString("metric_key")
+        let start = try fields.int64("start_step"), end = try fields.int64("end_step")
+        guard (start == nil) == (end == nil) else { throw TrackingError.invalidParameter("If either start step or end step are specified, both must be specified.") }
+        guard (start ?? 0) <= (end ?? 0) else { throw TrackingError.invalidParameter("end_step must be greater than start_step.") }
+        let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: 320, limit: 1000)
+        var metrics: [[String: Any]] = []
+        for id in runIDs {
+            guard try await runs.run(id: id) != nil else { throw TrackingError.notFound("Run with id=\(id) not found") }
+            let steps = try await runs.metricSteps(runID: id, key: key, within: (start ?? Int64.min)...(end ?? Int64.max))
+            metrics += try await runs.metricValues(runID: id, key: key, atSteps: Self.sample(steps, limit)).map { MLflowWire.metric($0) }
+        }
+        return try MLflowWire.response(metrics.isEmpty ? [:] : ["metrics": metrics])
+    }
+
+    /// Evenly spaced steps, at most `limit`, keeping the first and the last.
+    static func sample(_ steps: [Int64], _ limit: Int) -> [Int64] {
+        guard steps.count > limit, limit > 1 else { return Array(steps.prefix(max(limit, 1))) }
+        let span = Double(steps.count - 1) / Double(limit - 1)
+        return Array(Set((0..<limit).map { steps[Int((Double($0) * span).rounded())] })).sorted()
+    }
+
+    /// The whole history of one metric for several runs (the UI's older chart endpoint).
+    func historyBulk(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await fields(request)
+        let runIDs = try fields.strings("run_id").map(TrackingRules.runID)
+        guard !runIDs.isEmpty, runIDs.count <= 100 else { throw TrackingError.invalidParameter("GetMetricHistoryBulk request takes 1 to 100 run ids") }
+        let key = try fields.requiredString("metric_key")
+        let limit = try TrackingRules.maxResults(try fields.int64("max_results"), fallback: Self.historyPage, limit: Self.historyPage)
+        var metrics: [[String: Any]] = []
+        for id in runIDs {
+            for var metric in try await runs.metricHistory(runID: id, key: key, offset: 0, limit: limit) {
+                metric.runID = id
+                metrics.append(MLflowWire.metric(metric))
+            }
+        }
+        return try MLflowWire.response(metrics.isEmpty ? [:] : ["metrics": metrics])
     }
 
     static func param(_ fields: MLflowRequest) throws -> KeyValue {

@@ -21,4 +21,8 @@ public protocol RunRepository: Sendable {
     func logInputs(runID: String, datasets: [DatasetInput], models: [String]) async throws
     /// Records logged models a run produced.
     func logOutputs(runID: String, models: [ModelOutput]) async throws
+    /// The distinct steps at which a run logged `key`, within `steps`, ascending.
+    func metricSteps(runID: String, key: String, within steps: ClosedRange<Int64>) async throws -> [Int64]
+    /// A run's values of `key` at the given steps, by step then time, each carrying the run id.
+    func metricValues(runID: String, key: String, atSteps steps: [Int64]) async throws -> [Metric]
 }

@@ -113,6 +113,34 @@ public struct SQLiteRunRepository: RunRepository {
         }
     }
 
+    public func metricSteps(runID: String, key: String, within steps: ClosedRange<Int64>) async throws -> [Int64] {
+        try await store.pool.read { db in
+            try Int64.fetchAll(db, sql: """
+                SELECT DISTINCT step FROM mlflow_metrics WHERE run_id = ? AND key = ? AND step >= ? AND step <= ? ORDER BY step
+                """, arguments: [runID, key, steps.lowerBound, steps.upperBound])
+        }
+    }
+
+    public func metricValues(runID: String, key: String, atSteps steps: [Int64]) async throws -> [Metric] {
+        guard !steps.isEmpty else { return [] }
+        return try await store.pool.read { db in
+            var found: [Metric] = []
+            // In slices, so a long list of steps never exceeds SQLite's bound-parameter limit.
+            for start in stride(from: 0, to: steps.count, by: 500) {
+                let slice = Array(steps[start..<min(start + 500, steps.count)])
+                found += try MetricRecord.fetchAll(db, sql: """
+                    SELECT * FROM mlflow_metrics WHERE run_id = ? AND key = ? AND step IN (\(slice.map { _ in "?" }.joined(separator: ", ")))
+                    ORDER BY step, timestamp
+                    """, arguments: [runID, key] + StatementArguments(slice)).map { record in
+                    var metric = record.metric
+                    metric.runID = runID
+                    return metric
+                }
+            }
+            return found
+        }
+    }
+
     public func runs(experimentIDs: [Int64], view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Run] {
         guard !experimentIDs.isEmpty else { return [] }
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.runs)

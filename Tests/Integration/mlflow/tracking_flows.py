@@ -111,6 +111,33 @@ elif flow == "runs":
     out["pandas"] = {"rows": len(frame), "has_loss": "metrics.loss" in frame.columns}
     out["unknown_run"] = error_of(lambda: client.get_run("0123456789abcdef0123456789abcdef"))
 
+elif flow == "async_and_charts":
+    import os
+    import requests
+    mlflow.set_experiment("enclave-async")
+    with mlflow.start_run() as first:
+        for step in range(1000):
+            mlflow.log_metric("loss", 1.0 / (step + 1), step=step, synchronous=False)
+        mlflow.log_params({"mode": "async"}, synchronous=False)
+    with mlflow.start_run() as second:
+        mlflow.config.enable_async_logging(True)
+        for step in range(0, 50):
+            mlflow.log_metric("loss", float(step), step=step * 3)
+        mlflow.config.enable_async_logging(False)
+    out["history"] = len(client.get_metric_history(first.info.run_id, "loss"))
+    out["params"] = client.get_run(first.info.run_id).data.params
+    out["second"] = len(client.get_metric_history(second.info.run_id, "loss"))
+    url = os.environ["MLFLOW_TRACKING_URI"] + "/ajax-api/2.0/mlflow/metrics/get-history-bulk-interval"
+    auth = (os.environ["MLFLOW_TRACKING_USERNAME"], os.environ["MLFLOW_TRACKING_PASSWORD"])
+    sampled = requests.get(url, params={"run_ids": [first.info.run_id, second.info.run_id], "metric_key": "loss", "max_results": 10}, auth=auth).json()["metrics"]
+    by_run = {}
+    for metric in sampled:
+        by_run.setdefault(metric["run_id"], []).append(metric["step"])
+    out["sampled"] = {"first": by_run[first.info.run_id], "second": by_run[second.info.run_id]}
+    window = requests.get(url, params={"run_ids": first.info.run_id, "metric_key": "loss", "start_step": 100, "end_step": 104}, auth=auth).json()["metrics"]
+    out["window"] = [m["step"] for m in window]
+    out["bad"] = requests.get(url, params={"run_ids": first.info.run_id, "metric_key": "loss", "start_step": 5}, auth=auth).json()["error_code"]
+
 elif flow == "write":
     experiment = mlflow.set_experiment(sys.argv[2])
     run = client.create_run(experiment.experiment_id, run_name="writer")
