@@ -12,7 +12,7 @@ public final class LocalBlobStore: BlobStore {
     public let root: String
     let incoming: String
     let index: (any BlobIndex)?
-    static let chunkSize = 256 << 10
+    static let chunkSize = 1 << 20
 
     /// A store rooted at `root` (created 0700 if missing) recording digests in `index`.
     public init(root: String, index: (any BlobIndex)? = nil) throws {

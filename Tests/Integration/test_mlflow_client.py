@@ -437,3 +437,35 @@ def test_every_mlflow_route_refuses_the_unauthenticated(tracking):
             assert method == "HEAD" or answer.json()["error_code"] == "UNAUTHENTICATED", concrete
     missing = requests.get(tracking.url + "/api/2.0/mlflow/no/such/endpoint", auth=("admin", ADMIN_PASSWORD), timeout=10)
     assert missing.status_code == 404 and missing.json()["error_code"] == "ENDPOINT_NOT_FOUND"
+
+
+def test_a_1_gib_artifact_streams_through_in_bounded_memory(tracking, tmp_path):
+    """1 GiB up through the proxy (chunked, never whole in memory on either side) and back
+    down: same SHA-256, and the server's peak RSS (VmHWM) stays under 100 MiB."""
+    import hashlib
+    session = requests.Session()
+    session.auth = ("admin", ADMIN_PASSWORD)
+    run = session.post(tracking.url + "/api/2.0/mlflow/runs/create", json={"experiment_id": "0"}).json()["run"]["info"]
+    url = tracking.url + "/api/2.0/mlflow-artifacts/artifacts/" + run["artifact_uri"].removeprefix("mlflow-artifacts:/") + "/big/blob.bin"
+    chunk = os.urandom(1 << 20)
+    sent = hashlib.sha256()
+
+    def body():
+        for index in range(1024):
+            piece = chunk[index % 7:] + chunk[:index % 7]
+            sent.update(piece)
+            yield piece
+
+    assert session.put(url, data=body(), timeout=600).status_code == 200
+    received = hashlib.sha256()
+    size = 0
+    with session.get(url, stream=True, timeout=600) as answer:
+        assert answer.status_code == 200 and int(answer.headers["Content-Length"]) == 1 << 30
+        for piece in answer.iter_content(1 << 20):
+            received.update(piece)
+            size += len(piece)
+    assert size == 1 << 30 and received.hexdigest() == sent.hexdigest()
+    status = Path(f"/proc/{tracking.process.pid}/status").read_text()
+    peak_kib = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
+    assert peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB"
+    print(f"peak RSS after 1 GiB up and down: {peak_kib // 1024} MiB")
