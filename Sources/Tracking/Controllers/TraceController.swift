@@ -36,7 +36,7 @@ struct TraceController<Context: TrackingRequestContext> {
 
     /// A `{key: value}` object of strings, such as a trace's metadata or tags.
     static func stringMap(_ value: Any?, _ name: String) throws -> [KeyValue] {
-        guard let value, !(value is NSNull) else { return [] }
+        guard let value, !MLflowRequest.isNull(value) else { return [] }
         guard let object = value as? [String: Any] else { throw TrackingError.invalidParameter("'\(name)' must be an object of strings") }
         return try object.keys.sorted().map { key in
             guard let text = object[key] as? String else { throw TrackingError.invalidParameter("'\(name).\(TrackingRules.printable(key))' must be a string") }

@@ -58,24 +58,32 @@ public struct SQLiteRunRepository: RunRepository {
         try await store.pool.write { db in
             try Self.requireActive(db, runID)
             for param in params {
-                try db.execute(sql: "INSERT INTO mlflow_params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING",
-                               arguments: [runID, param.key, param.value])
+                try db.cachedStatement(sql: "INSERT INTO mlflow_params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING")
+                    .execute(arguments: [runID, param.key, param.value])
                 if db.changesCount == 0,
                    let existing = try String.fetchOne(db, sql: "SELECT value FROM mlflow_params WHERE run_id = ? AND key = ?", arguments: [runID, param.key]),
                    existing != param.value {
                     throw TrackingError.invalidParameter("Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(existing)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'.")
                 }
             }
+            // Every value goes into the history; only each key's newest one in the batch can
+            // change the latest value, so one upsert per key, not per value.
+            var newest: [String: Metric] = [:]
             for metric in metrics {
                 let value: Double? = metric.value.isNaN ? nil : metric.value
-                let arguments: StatementArguments = [runID, metric.key, value, metric.value.isNaN, metric.timestamp, metric.step]
-                try db.execute(sql: """
+                try db.cachedStatement(sql: """
                     INSERT INTO mlflow_metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: arguments + [metric.modelID, metric.datasetName, metric.datasetDigest])
+                    """).execute(arguments: [runID, metric.key, value, metric.value.isNaN, metric.timestamp, metric.step,
+                                             metric.modelID, metric.datasetName, metric.datasetDigest])
+                if let current = newest[metric.key], !Self.isNewer(metric, than: current) { continue }
+                newest[metric.key] = metric
+            }
+            for metric in newest.values {
                 // The latest value is the one with the highest (step, timestamp, value), as in MLflow,
                 // decided in this one statement so concurrent writers cannot reorder it.
-                try db.execute(sql: """
+                let value: Double? = metric.value.isNaN ? nil : metric.value
+                try db.cachedStatement(sql: """
                     INSERT INTO mlflow_latest_metrics (run_id, key, value, is_nan, timestamp, step) VALUES (?, ?, ?, ?, ?, ?)
                     ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,
                         timestamp = excluded.timestamp, step = excluded.step
@@ -83,13 +91,20 @@ public struct SQLiteRunRepository: RunRepository {
                        OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp > mlflow_latest_metrics.timestamp)
                        OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp = mlflow_latest_metrics.timestamp
                            AND COALESCE(excluded.value, 0) > COALESCE(mlflow_latest_metrics.value, 0))
-                    """, arguments: arguments)
+                    """).execute(arguments: [runID, metric.key, value, metric.value.isNaN, metric.timestamp, metric.step])
             }
             try Self.setTags(db, runID: runID, tags)
             if let name = tags.last(where: { $0.key == Self.nameTag })?.value {
                 try db.execute(sql: "UPDATE mlflow_runs SET name = ? WHERE run_id = ?", arguments: [name, runID])
             }
         }
+    }
+
+    /// MLflow's order for the latest value: step, then timestamp, then value (NaN as 0).
+    static func isNewer(_ a: Metric, than b: Metric) -> Bool {
+        if a.step != b.step { return a.step > b.step }
+        if a.timestamp != b.timestamp { return a.timestamp > b.timestamp }
+        return (a.value.isNaN ? 0 : a.value) > (b.value.isNaN ? 0 : b.value)
     }
 
     public func deleteTag(runID: String, key: String) async throws {
@@ -247,10 +262,10 @@ public struct SQLiteRunRepository: RunRepository {
 
     static func setTags(_ db: Database, runID: String, _ tags: [KeyValue]) throws {
         for tag in tags {
-            try db.execute(sql: """
+            try db.cachedStatement(sql: """
                 INSERT INTO mlflow_run_tags (run_id, key, value) VALUES (?, ?, ?)
                 ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value
-                """, arguments: [runID, tag.key, tag.value])
+                """).execute(arguments: [runID, tag.key, tag.value])
         }
     }
 

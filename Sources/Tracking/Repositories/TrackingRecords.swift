@@ -52,7 +52,7 @@ struct KeyValueRecord: Codable, FetchableRecord {
 
 /// A row of `mlflow_metrics` or `mlflow_latest_metrics`; NaN is stored as NULL with `is_nan`.
 /// The model and dataset links exist only in `mlflow_metrics`.
-struct MetricRecord: Codable, FetchableRecord {
+struct MetricRecord: FetchableRecord {
     var runID: String
     var key: String
     var value: Double?
@@ -63,9 +63,17 @@ struct MetricRecord: Codable, FetchableRecord {
     var datasetName: String?
     var datasetDigest: String?
 
-    enum CodingKeys: String, CodingKey {
-        case runID = "run_id", key, value, isNaN = "is_nan", timestamp, step
-        case modelID = "model_id", datasetName = "dataset_name", datasetDigest = "dataset_digest"
+    /// Read by hand, not through Codable: histories read tens of thousands of these.
+    init(row: Row) throws {
+        runID = row["run_id"]
+        key = row["key"]
+        value = row["value"]
+        isNaN = row["is_nan"]
+        timestamp = row["timestamp"]
+        step = row["step"]
+        modelID = row.hasColumn("model_id") ? row["model_id"] : nil
+        datasetName = row.hasColumn("dataset_name") ? row["dataset_name"] : nil
+        datasetDigest = row.hasColumn("dataset_digest") ? row["dataset_digest"] : nil
     }
 
     var metric: Metric {

@@ -81,8 +81,7 @@ enum MLflowWire {
 
     /// A trace with its spans (each stored as OpenTelemetry JSON).
     static func trace(_ info: TraceInfo, spans: [ReceivedSpan]) -> [String: Any] {
-        let parsed = spans.compactMap { try? JSONSerialization.jsonObject(with: Data($0.content.utf8)) }
-        return ["trace_info": traceInfo(info), "spans": parsed]
+        ["trace_info": traceInfo(info), "spans": spans.map { JSONWriter.RawJSON(text: $0.content) as Any }]
     }
 
     static func loggedModel(_ model: LoggedModel) -> [String: Any] {
@@ -121,8 +120,8 @@ enum MLflowWire {
 
     /// A 200 with `object` as compact JSON.
     static func response(_ object: [String: Any]) throws -> Response {
-        let data = try JSONSerialization.data(withJSONObject: object, options: [.withoutEscapingSlashes])
-        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        let bytes = try JSONWriter.bytes(object)
+        return Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: bytes)))
     }
 
     /// One page of a listing fetched with `limit + 1` rows: the first `limit` under `key`
