@@ -246,13 +246,14 @@ def client_workload(server, scratch):
     result["upload_mb_per_s"] = max(ups)
     result["download_mb_per_s"] = max(downs)
     result["load_run"] = run
+    result["history_run"] = history_run
     result["search_experiment"] = search_experiment
     return result
 
 
-def wrk(server, script, run_id, experiment_id, seconds):
+def wrk(server, script, entry, seconds):
     """Requests/s of one wrk script with 2 threads and 16 connections."""
-    env = dict(os.environ, BENCH_RUN_ID=run_id, BENCH_EXPERIMENT_ID=experiment_id,
+    env = dict(os.environ, BENCH_RUN_ID=entry["load_run"], BENCH_EXPERIMENT_ID=entry["search_experiment"], BENCH_HISTORY_RUN_ID=entry["history_run"],
                BENCH_AUTH=("Basic " + __import__("base64").b64encode(f"{ADMIN[0]}:{ADMIN[1]}".encode()).decode()) if server.enclave else "")
     done = subprocess.run(["wrk", "-t2", "-c16", f"-d{seconds}s", "--latency", "-s", str(HERE / script), server.url],
                           env=env, capture_output=True, text=True, timeout=seconds + 60)
@@ -290,9 +291,9 @@ def main():
             entry["rss_idle_mib"] = tree_rss_mib(server.process.pid)
             entry.update(client_workload(server, scratch / name))
             entry["rss_after_client_mib"] = tree_rss_mib(server.process.pid)
-            entry["wrk_log_metric"] = wrk(server, "log_metric.lua", entry["load_run"], entry["search_experiment"], arguments.wrk_seconds)
-            entry["wrk_log_batch_1000"] = wrk(server, "log_batch.lua", entry["load_run"], entry["search_experiment"], arguments.wrk_seconds)
-            entry["wrk_search"] = wrk(server, "search.lua", entry["load_run"], entry["search_experiment"], arguments.wrk_seconds)
+            for name, script in (("wrk_log_metric", "log_metric.lua"), ("wrk_log_batch_1000", "log_batch.lua"),
+                                 ("wrk_search", "search.lua"), ("wrk_history", "history.lua")):
+                entry[name] = wrk(server, script, entry, arguments.wrk_seconds)
             entry["rss_after_mib"] = tree_rss_mib(server.process.pid)
             results[name] = entry
             print(f"{name}: {json.dumps(entry)}", file=sys.stderr)
@@ -319,6 +320,7 @@ def print_table(results):
         ("wrk log-metric requests / s", ("wrk_log_metric", "rps"), "", True),
         ("wrk log-batch(1000) metrics / s", ("wrk_log_batch_1000", "rps"), "x1000", True),
         ("wrk search (100 rows) requests / s", ("wrk_search", "rps"), "", True),
+        ("wrk metric history (10,000 steps) requests / s", ("wrk_history", "rps"), "", True),
         ("RSS idle, MiB (process tree)", "rss_idle_mib", "", False),
         ("RSS after the run, MiB", "rss_after_mib", "", False),
     ]

@@ -135,7 +135,9 @@ HOSTILE_VALUES = [None, "", "../../etc/passwd", "%2e%2e%2f", "x" * 9000, -1, 0, 
                   "NaN", "\u0000", "' OR 1=1 --"]
 FIELDS = ["experiment_id", "experiment_ids", "name", "new_name", "run_id", "run_uuid", "key", "value", "timestamp", "step", "max_results",
           "page_token", "filter", "order_by", "view_type", "run_view_type", "metrics", "params", "tags", "status", "end_time",
-          "start_time", "metric_key", "experiment_name", "artifact_location", "run_name", "user_id"]
+          "start_time", "metric_key", "experiment_name", "artifact_location", "run_name", "user_id",
+          "model_id", "source", "version", "alias", "stage", "trace", "trace_id", "trace_ids", "locations", "datasets", "models",
+          "run_ids", "start_step", "end_step", "request_ids", "max_timestamp_millis"]
 
 
 def test_hostile_input_on_every_mlflow_route_is_a_client_error(tracking, tmp_path):
@@ -145,7 +147,7 @@ def test_hostile_input_on_every_mlflow_route_is_a_client_error(tracking, tmp_pat
     from openapi_document import served_operations
     from conftest import alive
     auth = ("admin", ADMIN_PASSWORD)
-    routes = sorted(op for op in served_operations() if op[1].startswith(("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/")))
+    routes = sorted(op for op in served_operations() if op[1].startswith(("/api/2.0/mlflow/", "/ajax-api/2.0/mlflow/", "/api/3.0/mlflow/")))
     assert len(routes) >= 40
     session = requests.Session()
     sent = 0
@@ -282,6 +284,8 @@ def test_logged_models_datasets_and_the_registry(tracking, tmp_path):
     seen = run_flow(tracking.url, "models", tmp=tmp_path, script="artifact_flows.py")
     assert seen["inputs"] == [["toy", True, {"mlflow.data.context": "training", "split": "train"}]]
     assert seen["outputs"] and seen["model_id_format"]
+    assert seen["dataset_filters"] == {"name": ["trainer"], "context": ["other"], "digest_in": ["trainer"], "like_and": ["other"], "none": []}
+    assert seen["bad_dataset_filter"]["code"] == "INVALID_PARAMETER_VALUE"
     assert seen["logged"] == {"name": "classifier", "status": "READY", "run": True, "metrics": [["accuracy", 0.75, True]]}
     assert seen["search_logged"] == ["classifier"] and seen["search_logged_all"] == ["classifier", "model"]
     assert seen["predict_runs_uri"] == [2, 10] and seen["predict_model_uri"] == [6]

@@ -88,6 +88,17 @@ enum SQLiteSearch {
         case .attribute(let name):
             guard let column = t.attributes[name] else { throw TrackingError.invalidParameter("unknown attribute '\(name)'") }
             return try comparison(column, clause.comparator, clause.value)
+        case .dataset(let key):
+            guard t.owner == runs.owner else { throw TrackingError.invalidParameter("this search has no datasets") }
+            if key == "context" {
+                let (test, value) = try comparison("x.value", clause.comparator, clause.value)
+                return ("EXISTS (SELECT 1 FROM mlflow_run_dataset_input_tags x WHERE x.run_id = r.run_id AND x.key = 'mlflow.data.context' AND \(test))", value)
+            }
+            let (test, value) = try comparison(key == "name" ? "d.name" : "d.digest", clause.comparator, clause.value)
+            return ("""
+                EXISTS (SELECT 1 FROM mlflow_run_dataset_inputs i JOIN mlflow_datasets d ON d.dataset_id = i.dataset_id
+                        WHERE i.run_id = r.run_id AND \(test))
+                """, value)
         }
     }
 
@@ -130,6 +141,8 @@ enum SQLiteSearch {
             case .attribute(let name):
                 guard let column = t.attributes[name] else { throw TrackingError.invalidParameter("unknown attribute '\(name)'") }
                 expression = "(\(column))"
+            case .dataset:
+                throw TrackingError.invalidParameter("searches cannot be ordered by a dataset")
             }
             parts.append("\(expression) IS NULL, \(expression) \(term.ascending ? "ASC" : "DESC")")
         }

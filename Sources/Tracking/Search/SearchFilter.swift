@@ -4,6 +4,8 @@ public struct SearchFilter: Sendable, Equatable {
     /// What a clause compares.
     public enum Entity: Sendable, Equatable {
         case metric(String), param(String), tag(String), attribute(String)
+        /// A dataset the run read: `name`, `digest` or `context` (the input's `mlflow.data.context` tag).
+        case dataset(String)
     }
 
     /// The comparison of one clause.
@@ -60,7 +62,9 @@ public struct SearchFilter: Sendable, Equatable {
         case "attributes", "attribute", "attr", "run", "trace":
             guard let name = attributes.canonical(key) else { throw invalid(text, "unknown attribute '\(key)'; known: \(attributes.all.sorted().joined(separator: ", "))") }
             entity = .attribute(name)
-        case "datasets", "dataset": throw invalid(text, "dataset filters are not supported by this server yet")
+        case "datasets", "dataset" where attributes.searchesDatasets:
+            guard ["name", "digest", "context"].contains(key) else { throw invalid(text, "datasets are searched by name, digest or context, not '\(key)'") }
+            entity = .dataset(key)
         default: throw invalid(text, "invalid entity type '\(prefix)'")
         }
         let comparator = try Self.comparator(&tokens, text: text)
@@ -115,6 +119,9 @@ public struct SearchFilter: Sendable, Equatable {
         switch entity {
         case .metric:
             guard numericComparators.contains(comparator), case .number = value else { throw invalid(text, "metrics compare with = != < <= > >= and a number") }
+        case .dataset:
+            if comparator == .inList || comparator == .notInList { return }
+            guard stringComparators.contains(comparator), case .string = value else { throw invalid(text, "datasets compare with = != LIKE ILIKE IN NOT IN and quoted strings") }
         case .param, .tag:
             if comparator == .isNull || comparator == .isNotNull { return }
             guard stringComparators.contains(comparator), case .string = value else { throw invalid(text, "params and tags compare with = != LIKE ILIKE and a quoted string, or IS [NOT] NULL") }
@@ -137,6 +144,8 @@ public struct SearchAttributes: Sendable {
     let aliases: [String: String]
 
     var all: Set<String> { strings.union(numeric) }
+    /// Whether `datasets.<name|digest|context>` names something (runs read datasets).
+    var searchesDatasets: Bool { strings.contains("run_name") }
     /// Whether `metadata.<key>` names something (traces keep metadata where runs keep params).
     var searchesMetadata: Bool { strings.contains("client_request_id") }
 

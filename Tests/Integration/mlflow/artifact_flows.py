@@ -97,6 +97,17 @@ elif flow == "models":
     got = client.get_run(run_id)
     out["inputs"] = [(d.dataset.name, d.dataset.digest == dataset.digest, {t.key: t.value for t in d.tags}) for d in got.inputs.dataset_inputs]
     out["outputs"] = sorted(o.model_id for o in got.outputs.model_outputs) == sorted([info.model_id, sk_info.model_id])
+    with mlflow.start_run(run_name="other"):
+        mlflow.log_input(mlflow.data.from_pandas(frame.head(2), source="small.csv", name="small"), context="eval")
+    by_dataset = lambda f: sorted(r.info.run_name for r in client.search_runs([experiment.experiment_id], f))
+    out["dataset_filters"] = {
+        "name": by_dataset("datasets.name = 'toy'"),
+        "context": by_dataset("datasets.context = 'eval'"),
+        "digest_in": by_dataset(f"datasets.digest IN ('{dataset.digest}', 'nope')"),
+        "like_and": by_dataset("datasets.name LIKE 'sm%' AND datasets.context = 'eval'"),
+        "none": by_dataset("datasets.name = 'absent'"),
+    }
+    out["bad_dataset_filter"] = error_of(lambda: client.search_runs([experiment.experiment_id], "datasets.rows > 3"))
     out["model_id_format"] = info.model_id.startswith("m-") and len(info.model_id) == 34
     logged = client.get_logged_model(sk_info.model_id)
     out["logged"] = {"name": logged.name, "status": str(logged.status), "run": logged.source_run_id == run_id,
