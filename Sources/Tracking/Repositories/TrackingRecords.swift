@@ -20,8 +20,8 @@ struct ExperimentRecord: Codable, FetchableRecord {
     }
 }
 
-/// A row of `mlflow_runs`.
-struct RunRecord: Codable, FetchableRecord {
+/// A row of `mlflow_runs`. Read by hand, not through Codable: searches read many.
+struct RunRecord: FetchableRecord {
     var runID: String
     var experimentID: Int64
     var name: String
@@ -32,9 +32,16 @@ struct RunRecord: Codable, FetchableRecord {
     var artifactURI: String
     var lifecycleStage: String
 
-    enum CodingKeys: String, CodingKey {
-        case runID = "run_id", experimentID = "experiment_id", name, userID = "user_id", status, startTime = "start_time"
-        case endTime = "end_time", artifactURI = "artifact_uri", lifecycleStage = "lifecycle_stage"
+    init(row: Row) throws {
+        runID = row["run_id"]
+        experimentID = row["experiment_id"]
+        name = row["name"]
+        userID = row["user_id"]
+        status = row["status"]
+        startTime = row["start_time"]
+        endTime = row["end_time"]
+        artifactURI = row["artifact_uri"]
+        lifecycleStage = row["lifecycle_stage"]
     }
 
     var info: RunInfo {
@@ -44,10 +51,16 @@ struct RunRecord: Codable, FetchableRecord {
 }
 
 /// A row of the params or tags tables (and the experiment tags, keyed by experiment).
-struct KeyValueRecord: Codable, FetchableRecord {
+struct KeyValueRecord: FetchableRecord {
     var owner: String
     var key: String
     var value: String
+
+    init(row: Row) throws {
+        owner = row["owner"]
+        key = row["key"]
+        value = row["value"]
+    }
 }
 
 /// A row of `mlflow_metrics` or `mlflow_latest_metrics`; NaN is stored as NULL with `is_nan`.
