@@ -245,6 +245,18 @@ def client_workload(server, scratch):
         shutil.rmtree(target)
     result["upload_mb_per_s"] = max(ups)
     result["download_mb_per_s"] = max(downs)
+    # The same file through the proxy with curl: the server's rate without the Python client.
+    url = f"{server.url}/api/2.0/mlflow-artifacts/artifacts/{client.get_run(artifact_run).info.artifact_uri.split(':/', 1)[1]}/curl/blob.bin"
+    auth = ["-u", f"{ADMIN[0]}:{ADMIN[1]}"] if server.enclave else []
+    ups, downs = [], []
+    for _ in range(3):
+        start = time.perf_counter()
+        subprocess.run(["curl", "-sf", "-T", str(blob), *auth, url], check=True)
+        ups.append(100 * 1.048576 / (time.perf_counter() - start))
+        start = time.perf_counter()
+        subprocess.run(["curl", "-sf", "-o", str(scratch / "curl.bin"), *auth, url], check=True)
+        downs.append(100 * 1.048576 / (time.perf_counter() - start))
+    result["curl_upload_mb_per_s"], result["curl_download_mb_per_s"] = max(ups), max(downs)
     result["load_run"] = run
     result["history_run"] = history_run
     result["search_experiment"] = search_experiment
@@ -291,9 +303,9 @@ def main():
             entry["rss_idle_mib"] = tree_rss_mib(server.process.pid)
             entry.update(client_workload(server, scratch / name))
             entry["rss_after_client_mib"] = tree_rss_mib(server.process.pid)
-            for name, script in (("wrk_log_metric", "log_metric.lua"), ("wrk_log_batch_1000", "log_batch.lua"),
-                                 ("wrk_search", "search.lua"), ("wrk_history", "history.lua")):
-                entry[name] = wrk(server, script, entry, arguments.wrk_seconds)
+            for figure, script in (("wrk_log_metric", "log_metric.lua"), ("wrk_log_batch_1000", "log_batch.lua"),
+                                   ("wrk_search", "search.lua"), ("wrk_history", "history.lua")):
+                entry[figure] = wrk(server, script, entry, arguments.wrk_seconds)
             entry["rss_after_mib"] = tree_rss_mib(server.process.pid)
             results[name] = entry
             print(f"{name}: {json.dumps(entry)}", file=sys.stderr)
@@ -317,6 +329,8 @@ def print_table(results):
         ("metric history 10,000 steps, p50 ms", ("history_ms", 0), "ms", False),
         ("artifact upload 100 MiB, MB/s", "upload_mb_per_s", "", True),
         ("artifact download 100 MiB, MB/s", "download_mb_per_s", "", True),
+        ("artifact upload 100 MiB with curl, MB/s", "curl_upload_mb_per_s", "", True),
+        ("artifact download 100 MiB with curl, MB/s", "curl_download_mb_per_s", "", True),
         ("wrk log-metric requests / s", ("wrk_log_metric", "rps"), "", True),
         ("wrk log-batch(1000) metrics / s", ("wrk_log_batch_1000", "rps"), "x1000", True),
         ("wrk search (100 rows) requests / s", ("wrk_search", "rps"), "", True),
@@ -349,7 +363,8 @@ def print_table(results):
     enclave = results.get("enclave", {})
     if enclave:
         print(f"\nartifact transfer vs cp on the same disk: cp {enclave.get('cp_mb_per_s', 0):.0f} MB/s; "
-              f"upload {enclave.get('upload_mb_per_s', 0):.0f}, download {enclave.get('download_mb_per_s', 0):.0f} MB/s")
+              f"upload {enclave.get('upload_mb_per_s', 0):.0f} (curl {enclave.get('curl_upload_mb_per_s', 0):.0f}), "
+              f"download {enclave.get('download_mb_per_s', 0):.0f} (curl {enclave.get('curl_download_mb_per_s', 0):.0f}) MB/s")
 
 
 if __name__ == "__main__":

@@ -15,11 +15,13 @@ import Testing
         #expect(try SearchFilter("params.x IS NOT NULL", attributes: .runs).clauses.first?.comparator == .isNotNull)
         #expect(try SearchFilter("name LIKE 'it''s%'", attributes: .experiments).clauses.first?.value == .string("it's%"))
         #expect(try SearchFilter("   ", attributes: .runs).clauses.isEmpty)
+        #expect(try SearchFilter("datasets.context IN ('eval', 'train')", attributes: .runs).clauses.first?.entity == .dataset("context"))
+        #expect(throws: TrackingError.self) { try SearchFilter("datasets.name = 'd'", attributes: .experiments) }
     }
 
     @Test func malformedFiltersAreInvalidParameters() {
         for bad in ["metrics.acc > 'x'", "params.lr > 1", "a = 1 OR b = 2", "(metrics.a > 1)", "tags.x = 'open", "metrics.", "attributes.nope = 'x'",
-                    "datasets.name = 'd'", "metrics.a >> 1", "params.p IN ('a')", "metrics.a > 1 AND", "metrics.a > 1e999",
+                    "datasets.rows = 'd'", "datasets.name > 'd'", "metrics.a >> 1", "params.p IN ('a')", "metrics.a > 1 AND", "metrics.a > 1e999",
                     String(repeating: "x", count: 10_001)] {
             #expect(throws: TrackingError.self, "\(bad)") { try SearchFilter(bad, attributes: .runs) }
         }

@@ -4,6 +4,8 @@ import Storage
 /// `LoggedModelRepository` in the shared SQLite database.
 public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     let store: StateStore
+    static let tags = KeyValueTable(name: "mlflow_logged_model_tags", ownerColumn: "model_id")
+    static let params = KeyValueTable(name: "mlflow_logged_model_params", ownerColumn: "model_id")
 
     /// The logged models of `store` (its migrations include `TrackingMigrations.set`).
     public init(store: StateStore) { self.store = store }
@@ -18,7 +20,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
                 throw TrackingError.invalidParameter("The experiment \(model.experimentID) must be in the 'active' state. Current state is \(stage).")
             }
             try LoggedModelRecord(model).insert(db)
-            try Self.upsert(db, "mlflow_logged_model_tags", id: model.id, model.tags)
+            for tag in model.tags { try Self.tags.upsert(db, owner: model.id, tag) }
             try Self.insertParams(db, id: model.id, model.params)
         }
     }
@@ -40,7 +42,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     public func setTags(id: String, _ tags: [KeyValue]) async throws {
         try await store.pool.write { db in
             try Self.requireModel(db, id)
-            try Self.upsert(db, "mlflow_logged_model_tags", id: id, tags)
+            for tag in tags { try Self.tags.upsert(db, owner: id, tag) }
             try Self.touch(db, id)
         }
     }
@@ -92,12 +94,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.modelID)
         let marks = ids.map { _ in "?" }.joined(separator: ", ")
-        func pairs(_ table: String) throws -> [String: [KeyValue]] {
-            let rows = try KeyValueRecord.fetchAll(db, sql: "SELECT model_id AS owner, key, value FROM \(table) WHERE model_id IN (\(marks)) ORDER BY key",
-                                                   arguments: StatementArguments(ids))
-            return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
-        }
-        let tags = try pairs("mlflow_logged_model_tags"), params = try pairs("mlflow_logged_model_params")
+        let tags = try Self.tags.pairs(db, owners: ids), params = try Self.params.pairs(db, owners: ids)
         let metrics = Dictionary(grouping: try MetricRecord.fetchAll(db, sql: """
             SELECT * FROM mlflow_metrics WHERE model_id IN (\(marks)) ORDER BY key, step, timestamp
             """, arguments: StatementArguments(ids)), by: { $0.modelID ?? "" })
@@ -116,14 +113,6 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
 
     static func touch(_ db: Database, _ id: String) throws {
         try db.execute(sql: "UPDATE mlflow_logged_models SET last_updated_timestamp = ? WHERE model_id = ?", arguments: [TrackingRules.now(), id])
-    }
-
-    static func upsert(_ db: Database, _ table: String, id: String, _ pairs: [KeyValue]) throws {
-        for pair in pairs {
-            try db.execute(sql: """
-                INSERT INTO \(table) (model_id, key, value) VALUES (?, ?, ?) ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value
-                """, arguments: [id, pair.key, pair.value])
-        }
     }
 
     /// Params are write-once, as a run's are: the same value again is fine, another is refused.

@@ -29,11 +29,8 @@ extension SQLiteModelRegistryRepository {
         return version
     }
 
-    static func upsertTag(_ db: Database, _ table: String, _ ownerColumn: String, _ owner: String, _ tag: KeyValue) throws {
-        try db.execute(sql: """
-            INSERT INTO \(table) (\(ownerColumn), key, value) VALUES (?, ?, ?) ON CONFLICT (\(ownerColumn), key) DO UPDATE SET value = excluded.value
-            """, arguments: [owner, tag.key, tag.value])
-    }
+    static let modelTags = KeyValueTable(name: "mlflow_registered_model_tags", ownerColumn: "model_key")
+    static let versionTags = KeyValueTable(name: "mlflow_model_version_tags", ownerColumn: "version_id")
 
     static func models(_ db: Database, where condition: String, _ arguments: StatementArguments, orderBy: String = "rm.name ASC",
                        _ orderArguments: StatementArguments = [], limit: Int = 1_000_000, offset: Int = 0) throws -> [RegisteredModel] {
@@ -43,9 +40,7 @@ extension SQLiteModelRegistryRepository {
         guard !records.isEmpty else { return [] }
         let keys = records.map(\.modelKey)
         let marks = keys.map { _ in "?" }.joined(separator: ", ")
-        let tags = Dictionary(grouping: try KeyValueRecord.fetchAll(db, sql: """
-            SELECT model_key AS owner, key, value FROM mlflow_registered_model_tags WHERE model_key IN (\(marks)) ORDER BY key
-            """, arguments: StatementArguments(keys)), by: \.owner)
+        let tags = try modelTags.pairs(db, owners: keys)
         let aliases = Dictionary(grouping: try AliasRecord.fetchAll(db, sql: """
             SELECT a.model_key, a.alias, mv.version FROM mlflow_registered_model_aliases a JOIN mlflow_model_versions mv ON mv.version_id = a.version_id
             WHERE a.model_key IN (\(marks)) ORDER BY a.alias
@@ -54,7 +49,7 @@ extension SQLiteModelRegistryRepository {
         return records.map { record in
             var model = RegisteredModel(name: record.name, creationTimestamp: record.creationTimestamp,
                                         lastUpdatedTimestamp: record.lastUpdatedTimestamp, description: record.description)
-            model.tags = (tags[record.modelKey] ?? []).map { KeyValue(key: $0.key, value: $0.value) }
+            model.tags = tags[record.modelKey] ?? []
             model.aliases = (aliases[record.modelKey] ?? []).map { ($0.alias, $0.version) }
             model.latestVersions = latest[record.name] ?? []
             return model
@@ -81,15 +76,13 @@ extension SQLiteModelRegistryRepository {
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.versionID)
         let marks = ids.map { _ in "?" }.joined(separator: ", ")
-        let tags = Dictionary(grouping: try KeyValueRecord.fetchAll(db, sql: """
-            SELECT version_id AS owner, key, value FROM mlflow_model_version_tags WHERE version_id IN (\(marks)) ORDER BY key
-            """, arguments: StatementArguments(ids)), by: \.owner)
+        let tags = try versionTags.pairs(db, owners: ids)
         let aliases = Dictionary(grouping: try KeyValueRecord.fetchAll(db, sql: """
             SELECT version_id AS owner, alias AS key, '' AS value FROM mlflow_registered_model_aliases WHERE version_id IN (\(marks)) ORDER BY alias
             """, arguments: StatementArguments(ids)), by: \.owner)
         return records.map { record in
             var version = record.modelVersion
-            version.tags = (tags[record.versionID] ?? []).map { KeyValue(key: $0.key, value: $0.value) }
+            version.tags = tags[record.versionID] ?? []
             version.aliases = (aliases[record.versionID] ?? []).map(\.key)
             return version
         }

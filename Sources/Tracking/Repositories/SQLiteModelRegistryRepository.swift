@@ -22,7 +22,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
                 throw TrackingError.alreadyExists("Registered Model (name=\(name)) already exists.")
             }
             let key = try Self.modelKey(db, name)
-            for tag in tags { try Self.upsertTag(db, "mlflow_registered_model_tags", "model_key", key, tag) }
+            for tag in tags { try Self.modelTags.upsert(db, owner: key, tag) }
             return try Self.requireModel(db, name)
         }
     }
@@ -67,7 +67,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
 
     public func setModelTag(name: String, _ tag: KeyValue) async throws {
         try await store.pool.write { db in
-            try Self.upsertTag(db, "mlflow_registered_model_tags", "model_key", try Self.modelKey(db, name), tag)
+            try Self.modelTags.upsert(db, owner: try Self.modelKey(db, name), tag)
         }
     }
 
@@ -100,7 +100,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
                 FROM mlflow_model_versions WHERE model_key = ?
                 """, arguments: [id, key, now, now, draft.description ?? "", draft.userID, draft.source, draft.runID, draft.runLink ?? "",
                                  draft.storageLocation, draft.modelID, key])
-            for tag in draft.tags { try Self.upsertTag(db, "mlflow_model_version_tags", "version_id", id, tag) }
+            for tag in draft.tags { try Self.versionTags.upsert(db, owner: id, tag) }
             try db.execute(sql: "UPDATE mlflow_registered_models SET last_updated_timestamp = ? WHERE model_key = ?", arguments: [now, key])
             guard let created = try Self.versions(db, where: "mv.version_id = ?", [id]).first else {
                 throw TrackingError.notFound("Model version of \(draft.name) vanished")
@@ -150,7 +150,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
 
     public func setVersionTag(name: String, version: Int64, _ tag: KeyValue) async throws {
         try await store.pool.write { db in
-            try Self.upsertTag(db, "mlflow_model_version_tags", "version_id", try Self.versionID(db, name, version), tag)
+            try Self.versionTags.upsert(db, owner: try Self.versionID(db, name, version), tag)
         }
     }
 

@@ -4,6 +4,8 @@ import Storage
 /// `RunRepository` in the shared SQLite database.
 public struct SQLiteRunRepository: RunRepository {
     let store: StateStore
+    static let tags = KeyValueTable(name: "mlflow_run_tags", ownerColumn: "run_id")
+    static let params = KeyValueTable(name: "mlflow_params", ownerColumn: "run_id")
     /// The tag that mirrors a run's name.
     static let nameTag = "mlflow.runName"
 
@@ -181,12 +183,7 @@ public struct SQLiteRunRepository: RunRepository {
         let ids = records.map(\.runID)
         let marks = ids.map { _ in "?" }.joined(separator: ", ")
         let arguments = StatementArguments(ids)
-        func pairs(_ table: String) throws -> [String: [KeyValue]] {
-            let rows = try KeyValueRecord.fetchAll(db, sql: "SELECT run_id AS owner, key, value FROM \(table) WHERE run_id IN (\(marks)) ORDER BY key",
-                                                   arguments: arguments)
-            return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
-        }
-        let params = try pairs("mlflow_params"), tags = try pairs("mlflow_run_tags")
+        let params = try Self.params.pairs(db, owners: ids), tags = try Self.tags.pairs(db, owners: ids)
         let metrics = Dictionary(grouping: try MetricRecord.fetchAll(db, sql: "SELECT * FROM mlflow_latest_metrics WHERE run_id IN (\(marks)) ORDER BY key",
                                                                      arguments: arguments), by: \.runID)
         let datasets = try RunDatasetInputRecord.fetchAll(db, sql: """
@@ -260,13 +257,8 @@ public struct SQLiteRunRepository: RunRepository {
         }
     }
 
-    static func setTags(_ db: Database, runID: String, _ tags: [KeyValue]) throws {
-        for tag in tags {
-            try db.cachedStatement(sql: """
-                INSERT INTO mlflow_run_tags (run_id, key, value) VALUES (?, ?, ?)
-                ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value
-                """).execute(arguments: [runID, tag.key, tag.value])
-        }
+    static func setTags(_ db: Database, runID: String, _ pairs: [KeyValue]) throws {
+        for pair in pairs { try tags.upsert(db, owner: runID, pair) }
     }
 
     /// A run that exists and is not deleted, or the error MLflow gives.

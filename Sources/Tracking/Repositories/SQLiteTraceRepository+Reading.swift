@@ -8,11 +8,8 @@ extension SQLiteTraceRepository {
         }
     }
 
-    static func upsert(_ db: Database, _ table: String, _ id: String, _ pair: KeyValue) throws {
-        try db.execute(sql: """
-            INSERT INTO \(table) (trace_id, key, value) VALUES (?, ?, ?) ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
-            """, arguments: [id, pair.key, pair.value])
-    }
+    static let tags = KeyValueTable(name: "mlflow_trace_tags", ownerColumn: "trace_id")
+    static let metadata = KeyValueTable(name: "mlflow_trace_metadata", ownerColumn: "trace_id")
 
     /// For recorded traces whose spans are stored: tags them so the client reads spans from
     /// here, and takes the duration from the root spans.
@@ -42,13 +39,7 @@ extension SQLiteTraceRepository {
             """, arguments: arguments + orderArguments + [limit, offset])
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.traceID)
-        let marks = ids.map { _ in "?" }.joined(separator: ", ")
-        func pairs(_ table: String) throws -> [String: [KeyValue]] {
-            let rows = try KeyValueRecord.fetchAll(db, sql: "SELECT trace_id AS owner, key, value FROM \(table) WHERE trace_id IN (\(marks)) ORDER BY key",
-                                                   arguments: StatementArguments(ids))
-            return Dictionary(grouping: rows, by: \.owner).mapValues { $0.map { KeyValue(key: $0.key, value: $0.value) } }
-        }
-        let tags = try pairs("mlflow_trace_tags"), metadata = try pairs("mlflow_trace_metadata")
+        let tags = try Self.tags.pairs(db, owners: ids), metadata = try Self.metadata.pairs(db, owners: ids)
         return records.map { record in
             var info = record.info
             info.tags = tags[record.traceID] ?? []

@@ -23,8 +23,8 @@ public struct SQLiteTraceRepository: TraceRepository {
                 """, arguments: [info.traceID, info.experimentID, info.requestTime, info.executionDuration, info.state, info.requestPreview,
                                  info.responsePreview, info.clientRequestID])
             guard db.changesCount > 0 else { throw TrackingError.alreadyExists("Trace \(info.traceID) belongs to another experiment") }
-            for pair in info.metadata { try Self.upsert(db, "mlflow_trace_metadata", info.traceID, pair) }
-            for pair in info.tags { try Self.upsert(db, "mlflow_trace_tags", info.traceID, pair) }
+            for pair in info.metadata { try Self.metadata.upsert(db, owner: info.traceID, pair) }
+            for pair in info.tags { try Self.tags.upsert(db, owner: info.traceID, pair) }
             try Self.markSpansStored(db, traceIDs: [info.traceID])
             guard let stored = try Self.traces(db, where: "t.trace_id = ?", [info.traceID]).first else {
                 throw TrackingError.notFound("Trace with id=\(info.traceID) not found")
@@ -79,7 +79,7 @@ public struct SQLiteTraceRepository: TraceRepository {
     public func setTag(id: String, _ tag: KeyValue) async throws {
         try await store.pool.write { db in
             try Self.requireTrace(db, id)
-            try Self.upsert(db, "mlflow_trace_tags", id, tag)
+            try Self.tags.upsert(db, owner: id, tag)
         }
     }
 

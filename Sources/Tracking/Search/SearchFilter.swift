@@ -57,12 +57,15 @@ public struct SearchFilter: Sendable, Equatable {
         switch prefix.lowercased() {
         case "metrics", "metric": entity = .metric(key)
         case "params", "param", "parameters", "parameter": entity = .param(key)
-        case "metadata", "request_metadata" where attributes.searchesMetadata: entity = .param(key)
+        case "metadata", "request_metadata":
+            guard attributes.searchesMetadata else { throw invalid(text, "invalid entity type '\(prefix)'") }
+            entity = .param(key)
         case "tags", "tag": entity = .tag(key)
         case "attributes", "attribute", "attr", "run", "trace":
             guard let name = attributes.canonical(key) else { throw invalid(text, "unknown attribute '\(key)'; known: \(attributes.all.sorted().joined(separator: ", "))") }
             entity = .attribute(name)
-        case "datasets", "dataset" where attributes.searchesDatasets:
+        case "datasets", "dataset":
+            guard attributes.searchesDatasets else { throw invalid(text, "invalid entity type '\(prefix)'") }
             guard ["name", "digest", "context"].contains(key) else { throw invalid(text, "datasets are searched by name, digest or context, not '\(key)'") }
             entity = .dataset(key)
         default: throw invalid(text, "invalid entity type '\(prefix)'")
