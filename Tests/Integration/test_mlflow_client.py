@@ -481,3 +481,68 @@ def test_a_1_gib_artifact_streams_through_in_bounded_memory(tracking, tmp_path):
     peak_kib = int(next(line for line in status.splitlines() if line.startswith("VmHWM:")).split()[1])
     assert peak_kib < 100 * 1024, f"peak RSS {peak_kib} KiB"
     print(f"peak RSS after 1 GiB up and down: {peak_kib // 1024} MiB")
+
+
+def test_counters_and_latest_values_hold_with_concurrent_writers(tracking):
+    """Eight writers at once: every metric value kept and the latest one right, model
+    version numbers 1…N with none shared or skipped, one dataset row however many runs log
+    it, a param's first value kept and a different one refused."""
+    import concurrent.futures
+    api = tracking.url + "/api/2.0/mlflow"
+
+    def session():
+        s = requests.Session()
+        s.auth = ("admin", ADMIN_PASSWORD)
+        return s
+
+    main = session()
+    run = main.post(api + "/runs/create", json={"experiment_id": "0"}).json()["run"]["info"]["run_id"]
+
+    def write_metrics(writer):
+        s = session()
+        for batch in range(25):
+            steps = [writer + 8 * (batch * 20 + i) for i in range(20)]
+            answer = s.post(api + "/runs/log-batch", json={"run_id": run, "metrics": [
+                {"key": "m", "value": float(step), "timestamp": 1000 + step, "step": step} for step in steps]})
+            assert answer.status_code == 200, answer.text
+        return True
+
+    main.post(api + "/registered-models/create", json={"name": "contended"}).raise_for_status()
+
+    def register(writer):
+        s = session()
+        numbers = []
+        for _ in range(10):
+            answer = s.post(api + "/model-versions/create", json={"name": "contended", "source": f"runs:/{run}/model{writer}", "run_id": run})
+            assert answer.status_code == 200, answer.text
+            numbers.append(int(answer.json()["model_version"]["version"]))
+        return numbers
+
+    def log_param(writer):
+        answer = session().post(api + "/runs/log-parameter", json={"run_id": run, "key": "shared", "value": "same"})
+        return answer.status_code
+
+    dataset = {"name": "shared-data", "digest": "d1", "source_type": "local", "source": "{}"}
+
+    def log_dataset(writer):
+        s = session()
+        own = s.post(api + "/runs/create", json={"experiment_id": "0"}).json()["run"]["info"]["run_id"]
+        s.post(api + "/runs/log-inputs", json={"run_id": own, "datasets": [{"dataset": dataset, "tags": [{"key": "mlflow.data.context", "value": f"w{writer}"}]}]}).raise_for_status()
+        return own
+
+    with concurrent.futures.ThreadPoolExecutor(8) as pool:
+        assert all(pool.map(write_metrics, range(8)))
+        versions = sorted(n for numbers in pool.map(register, range(8)) for n in numbers)
+        assert set(pool.map(log_param, range(8))) == {200}
+        dataset_runs = list(pool.map(log_dataset, range(8)))
+    history = main.get(api + "/metrics/get-history", params={"run_id": run, "metric_key": "m", "max_results": 25000}).json()["metrics"]
+    assert len(history) == 8 * 25 * 20 and len({m["step"] for m in history}) == 4000
+    latest = main.get(api + "/runs/get", params={"run_id": run}).json()["run"]["data"]["metrics"]
+    assert latest == [{"key": "m", "value": 3999.0, "timestamp": 4999, "step": 3999}]
+    assert versions == list(range(1, 81))
+    refused = main.post(api + "/runs/log-parameter", json={"run_id": run, "key": "shared", "value": "other"})
+    assert refused.status_code == 400 and refused.json()["error_code"] == "INVALID_PARAMETER_VALUE"
+    found = main.post(api + "/runs/search", json={"experiment_ids": ["0"], "filter": "datasets.name = 'shared-data' AND datasets.digest = 'd1'"}).json()["runs"]
+    assert sorted(r["info"]["run_id"] for r in found) == sorted(dataset_runs)
+    contexts = {r["inputs"]["dataset_inputs"][0]["tags"][0]["value"] for r in found}
+    assert contexts == {f"w{i}" for i in range(8)}
