@@ -117,8 +117,8 @@ public final class LocalBlobStore: BlobStore {
         let folder: Descriptor
         do {
             folder = try openDirectory(path?.components ?? [], create: false)
-        } catch ArtifactStoreError.notFound, ArtifactStoreError.wrongKind {
-            return nil
+        } catch ArtifactStoreError.notFound, ArtifactStoreError.wrongKind, ArtifactStoreError.invalidPath {
+            return nil  // a link is not a folder of artifacts: nothing to list
         }
         let listing = dup(folder.fd)
         guard listing >= 0, let directory = fdopendir(listing) else { throw Self.failure("cannot list '\(path?.description ?? "")'") }
@@ -172,7 +172,10 @@ public final class LocalBlobStore: BlobStore {
                 if mkdirat(current.fd, name, 0o700) != 0, errno != EEXIST { throw Self.failure("cannot create a folder") }
                 next = openat(current.fd, name, O_DIRECTORY | O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
             }
-            guard next >= 0 else { throw Self.walkError(errno, ArtifactPath(checked: Array(components.prefix(depth + 1)))) }
+            guard next >= 0 else {
+                let code = errno
+                throw Self.walkError(Self.isLink(name, in: current.fd) ? ELOOP : code, ArtifactPath(checked: Array(components.prefix(depth + 1))))
+            }
             current = Descriptor(next)
         }
         return current
@@ -182,12 +185,21 @@ public final class LocalBlobStore: BlobStore {
     func openFile(_ path: ArtifactPath) throws -> Descriptor {
         let parent = try openDirectory(Array(path.components.dropLast()), create: false)
         let fd = openat(parent.fd, path.name, O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK)
-        guard fd >= 0 else { throw Self.walkError(errno, path) }
+        guard fd >= 0 else {
+            let code = errno
+            throw Self.walkError(Self.isLink(path.name, in: parent.fd) ? ELOOP : code, path)
+        }
         let file = Descriptor(fd)
         var info = Foundation.stat()
         guard fstat(fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
         guard (info.st_mode & S_IFMT) == S_IFREG else { throw ArtifactStoreError.wrongKind("'\(path)' is not a file") }
         return file
+    }
+
+    /// Whether `name` in the folder `parent` is a symbolic link (never followed, always refused).
+    static func isLink(_ name: String, in parent: Int32) -> Bool {
+        var info = Foundation.stat()
+        return fstatat(parent, name, &info, AT_SYMLINK_NOFOLLOW) == 0 && (info.st_mode & S_IFMT) == S_IFLNK
     }
 
     static func walkError(_ code: Int32, _ path: ArtifactPath) -> ArtifactStoreError {
