@@ -84,6 +84,13 @@ let package = Package(
             ]
         ),
         .target(
+            name: "Secrets",
+            dependencies: [
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets"]),
+        .target(
             name: "ArtifactStore",
             dependencies: [
                 "Storage",
