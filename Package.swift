@@ -86,10 +86,12 @@ let package = Package(
         .target(
             name: "Secrets",
             dependencies: [
+                "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
             ]
         ),
-        .testTarget(name: "SecretsTests", dependencies: ["Secrets"]),
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ArtifactStore",
             dependencies: [
