@@ -82,7 +82,7 @@ struct RunController<Context: TrackingRequestContext> {
         let tagged = tags.last { $0.key == SQLiteRunRepository.nameTag }?.value
         let name = try TrackingRules.name(try fields.string("run_name").flatMap { $0.isEmpty ? nil : $0 } ?? tagged ?? TrackingRules.randomRunName(), "run")
         if tagged != name { tags.removeAll { $0.key == SQLiteRunRepository.nameTag }; tags.append(KeyValue(key: SQLiteRunRepository.nameTag, value: name)) }
-        let runID = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
+        let runID = TrackingRules.newID()
         let user = try fields.string("user_id").flatMap { $0.isEmpty ? nil : $0 } ?? context.principal?.name ?? ""
         let info = RunInfo(runID: runID, experimentID: experimentID, name: name, userID: try TrackingRules.name(user, "user"), status: "RUNNING",
                            startTime: try fields.int64("start_time") ?? TrackingRules.now(), endTime: nil,

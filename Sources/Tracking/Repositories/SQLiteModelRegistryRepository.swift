@@ -18,13 +18,19 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
                     INSERT INTO mlflow_registered_models (model_key, name, creation_timestamp, last_updated_timestamp, description)
                     VALUES (?, ?, ?, ?, ?)
                     """, arguments: [TrackingRules.newID(), name, now, now, description])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw TrackingError.alreadyExists("Registered Model (name=\(name)) already exists.")
+            } catch {
+                throw Self.duplicateName(error, name)
             }
             let key = try Self.modelKey(db, name)
             for tag in tags { try Self.modelTags.upsert(db, owner: key, tag) }
             return try Self.requireModel(db, name)
         }
+    }
+
+    /// A taken name (the UNIQUE rule said so) as MLflow's error; anything else as it was.
+    static func duplicateName(_ error: any Error, _ name: String) -> any Error {
+        guard case .duplicate? = ConstraintViolation(error) else { return error }
+        return TrackingError.alreadyExists("Registered Model (name=\(name)) already exists.")
     }
 
     public func model(name: String) async throws -> RegisteredModel? {
@@ -37,8 +43,8 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
             do {
                 try db.execute(sql: "UPDATE mlflow_registered_models SET name = ?, last_updated_timestamp = ? WHERE model_key = ?",
                                arguments: [newName, TrackingRules.now(), key])
-            } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
-                throw TrackingError.alreadyExists("Registered Model (name=\(newName)) already exists.")
+            } catch {
+                throw Self.duplicateName(error, newName)
             }
             return try Self.requireModel(db, newName)
         }

@@ -65,7 +65,7 @@ struct MLflowRequest {
     static func text(_ value: Any) -> String? { type(of: value) == String.self ? value as? String : nil }
     static func texts(_ value: Any) -> [String]? { type(of: value) == [String].self ? value as? [String] : nil }
     static func number(_ value: Any) -> NSNumber? { type(of: value) is NSNumber.Type ? value as? NSNumber : nil }
-    static func list(_ value: Any) -> [Any]? { type(of: value) == [Any].self ? value as? [Any] : value as? [Any] }
+    static func list(_ value: Any) -> [Any]? { value as? [Any] }
     static func object(_ value: Any) -> [String: Any]? {
         type(of: value) == [String: Any].self ? value as? [String: Any] : (value as? NSDictionary) as? [String: Any]
     }
