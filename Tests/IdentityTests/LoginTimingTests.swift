@@ -16,7 +16,9 @@ import Testing
         return Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
     }
 
-    func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
+    /// The quickest of several interleaved samples: other suites share the two cores, and
+    /// contention only ever adds time, so the minimum is what the code itself costs.
+    func fastest(_ values: [Double]) -> Double { values.min() ?? 0 }
 
     @Test func unknownAndKnownNamesFailInTheSameTime() async throws {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("timing-\(UUID().uuidString).sqlite").path
@@ -36,12 +38,12 @@ import Testing
 
         let firstUnknown = await seconds { _ = try await identity.login(username: "mallory", password: "guess") }
         var known: [Double] = [], unknown: [Double] = [firstUnknown]
-        for round in 0..<6 {
+        for round in 0..<10 {
             known.append(await seconds { _ = try await identity.login(username: "alice", password: "wrong-\(round)") })
             unknown.append(await seconds { _ = try await identity.login(username: "nobody-\(round)", password: "guess") })
         }
-        let ratio = median(unknown) / median(known)
-        #expect(ratio > 0.5 && ratio < 2.0, "unknown \(median(unknown)) s vs known \(median(known)) s")
+        let ratio = fastest(unknown) / fastest(known)
+        #expect(ratio > 0.5 && ratio < 2.0, "unknown \(fastest(unknown)) s vs known \(fastest(known)) s")
 
         // Another cost: a decoy of the old cost would answer unknown names faster or slower.
         let recosted = try IdentityStore(store: try StateStore(path: path, migrationSets: [IdentityMigrations.set]),
