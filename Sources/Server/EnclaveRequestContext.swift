@@ -11,12 +11,14 @@ public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext
     public let remoteAddress: SocketAddress?
     public var principal: Principal?
     public var checkedBody: JSONValue?
+    public let connectionEventLoop: (any EventLoop)?
 
     public init(source: ApplicationRequestContextSource) {
         coreContext = .init(source: source)
         remoteAddress = source.channel.remoteAddress
         principal = nil
         checkedBody = nil
+        connectionEventLoop = source.channel.eventLoop
     }
 
     /// Loopback peers (127.0.0.0/8, ::1, and unix sockets) count as this host.

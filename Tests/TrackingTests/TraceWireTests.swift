@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import Identity
+import NIOCore
 import Testing
 @testable import Tracking
 
@@ -105,5 +106,6 @@ import Testing
 struct EmptyContext: TrackingRequestContext {
     var coreContext: CoreRequestContextStorage
     var principal: Identity.Principal?
+    var connectionEventLoop: (any EventLoop)? { nil }
     init(source: ApplicationRequestContextSource) { coreContext = .init(source: source) }
 }

@@ -72,7 +72,7 @@ struct ArtifactController<Context: TrackingRequestContext> {
             headers[.contentRange] = "bytes \(served.lowerBound)-\(served.upperBound)/\(content.size)"
         }
         if request.method == .head { return Response(status: status, headers: headers) }
-        return Response(status: status, headers: headers, body: ResponseBody(asyncSequence: content.chunks))
+        return Response(status: status, headers: headers, body: PacedResponseBody.make(content.chunks, eventLoop: context.connectionEventLoop))
     }
 
     func upload(_ request: Request, context: Context) async throws -> Response {
