@@ -7,16 +7,26 @@ import Storage
 /// the rotation is never overwritten by an older value.
 public struct EncryptedSecretBackend: SecretBackend {
     let store: StateStore
-    public let cipher: SecretCipher
+    let keys: any CipherSource
 
-    /// Values in `store` (its migrations include `SecretsMigrations.set`) sealed with `cipher`.
-    public init(store: StateStore, cipher: SecretCipher) {
+    /// Values in `store` (its migrations include `SecretsMigrations.set`) sealed with the
+    /// cipher `keys` gives at each call (the keyring file, re-read when it changes).
+    public init(store: StateStore, keys: any CipherSource) {
         self.store = store
-        self.cipher = cipher
+        self.keys = keys
     }
+
+    /// Values sealed with one fixed cipher.
+    public init(store: StateStore, cipher: SecretCipher) {
+        self.init(store: store, keys: cipher)
+    }
+
+    /// The cipher in use now.
+    public var cipher: SecretCipher { get throws { try keys.currentCipher() } }
 
     public func store(secretID: String, values: [String: String]) async throws {
         // Sealed before the transaction: no crypto while holding the write lock.
+        let cipher = try keys.currentCipher()
         let sealed = try values.map { key, value in (key, try cipher.seal(value, secretID: secretID, field: key)) }
         let keyID = cipher.keyring.primaryID
         try await store.pool.write { db in
@@ -32,6 +42,7 @@ public struct EncryptedSecretBackend: SecretBackend {
         let rows = try await store.pool.read { db in
             try SealedValueRow.fetchAll(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE secret_id = ?", arguments: [secretID])
         }
+        let cipher = try keys.currentCipher()
         var values: [String: String] = [:]
         for row in rows { values[row.key] = try cipher.open(row.sealed, secretID: row.secretID, field: row.key) }
         return values
@@ -43,7 +54,8 @@ public struct EncryptedSecretBackend: SecretBackend {
 
     /// How many values are still sealed under a key other than the primary one.
     public func valuesToRewrap() async throws -> Int {
-        try await store.pool.read { db in
+        let cipher = try keys.currentCipher()
+        return try await store.pool.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets_values WHERE key_id <> ?", arguments: [cipher.keyring.primaryID]) ?? 0
         }
     }
@@ -51,6 +63,7 @@ public struct EncryptedSecretBackend: SecretBackend {
     /// Re-wraps up to `limit` values onto the primary key; returns how many it moved. A row
     /// written meanwhile (already on the primary key, or changed) is left as it is.
     public func rewrapBatch(limit: Int) async throws -> Int {
+        let cipher = try keys.currentCipher()
         let primary = cipher.keyring.primaryID
         let rows = try await store.pool.read { db in
             try SealedValueRow.fetchAll(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE key_id <> ? LIMIT ?", arguments: [primary, limit])

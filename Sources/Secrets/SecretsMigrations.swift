@@ -1,8 +1,7 @@
 import GRDB
 import Storage
 
-/// The secret store's tables: sealed values and the audit trail. Not yet in the server's
-/// migrations: they join them with the secrets API.
+/// The secret store's tables: the audit trail, sealed values and the secrets' records.
 public enum SecretsMigrations {
     /// Append-only: add new migrations at the end, never edit a shipped one.
     public static let set = MigrationSet(module: "secrets", migrations: [
@@ -31,6 +30,21 @@ public enum SecretsMigrations {
                     PRIMARY KEY (secret_id, key)
                 );
                 CREATE INDEX secrets_values_by_key_id ON secrets_values(key_id);
+                """)
+        },
+        .init("v3_records") { db in
+            try db.execute(sql: """
+                CREATE TABLE secrets (
+                    id TEXT PRIMARY KEY,
+                    name TEXT NOT NULL,
+                    private BOOLEAN NOT NULL,
+                    user_id TEXT,
+                    scope TEXT NOT NULL,
+                    created TEXT NOT NULL,
+                    updated TEXT NOT NULL,
+                    UNIQUE (name, scope)
+                );
+                CREATE INDEX secrets_by_user ON secrets(user_id);
                 """)
         },
     ])

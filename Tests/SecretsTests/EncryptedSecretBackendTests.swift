@@ -52,7 +52,7 @@ import Testing
     @Test func rotationRewrapsEverythingWithoutLosingConcurrentWrites() async throws {
         try await withBackend { _, store, old in
             for index in 0..<300 { try await old.store(secretID: "s\(index)", values: ["v": "old-\(index)"]) }
-            let rotated = EncryptedSecretBackend(store: store, cipher: SecretCipher(keyring: old.cipher.keyring.addingKey()))
+            let rotated = EncryptedSecretBackend(store: store, cipher: SecretCipher(keyring: (try old.cipher).keyring.addingKey()))
             #expect(try await rotated.valuesToRewrap() == 300)
             try await withThrowingTaskGroup(of: Void.self) { group in
                 group.addTask {
@@ -69,8 +69,8 @@ import Testing
                 #expect(try await rotated.values(secretID: "s\(index)") == ["v": index % 3 == 0 ? "new-\(index)" : "old-\(index)"])
             }
             // The old key can go now: everything opens under the new one alone.
-            let alone = EncryptedSecretBackend(store: store, cipher: SecretCipher(keyring: Keyring(keys: [rotated.cipher.keyring.primary],
-                                                                                                   primaryID: rotated.cipher.keyring.primaryID)))
+            let alone = EncryptedSecretBackend(store: store, cipher: SecretCipher(keyring: Keyring(keys: [(try rotated.cipher).keyring.primary],
+                                                                                                   primaryID: (try rotated.cipher).keyring.primaryID)))
             #expect(try await alone.values(secretID: "s7") == ["v": "old-7"])
         }
     }
