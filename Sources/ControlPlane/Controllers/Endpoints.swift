@@ -12,6 +12,8 @@ struct Endpoints: Sendable {
     let identity: IdentityStore
     let settings: ControlPlaneSettings
     let ledger: IdempotencyLedger
+    /// What `/info` reports as `secrets_store_type` ("none" without a secret store).
+    var secretsStoreType = "none"
 
     /// The query items of `request`, decoded.
     func queryItems(_ request: Request) -> [(String, String)] {
@@ -64,21 +66,27 @@ struct Endpoints: Sendable {
     }
 
     /// A write: replays the stored answer when the `Idempotency-Key` was seen before,
-    /// otherwise performs `work` and remembers its answer.
-    func write(_ request: Request, _ context: some ControlPlaneRequestContext,
+    /// otherwise performs `work` and remembers its answer — unless `remember` is false, for
+    /// answers that carry a credential (a new API key), which must never be stored.
+    func write(_ request: Request, _ context: some ControlPlaneRequestContext, remember: Bool = true,
                work: (Principal) async throws -> JSONValue) async throws -> Response {
         let principal = try context.caller()
-        let key = request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
+        let key = Self.idempotencyKey(request)
         let method = request.method.rawValue
         let path = request.uri.path
         if let key, let stored = try await ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
             return ZenMLResponse.serialized(stored.body, status: .init(code: stored.status))
         }
         let bytes = try await work(principal).serialized
-        if let key {
+        if let key, remember {
             try await ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: bytes)
         }
         return ZenMLResponse.serialized(bytes)
+    }
+
+    /// The request's `Idempotency-Key`, when it is one the ledger keeps (1–128 bytes).
+    static func idempotencyKey(_ request: Request) -> String? {
+        request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
     }
 
     /// Reads, renders and returns one row of `table` after a write.

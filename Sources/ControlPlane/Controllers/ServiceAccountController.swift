@@ -97,7 +97,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     @Sendable func createKey(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id")
-        return try await endpoints.write(request, context) { principal in
+        return try await endpoints.write(request, context, remember: false) { principal in
             let (key, plaintext) = try await identity.createAPIKey(serviceAccount: id, name: try fields.name(),
                                                                    description: try fields.string("description") ?? "", actor: principal)
             let owner = try await identity.account(id, serviceAccount: true)
@@ -124,7 +124,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
 
     @Sendable func rotateKey(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id"), keyID = try context.parameters.require("key")
-        return try await endpoints.write(request, context) { principal in
+        return try await endpoints.write(request, context, remember: false) { principal in
             let (owner, key, plaintext) = try await identity.rotateAPIKey(serviceAccount: id, key: keyID, actor: principal)
             return keyResponse(key, owner, plaintext)
         }
