@@ -34,7 +34,7 @@ let package = Package(
         .target(
             name: "Server",
             dependencies: [
-                "ArtifactStore", "ControlPlane", "Identity", "Storage", "Tracking",
+                "ArtifactStore", "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -48,7 +48,7 @@ let package = Package(
         .target(
             name: "ControlPlane",
             dependencies: [
-                "Identity", "Storage",
+                "Identity", "Secrets", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),

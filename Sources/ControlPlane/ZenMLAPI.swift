@@ -1,6 +1,7 @@
 import Logging
 import Hummingbird
 import Identity
+import Secrets
 import Storage
 
 /// The ZenML 0.98.0-compatible control-plane API at `/api/v1`: what the unchanged
@@ -8,12 +9,15 @@ import Storage
 public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
     let endpoints: Endpoints
     let bodySchemas: RequestSchemaValidator
+    let secrets: SecretStore?
 
-    /// Creates the API over the state store and identity system; seeds the default
-    /// project, flavors and stack if they are missing.
-    public init(store: StateStore, identity: IdentityStore, settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
+    /// Creates the API over the state store, identity system and secret store (without one,
+    /// `/secrets` is not served); seeds the default project, flavors and stack if missing.
+    public init(store: StateStore, identity: IdentityStore, secrets: SecretStore? = nil, settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
         try DefaultObjects.ensure(in: store)
-        endpoints = Endpoints(store: store, identity: identity, settings: settings, ledger: IdempotencyLedger(store: store))
+        self.secrets = secrets
+        endpoints = Endpoints(store: store, identity: identity, settings: settings, ledger: IdempotencyLedger(store: store),
+                              secretsStoreType: secrets?.kind ?? "none")
         bodySchemas = try RequestSchemaValidator.zenml()
     }
 
@@ -37,6 +41,13 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         StepRunController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ArtifactController<Context>(endpoints: endpoints).addRoutes(to: secured)
         LogsController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        if let secrets {
+            SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)
+            // Enclave's own admin routes live outside ZenML's `/api/v1`, with the same auth and errors.
+            let enclave = router.group("api/enclave").add(middleware: ZenMLErrorMiddleware<Context>())
+                .add(middleware: ZenMLAuthMiddleware<Context>(identity: endpoints.identity))
+            AuditController<Context>(secrets: secrets).addRoutes(to: enclave)
+        }
     }
 
     /// The ZenML-format answer for any error, for errors raised outside the `/api/v1` group.

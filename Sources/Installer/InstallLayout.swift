@@ -56,6 +56,17 @@ public struct InstallLayout: Sendable {
         return port
     }
 
+    /// The secret store's keyring: `secrets_keyring` of the config file, else `keyring.json`
+    /// in the data folder (a keyring passed as a systemd credential is the site's to keep).
+    public var keyringFile: String {
+        if let data = FileManager.default.contents(atPath: configFile),
+           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+           let configured = object["secrets_keyring"] as? String, !configured.isEmpty {
+            return configured
+        }
+        return dataDirectory + "/keyring.json"
+    }
+
     /// The binary of a release folder.
     public static func binary(in release: String) -> String { release + "/bin/enclave" }
 

@@ -70,6 +70,7 @@ extension Installation {
             .sorted { Self.modified($0) > Self.modified($1) }
         for copy in copies.dropFirst(backups) where copy != state?.lastBackup {
             HostFiles.remove(copy)
+            HostFiles.remove(copy + ".keyring")
             lines.append("removed backup \(copy)")
         }
         return lines

@@ -87,6 +87,13 @@ extension Installation {
         guard output.contains("backed up"), FileManager.default.fileExists(atPath: destination) else {
             throw InstallerError.failed("the online backup of \(layout.dataDirectory) failed; nothing was changed")
         }
+        // The keyring travels with the copy: without it no secret in the copy opens.
+        // (Releases that know the secret store write it themselves; this covers a keyring
+        // kept outside the data folder, which an older release's backup does not see.)
+        let keyring = destination + ".keyring"
+        if !FileManager.default.fileExists(atPath: keyring), FileManager.default.fileExists(atPath: layout.keyringFile) {
+            try HostFiles.copy(layout.keyringFile, to: keyring, mode: 0o600)
+        }
         return destination
     }
 
@@ -107,6 +114,11 @@ extension Installation {
         try HostFiles.copy(backup, to: database, mode: 0o600)
         unlink(database + "-wal")
         unlink(database + "-shm")
+        // A keyring only ever gains keys, so the live one opens the copy; bring the saved
+        // one back only when the live one is gone.
+        if !FileManager.default.fileExists(atPath: layout.keyringFile), FileManager.default.fileExists(atPath: backup + ".keyring") {
+            try HostFiles.copy(backup + ".keyring", to: layout.keyringFile, mode: 0o600)
+        }
     }
 
     /// Finishes or undoes an upgrade that was killed. Before the switch, the old release

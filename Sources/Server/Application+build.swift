@@ -9,11 +9,13 @@ import Logging
 import NIOCore
 import NIOSSL
 import Prometheus
+import Secrets
 import Storage
 import Tracking
 
 /// The domain modules' migrations, in the fixed order they are applied.
-let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set, ArtifactStoreMigrations.set]
+let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set, ArtifactStoreMigrations.set,
+                     SecretsMigrations.set]
 
 /// Opens (creating if needed) the data folder and the database in it.
 func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
@@ -33,6 +35,7 @@ func openState(_ configuration: ServerConfiguration) throws -> (StateStore, Iden
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "enclave"), logSink: LogSink? = nil,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     try configuration.validate()
+    let keys = try openKeyring(configuration)
     let (store, identity) = try openState(configuration)
     if let setupToken = try await identity.issueSetupTokenIfInactive() {
         // Deliberate operator output, not a log line: the one way to activate from another host.
@@ -43,7 +46,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             """)
     }
     let registry = PrometheusCollectorRegistry()
-    let router = try buildRouter(configuration, store: store, identity: identity, registry: registry, logSink: logSink)
+    let router = try buildRouter(configuration, store: store, identity: identity, keys: keys, registry: registry, logSink: logSink)
 
     var server: HTTPServerBuilder = .http1()
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -61,7 +64,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
 }
 
 /// Every route of the server, with its middleware: `/health`, `/metrics` and the ZenML API.
-func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identity: IdentityStore,
+func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identity: IdentityStore, keys: any CipherSource,
                  registry: PrometheusCollectorRegistry, logSink: LogSink? = nil) throws -> Router<EnclaveRequestContext> {
     let router = Router(context: EnclaveRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(registry: registry))
@@ -78,7 +81,8 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
-    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, settings: settings).addRoutes(to: router)
+    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, secrets: secretStore(store, keys: keys), settings: settings)
+        .addRoutes(to: router)
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
                                      scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
@@ -95,7 +99,8 @@ public func servedRoutes() throws -> [String] {
     configuration.dataDirectory = folder
     configuration.bcryptCost = 4
     let (store, identity) = try openState(configuration)
-    let router = try buildRouter(configuration, store: store, identity: identity, registry: PrometheusCollectorRegistry())
+    let router = try buildRouter(configuration, store: store, identity: identity, keys: SecretCipher(keyring: .generate()),
+                                 registry: PrometheusCollectorRegistry())
     return router.routes.map { route in
         let path = route.path.description
         return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"

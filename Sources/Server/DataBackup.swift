@@ -1,7 +1,17 @@
+import Foundation
+import Secrets
 import Storage
 
-/// `enclave backup`: an online copy of the data folder's database, used by operators and
-/// by the upgrader (which runs the installed release's own binary for it).
-public func backupDatabase(dataDirectory: String, to destination: String) throws {
-    try StateStore.backup(databaseAt: dataDirectory + "/enclave.sqlite", to: destination)
+/// `enclave backup`: an online copy of the data folder's database and, beside it, its
+/// keyring (a database without its keyring cannot open one secret). Used by operators and
+/// by the upgrader (which runs the installed release's own binary for it). Returns the
+/// keyring copy's path, or nil when there is no keyring yet.
+@discardableResult
+public func backupDatabase(_ configuration: ServerConfiguration, to destination: String, keyringTo keyringDestination: String? = nil) throws -> String? {
+    try StateStore.backup(databaseAt: configuration.databasePath, to: destination)
+    let keyring = configuration.keyringLocation().path
+    guard FileManager.default.fileExists(atPath: keyring) else { return nil }
+    let copy = keyringDestination ?? destination + ".keyring"
+    try Keyring.load(path: keyring).save(path: copy)
+    return copy
 }

@@ -21,6 +21,8 @@ public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext
         connectionEventLoop = source.channel.eventLoop
     }
 
+    public var peerAddress: String? { remoteAddress?.ipAddress }
+
     /// Loopback peers (127.0.0.0/8, ::1, and unix sockets) count as this host.
     public var isLoopback: Bool {
         switch remoteAddress {

@@ -16,6 +16,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var bcryptCost = 12
     /// Lifetime of a login token, in seconds.
     public var tokenLifetime = 3600
+    /// The secret store's keyring file; unset, a systemd credential `enclave-keyring` when
+    /// the unit passes one, else `keyring.json` in the data folder.
+    public var secretsKeyringPath: String?
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -43,12 +46,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
-    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`.
+    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`,
+    /// `ENCLAVE_SECRETS_KEYRING`.
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
-                     "ENCLAVE_LOG_LEVEL": "log_level"]
+                     "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring"]
         for (variable, key) in names {
             if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
         }
@@ -68,6 +72,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "data_dir": dataDirectory = value ?? dataDirectory
         case "tls_cert": tlsCertificatePath = value
         case "tls_key": tlsKeyPath = value
+        case "secrets_keyring": secretsKeyringPath = value
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)

@@ -31,16 +31,19 @@ struct CreateAdmin: AsyncParsableCommand {
 }
 
 struct Backup: ParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Copy the database while the server runs (online, consistent).")
+    static let configuration = CommandConfiguration(
+        abstract: "Copy the database while the server runs (online, consistent), and its keyring beside the copy.",
+        discussion: "The keyring goes to OUT.keyring (mode 0600) unless --keyring-out names another place: keep it apart from the data backup if the site wants that, but keep it; without it no secret in the copy opens.")
 
-    @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave or ENCLAVE_DATA_DIR).") var dataDirectory: String?
+    @OptionGroup var data: DataFolderOptions
     @Option(help: "Where to write the copy.") var out: String
+    @Option(name: .customLong("keyring-out"), help: "Where to write the keyring (default OUT.keyring).") var keyringOut: String?
 
     func run() throws {
-        let folder = dataDirectory ?? ProcessInfo.processInfo.environment["ENCLAVE_DATA_DIR"] ?? "./.enclave"
+        let settings = try data.settings()
         do {
-            try backupDatabase(dataDirectory: folder, to: out)
-            print("backed up \(folder) to \(out)")
+            let keyring = try backupDatabase(settings, to: out, keyringTo: keyringOut)
+            print("backed up \(settings.dataDirectory) to \(out)" + (keyring.map { " and its keyring to \($0)" } ?? ""))
         } catch {
             throw ValidationError("backup failed: \(error)")
         }

@@ -8,6 +8,8 @@ public protocol ControlPlaneRequestContext: RequestContext {
     var principal: Principal? { get set }
     /// Whether the peer address is a loopback address.
     var isLoopback: Bool { get }
+    /// The peer's IP address as text, for the secret store's audit trail.
+    var peerAddress: String? { get }
     /// The JSON body, once `RequestSchemaMiddleware` has parsed and checked it, so the
     /// handler does not parse it again.
     var checkedBody: JSONValue? { get set }

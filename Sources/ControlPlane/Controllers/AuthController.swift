@@ -27,7 +27,7 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         return ZenMLResponse.json([
             "id": .string(state.serverID), "name": .string(state.name), "version": .string(endpoints.settings.zenmlVersion),
             "active": .bool(state.active), "debug": false, "deployment_type": "other", "database_type": "sqlite",
-            "secrets_store_type": "none", "auth_scheme": "OAUTH2_PASSWORD_BEARER", "server_url": "", "dashboard_url": "",
+            "secrets_store_type": .string(endpoints.secretsStoreType), "auth_scheme": "OAUTH2_PASSWORD_BEARER", "server_url": "", "dashboard_url": "",
             "analytics_enabled": false, "metadata": [:], "last_user_activity": nil, "pro_dashboard_url": nil, "pro_api_url": nil,
             "pro_organization_id": nil, "pro_organization_name": nil, "pro_workspace_id": nil, "pro_workspace_name": nil,
         ])

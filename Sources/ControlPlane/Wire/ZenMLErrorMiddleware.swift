@@ -2,6 +2,7 @@ import Hummingbird
 import Identity
 import Logging
 import NIOCore
+import Secrets
 import Storage
 
 /// The one place where every error reaching the ZenML API becomes ZenML's wire format:
@@ -45,6 +46,17 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case let .damaged(message):
                 logger.error("identity data damaged", metadata: ["problem": "\(message)"])
                 return detail(.internalServerError, "RuntimeError", "Internal server error.")
+            }
+        case let error as SecretsError:
+            switch error {
+            case let .notFound(message): return detail(.notFound, "KeyError", message)
+            case let .nameTaken(message): return detail(.conflict, "EntityExistsError", message)
+            case let .forbidden(message): return detail(.forbidden, "IllegalOperationError", message)
+            case let .invalid(message): return detail(.unprocessableContent, "ValidationError", message)
+            case .keyring, .unknownKey, .tampered, .malformed:
+                // Not the caller's doing: the stored value or the keyring is damaged.
+                logger.error("secret store damaged", metadata: ["problem": "\(error)"])
+                return detail(.internalServerError, "RuntimeError", "A stored secret cannot be opened; the operator can run `enclave secrets verify`.")
             }
         case let error as JSONSyntaxError:
             return detail(.unprocessableContent, "ValidationError", "Request body is not valid JSON: \(error)")

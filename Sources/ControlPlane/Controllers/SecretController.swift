@@ -1,0 +1,147 @@
+import Foundation
+import GRDB
+import Hummingbird
+import Identity
+import Secrets
+import Storage
+
+/// `/secrets`: ZenML's secrets API over Enclave's secret store. Lists never carry values;
+/// a secret read by id carries them only for callers allowed to read them; private secrets
+/// exist only for their owner. Every value read and change is audited by the store.
+struct SecretController<Context: ControlPlaneRequestContext> {
+    let endpoints: Endpoints
+    let secrets: SecretStore
+
+    static var schema: ResourceSchema {
+        ResourceSchema(table: "secrets", noun: "secret", projectScoped: false, fields: [
+            "name": ("t.name", .string), "private": ("t.private", .bool), "user_id": ("t.user_id", .uuid),
+        ], custom: [
+            // The client sends its own id here; visibility comes from the caller instead.
+            "scope_user": { _ in nil },
+        ])
+    }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("secrets", use: list)
+        group.post("secrets", use: create)
+        group.get("secrets/:id", use: get)
+        group.put("secrets/:id", use: update)
+        group.delete("secrets/:id", use: delete)
+    }
+
+    /// The secret store's view of the caller.
+    static func caller(_ context: Context) throws -> SecretCaller {
+        let principal = try context.caller()
+        return SecretCaller(userID: principal.userID, name: principal.name, mayWrite: principal.role.canWrite, address: context.peerAddress)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        let caller = try Self.caller(context)
+        let visible = SQLCondition(sql: "(t.private = ? OR t.user_id = ?)", arguments: [false.databaseValue, caller.userID.databaseValue])
+        return try await endpoints.list(request, Self.schema, scope: [visible]) { renderer, row, detail in
+            let record = SecretRecord(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
+                                      isPrivate: try row.decode(forColumn: "private"), userID: try row.decode(forColumn: "user_id"),
+                                      created: try row.decode(forColumn: "created"), updated: try row.decode(forColumn: "updated"))
+            return try renderer.secret(record, values: [:], detail: detail)
+        }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let detail = Detail.of(hydrate: try endpoints.hydrate(request))
+        let (record, values) = try await secrets.read(id: id, by: try Self.caller(context))
+        return ZenMLResponse.json(try await render(record, values: values ?? [:], detail: detail))
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request, context)
+        let caller = try Self.caller(context)
+        return try await write(request, context) {
+            let name = try fields.name()
+            let isPrivate = try fields.bool("private") ?? false
+            let values = try Self.values(fields)?.compactMapValues { $0 } ?? [:]
+            let record = try await secrets.create(name: name, isPrivate: isPrivate, values: values, by: caller)
+            return try await render(record, values: values, detail: .full)
+        }
+    }
+
+    @Sendable func update(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request, context)
+        let id = try context.parameters.require("id")
+        let caller = try Self.caller(context)
+        let patch = try FormEncoding.pairs(Substring(request.uri.query ?? "")).last { $0.0 == "patch_values" }
+            .map { try ListQuery.boolean("patch_values", $0.1) } ?? false
+        return try await write(request, context) {
+            var change = SecretChange(name: try fields.optionalName("name"), isPrivate: try fields.bool("private"), values: try Self.values(fields))
+            if !patch, var replacement = change.values {
+                // Without patch_values the update's values replace all of them (ZenML's rule).
+                let (_, current) = try await secrets.read(id: id, by: caller)
+                for key in (current ?? [:]).keys where replacement[key] == nil { replacement[key] = .some(nil) }
+                change.values = replacement
+            }
+            let (record, values) = try await secrets.update(id: id, change, by: caller)
+            return try await render(record, values: values, detail: .full)
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        let caller = try Self.caller(context)
+        return try await write(request, context) {
+            try await secrets.delete(id: id, by: caller)
+            return nil
+        }
+    }
+
+    /// `values`: an object of strings or nulls (the schema check already refused other shapes).
+    static func values(_ fields: RequestFields) throws -> [String: String?]? {
+        guard case let .object(members)? = try fields.object("values") else { return nil }
+        var values: [String: String?] = [:]
+        for (key, value) in members {
+            switch value {
+            case let .string(text): values[key] = .some(text)
+            case .null: values[key] = .some(nil)
+            default: throw fields.fail("values", "Input should be a valid string")
+            }
+        }
+        return values
+    }
+
+    func render(_ record: SecretRecord, values: [String: String], detail: Detail) async throws -> JSONValue {
+        try await endpoints.store.pool.read { db in try WireRenderer(db: db).secret(record, values: values, detail: detail) }
+    }
+
+    /// An idempotent write whose remembered answer never holds a value: the ledger keeps
+    /// the answer with `values` emptied, and a replay reads the secret again (audited).
+    func write(_ request: Request, _ context: Context, work: () async throws -> JSONValue?) async throws -> Response {
+        let principal = try context.caller()
+        let key = Endpoints.idempotencyKey(request)
+        let method = request.method.rawValue, path = request.uri.path
+        if let key, let stored = try await endpoints.ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
+            guard let answer = try? JSONValue.parse(stored.body), case let .string(id)? = answer["id"] else {
+                return ZenMLResponse.serialized(stored.body, status: .init(code: stored.status))
+            }
+            let (record, values) = try await secrets.read(id: id, by: try Self.caller(context))
+            return ZenMLResponse.json(try await render(record, values: values ?? [:], detail: .full))
+        }
+        let answer = try await work()
+        if let key {
+            var redacted = answer ?? .null
+            if redacted["body"] != nil { redacted["body"]?["values"] = [:] }
+            try await endpoints.ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: redacted.serialized)
+        }
+        return ZenMLResponse.serialized((answer ?? .null).serialized)
+    }
+}
+
+extension WireRenderer {
+    /// A secret as ZenML renders it; `values` is empty in lists and for readers.
+    func secret(_ record: SecretRecord, values: [String: String], detail: Detail) throws -> JSONValue {
+        var rendered: JSONValue = [:]
+        for (key, value) in values.sorted(by: { $0.key < $1.key }) { rendered[key] = .string(value) }
+        return try entity(id: record.id, name: .string(record.name), body: [
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "private": .bool(record.isPrivate), "values": rendered,
+        ], detail: detail, metadata: { [:] }, resources: { ["user": try user(id: record.userID)] })
+    }
+}

@@ -1,0 +1,53 @@
+import Foundation
+import Secrets
+import Storage
+
+extension ServerConfiguration {
+    /// Where this configuration's keyring is, and whether it is a (read-only) systemd credential.
+    public func keyringLocation(environment: [String: String] = ProcessInfo.processInfo.environment) -> (path: String, isCredential: Bool) {
+        KeyringGate.location(configured: secretsKeyringPath, environment: environment, dataDirectory: dataDirectory)
+    }
+}
+
+/// Opens the keyring for a start of the server: made at the first start, and checked
+/// against what the database already holds before the database is opened for writing, so
+/// a missing or wrong keyring stops the start and changes nothing.
+func openKeyring(_ configuration: ServerConfiguration) throws -> KeyringFile {
+    let location = configuration.keyringLocation()
+    try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
+                                            attributes: [.posixPermissions: 0o700])
+    return try KeyringGate.open(path: location.path, databasePath: configuration.databasePath, mayCreate: !location.isCredential)
+}
+
+/// The built-in secret store over the server's database, sealing with `keys`.
+func secretStore(_ store: StateStore, keys: any CipherSource) -> SecretStore {
+    SecretStore(records: SQLiteSecretRepository(store: store), backend: EncryptedSecretBackend(store: store, keys: keys),
+                audit: SQLiteAuditTrail(store: store))
+}
+
+/// `enclave secrets rotate-key`: a new primary key, then every value re-wrapped onto it,
+/// online (a running server picks the key up from the file on its next write).
+public func rotateSecretsKey(_ configuration: ServerConfiguration, progress: (Int, Int) -> Void) async throws -> SecretKeyRotation.Outcome {
+    let location = configuration.keyringLocation()
+    guard !location.isCredential else {
+        throw SecretsError.keyring("the keyring comes from the systemd credential \(location.path), which is read-only: "
+            + "rotate a copy with secrets_keyring pointing at it, then install that copy as the credential")
+    }
+    let (store, _) = try openState(configuration)
+    let keys = try KeyringGate.open(path: location.path, databasePath: configuration.databasePath, mayCreate: false)
+    return try await SecretKeyRotation.rotate(keyringPath: location.path, backend: EncryptedSecretBackend(store: store, keys: keys),
+                                              audit: SQLiteAuditTrail(store: store), progress: progress)
+}
+
+/// `enclave secrets verify`: every value of every secret opened with the keyring.
+public func verifySecrets(_ configuration: ServerConfiguration) async throws -> SecretVerification.Report {
+    let (store, _) = try openState(configuration)
+    let keys = try KeyringFile(path: configuration.keyringLocation().path)
+    return try await SecretVerification.run(records: SQLiteSecretRepository(store: store), backend: EncryptedSecretBackend(store: store, keys: keys))
+}
+
+/// `enclave audit list|verify`: the secret store's audit trail in the data folder.
+public func auditTrail(_ configuration: ServerConfiguration) throws -> any AuditTrail {
+    let (store, _) = try openState(configuration)
+    return SQLiteAuditTrail(store: store)
+}
