@@ -19,6 +19,15 @@ func openKeyring(_ configuration: ServerConfiguration) throws -> KeyringFile {
     return try KeyringGate.open(path: location.path, databasePath: configuration.databasePath, mayCreate: !location.isCredential)
 }
 
+/// The data folder's database for an offline command, which must find one there (and not
+/// make an empty one in a mistyped folder).
+func openExistingState(_ configuration: ServerConfiguration) throws -> StateStore {
+    guard FileManager.default.fileExists(atPath: configuration.databasePath) else {
+        throw ConfigurationError("no Enclave database in \(configuration.dataDirectory) (give the server's --data-dir)")
+    }
+    return try openState(configuration).0
+}
+
 /// The built-in secret store over the server's database, sealing with `keys`.
 func secretStore(_ store: StateStore, keys: any CipherSource) -> SecretStore {
     SecretStore(records: SQLiteSecretRepository(store: store), backend: EncryptedSecretBackend(store: store, keys: keys),
@@ -33,7 +42,7 @@ public func rotateSecretsKey(_ configuration: ServerConfiguration, progress: (In
         throw SecretsError.keyring("the keyring comes from the systemd credential \(location.path), which is read-only: "
             + "rotate a copy with secrets_keyring pointing at it, then install that copy as the credential")
     }
-    let (store, _) = try openState(configuration)
+    let store = try openExistingState(configuration)
     let keys = try KeyringGate.open(path: location.path, databasePath: configuration.databasePath, mayCreate: false)
     return try await SecretKeyRotation.rotate(keyringPath: location.path, backend: EncryptedSecretBackend(store: store, keys: keys),
                                               audit: SQLiteAuditTrail(store: store), progress: progress)
@@ -41,13 +50,12 @@ public func rotateSecretsKey(_ configuration: ServerConfiguration, progress: (In
 
 /// `enclave secrets verify`: every value of every secret opened with the keyring.
 public func verifySecrets(_ configuration: ServerConfiguration) async throws -> SecretVerification.Report {
-    let (store, _) = try openState(configuration)
+    let store = try openExistingState(configuration)
     let keys = try KeyringFile(path: configuration.keyringLocation().path)
     return try await SecretVerification.run(records: SQLiteSecretRepository(store: store), backend: EncryptedSecretBackend(store: store, keys: keys))
 }
 
 /// `enclave audit list|verify`: the secret store's audit trail in the data folder.
 public func auditTrail(_ configuration: ServerConfiguration) throws -> any AuditTrail {
-    let (store, _) = try openState(configuration)
-    return SQLiteAuditTrail(store: store)
+    SQLiteAuditTrail(store: try openExistingState(configuration))
 }
