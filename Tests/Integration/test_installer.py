@@ -157,8 +157,14 @@ def test_install_sh_checks_before_running_anything(release, tmp_path, port):
 def test_upgrade_keeps_data_and_rollback_restores_it(release, root, port):
     install(release, root, port)
     create_pipeline(root, port, "before-upgrade")
+    secret = requests.post(f"http://127.0.0.1:{port}/api/v1/secrets", headers=admin_headers(root, port), timeout=10,
+                           json={"name": "carried", "values": {"k": "sealed-before-upgrade"}}).json()["id"]
     done = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root))
     assert "upgraded Enclave 1.0.0 → 1.1.0" in done.stdout
+    # The pre-upgrade backup carries its keyring (0600): without it no secret in the copy opens.
+    backups = root / "var/lib/enclave/installer/backups"
+    copy = next(backups.glob("enclave-1.0.0-*.sqlite"))
+    assert (copy.parent / (copy.name + ".keyring")).stat().st_mode & 0o777 == 0o600
     assert os.readlink(root / "opt/enclave/current") == "releases/1.1.0"
     assert pipelines(root, port) == {"before-upgrade"}
     create_pipeline(root, port, "after-upgrade")
@@ -174,6 +180,8 @@ def test_upgrade_keeps_data_and_rollback_restores_it(release, root, port):
     info = status(root)
     assert info["installed"].startswith("1.0.0") and info["running"].startswith("1.0.0") and info["health"] == "ok"
     assert pipelines(root, port) == {"before-upgrade"}  # the pre-upgrade backup was restored
+    read = requests.get(f"http://127.0.0.1:{port}/api/v1/secrets/{secret}", headers=admin_headers(root, port), timeout=10)
+    assert read.json()["body"]["values"] == {"k": "sealed-before-upgrade"}
     entries = audit(root)
     assert [(e["action"], e["outcome"]) for e in entries] == [("install", "ok"), ("upgrade", "ok"), ("rollback", "failed"), ("rollback", "ok")]
     upgrade = entries[1]

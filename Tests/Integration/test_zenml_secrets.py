@@ -4,14 +4,13 @@ keyring gate at start, online key rotation with concurrent writers, tamper detec
 values and in the audit trail."""
 import hashlib
 import json
-import os
 import re
 import shutil
 import sqlite3
 import subprocess
-import sys
 import threading
 
+import pytest
 import requests
 
 from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, enclave_binary, run_client, HERE
@@ -41,6 +40,15 @@ def secret_named(url, headers, name):
     listed = requests.get(f"{url}/api/v1/secrets", params={"name": name}, headers=headers, timeout=30).json()["items"]
     assert len(listed) == 1, listed
     return requests.get(f"{url}/api/v1/secrets/{listed[0]['id']}", headers=headers, timeout=30).json()
+
+
+@pytest.fixture
+def active(tmp_path):
+    """A running, activated server on its own data folder, and the admin's auth header."""
+    server = EnclaveServer(tmp_path / "data").start()
+    activate(server.url)
+    yield server, tmp_path / "data", token(server.url)
+    server.stop()
 
 
 def test_secret_commands_of_the_real_cli(bot):
@@ -214,96 +222,85 @@ def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(tmp
         server.stop()
 
 
-def test_rotation_runs_online_and_loses_no_concurrent_write(tmp_path):
-    data = tmp_path / "data"
-    server = EnclaveServer(data).start()
-    try:
-        activate(server.url)
-        headers = token(server.url)
-        session = requests.Session()
-        session.headers.update(headers)
-        ids = [session.post(f"{server.url}/api/v1/secrets", json={"name": f"s{i}", "values": {"v": f"initial-{i}", "w": "x" * 40}},
-                            timeout=30).json()["id"] for i in range(400)]
-        old_key = json.loads((data / "keyring.json").read_text())["primary"]
-        latest, stop, failures = {}, threading.Event(), []
+def test_rotation_runs_online_and_loses_no_concurrent_write(active):
+    server, data, headers = active
+    session = requests.Session()
+    session.headers.update(headers)
+    ids = [session.post(f"{server.url}/api/v1/secrets", json={"name": f"s{i}", "values": {"v": f"initial-{i}", "w": "x" * 40}},
+                        timeout=30).json()["id"] for i in range(400)]
+    old_key = json.loads((data / "keyring.json").read_text())["primary"]
+    latest, stop, failures = {}, threading.Event(), []
 
-        def writer(offset):
-            own = requests.Session()
-            own.headers.update(headers)
-            round_ = 0
-            while not stop.is_set():
-                for index in range(offset, len(ids), 4):
-                    value = f"w{offset}-r{round_}-{index}"
-                    answer = own.put(f"{server.url}/api/v1/secrets/{ids[index]}", params={"patch_values": "true"},
-                                     json={"values": {"v": value}}, timeout=30)
-                    if answer.status_code != 200:
-                        failures.append(answer.text)
-                    latest[index] = value
-                    if stop.is_set():
-                        break
-                round_ += 1
+    def writer(offset):
+        own = requests.Session()
+        own.headers.update(headers)
+        round_ = 0
+        while not stop.is_set():
+            for index in range(offset, len(ids), 4):
+                value = f"w{offset}-r{round_}-{index}"
+                answer = own.put(f"{server.url}/api/v1/secrets/{ids[index]}", params={"patch_values": "true"},
+                                 json={"values": {"v": value}}, timeout=30)
+                if answer.status_code != 200:
+                    failures.append(answer.text)
+                latest[index] = value
+                if stop.is_set():
+                    break
+            round_ += 1
 
-        threads = [threading.Thread(target=writer, args=(offset,)) for offset in range(4)]
-        for thread in threads:
-            thread.start()
-        rotation = enclave("secrets", "rotate-key", "--data-dir", str(data))
-        stop.set()
-        for thread in threads:
-            thread.join()
-        assert not failures, failures[:3]
-        assert "re-wrapped" in rotation.stderr and "100%" in rotation.stderr
-        new_key = json.loads((data / "keyring.json").read_text())["primary"]
-        assert new_key != old_key and new_key in rotation.stdout
+    threads = [threading.Thread(target=writer, args=(offset,)) for offset in range(4)]
+    for thread in threads:
+        thread.start()
+    rotation = enclave("secrets", "rotate-key", "--data-dir", str(data))
+    stop.set()
+    for thread in threads:
+        thread.join()
+    assert not failures, failures[:3]
+    assert "re-wrapped" in rotation.stderr and "100%" in rotation.stderr
+    new_key = json.loads((data / "keyring.json").read_text())["primary"]
+    assert new_key != old_key and new_key in rotation.stdout
 
-        for index, secret_id in enumerate(ids):
-            values = session.get(f"{server.url}/api/v1/secrets/{secret_id}", timeout=30).json()["body"]["values"]
-            assert values["v"] == latest.get(index, f"initial-{index}") and values["w"] == "x" * 40
-        with sqlite3.connect(f"file:{data / 'enclave.sqlite'}?mode=ro", uri=True) as db:
-            keys = dict(db.execute("SELECT key_id, COUNT(*) FROM secrets_values GROUP BY key_id").fetchall())
-        assert keys == {new_key: 800}, keys
-        assert "all 800 values of 400 secrets open" in enclave("secrets", "verify", "--data-dir", str(data)).stdout
-        trail = enclave("audit", "list", "--data-dir", str(data)).stdout
-        assert trail.count("\trotate-key\t") == 2 and "ok: " in trail
-    finally:
-        server.stop()
+    for index, secret_id in enumerate(ids):
+        values = session.get(f"{server.url}/api/v1/secrets/{secret_id}", timeout=30).json()["body"]["values"]
+        assert values["v"] == latest.get(index, f"initial-{index}") and values["w"] == "x" * 40
+    with sqlite3.connect(f"file:{data / 'enclave.sqlite'}?mode=ro", uri=True) as db:
+        keys = dict(db.execute("SELECT key_id, COUNT(*) FROM secrets_values GROUP BY key_id").fetchall())
+    assert keys == {new_key: 800}, keys
+    assert "all 800 values of 400 secrets open" in enclave("secrets", "verify", "--data-dir", str(data)).stdout
+    trail = enclave("audit", "list", "--data-dir", str(data)).stdout
+    assert trail.count("\trotate-key\t") == 2 and "ok: " in trail
 
 
-def test_a_moved_value_or_an_edited_audit_record_is_detected(tmp_path):
-    data = tmp_path / "data"
-    server = EnclaveServer(data).start()
-    try:
-        activate(server.url)
-        headers = token(server.url)
-        first = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
-                              json={"name": "a", "values": {"user": "alice", "password": "pw-a"}}).json()["id"]
-        second = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
-                               json={"name": "b", "values": {"password": "pw-b"}}).json()["id"]
-        with sqlite3.connect(data / "enclave.sqlite") as db:
-            sealed = dict(db.execute("SELECT secret_id || '/' || key, sealed FROM secrets_values").fetchall())
-            # Another secret's value, then another field's value of the same secret.
-            db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{second}/password"], first))
-        answer = requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30)
-        assert answer.status_code == 500 and "pw-b" not in answer.text and "pw-a" not in answer.text
-        assert answer.json()["detail"][0] == "RuntimeError"
-        with sqlite3.connect(data / "enclave.sqlite") as db:
-            db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{first}/user"], first))
-        assert requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30).status_code == 500
-        verify = enclave("secrets", "verify", "--data-dir", str(data), check=False)
-        assert verify.returncode != 0 and first in verify.stderr and second not in verify.stderr
-        assert requests.get(f"{server.url}/api/v1/secrets/{second}", headers=headers, timeout=30).json()["body"]["values"] == {"password": "pw-b"}
+def test_a_moved_value_or_an_edited_audit_record_is_detected(active):
+    server, data, headers = active
+    first = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
+                          json={"name": "a", "values": {"user": "alice", "password": "pw-a"}}).json()["id"]
+    second = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
+                           json={"name": "b", "values": {"password": "pw-b"}}).json()["id"]
+    with sqlite3.connect(data / "enclave.sqlite") as db:
+        sealed = dict(db.execute("SELECT secret_id || '/' || key, sealed FROM secrets_values").fetchall())
+        # Another secret's value, then another field's value of the same secret.
+        db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{second}/password"], first))
+    answer = requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30)
+    assert answer.status_code == 500 and "pw-b" not in answer.text and "pw-a" not in answer.text
+    assert answer.json()["detail"][0] == "RuntimeError"
+    with sqlite3.connect(data / "enclave.sqlite") as db:
+        db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{first}/user"], first))
+    assert requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30).status_code == 500
+    verify = enclave("secrets", "verify", "--data-dir", str(data), check=False)
+    assert verify.returncode != 0 and first in verify.stderr and second not in verify.stderr
+    assert requests.get(f"{server.url}/api/v1/secrets/{second}", headers=headers, timeout=30).json()["body"]["values"] == {"password": "pw-b"}
 
-        assert "intact" in enclave("audit", "verify", "--data-dir", str(data)).stdout
-        with sqlite3.connect(data / "enclave.sqlite") as db:
-            db.execute("UPDATE secrets_audit SET actor = 'someone else' WHERE sequence = 2")
-        edited = enclave("audit", "verify", "--data-dir", str(data), check=False)
-        assert edited.returncode != 0 and "record 2" in edited.stderr
-        assert requests.get(f"{server.url}/api/enclave/audit/verify", headers=headers, timeout=30).json()["first_bad_record"] == 2
-        with sqlite3.connect(data / "enclave.sqlite") as db:
-            db.execute("DELETE FROM secrets_audit WHERE sequence = 2")
-        deleted = enclave("audit", "verify", "--data-dir", str(data), check=False)
-        assert deleted.returncode != 0 and "record 2 is missing" in deleted.stderr
-    finally:
-        server.stop()
+    assert "intact" in enclave("audit", "verify", "--data-dir", str(data)).stdout
+    with sqlite3.connect(data / "enclave.sqlite") as db:
+        db.execute("UPDATE secrets_audit SET actor = 'someone else' WHERE sequence = 2")
+    edited = enclave("audit", "verify", "--data-dir", str(data), check=False)
+    assert edited.returncode != 0 and "record 2" in edited.stderr
+    assert requests.get(f"{server.url}/api/enclave/audit/verify", headers=headers, timeout=30).json()["first_bad_record"] == 2
+    with sqlite3.connect(data / "enclave.sqlite") as db:
+        db.execute("DELETE FROM secrets_audit WHERE sequence = 2")
+    deleted = enclave("audit", "verify", "--data-dir", str(data), check=False)
+    assert deleted.returncode != 0 and "record 2 is missing" in deleted.stderr
+
 
 
 def encodings(value: bytes):
