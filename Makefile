@@ -66,6 +66,7 @@ bench: deps release venv
 	Benchmarks/mlflow/run.sh
 	Benchmarks/installer/run.sh
 	Benchmarks/logging/run.sh
+	Benchmarks/secrets/run.sh
 
 clean:
 	rm -rf .build $(VENV) $(MLFLOW_VENV) .venv-bench
