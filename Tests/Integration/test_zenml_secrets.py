@@ -177,11 +177,9 @@ def data_files(folder):
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
-def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(tmp_path):
-    data = tmp_path / "data"
-    server = EnclaveServer(data).start()
-    activate(server.url)
-    created = requests.post(f"{server.url}/api/v1/secrets", headers=token(server.url), timeout=30,
+def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path):
+    server, data, headers = active
+    created = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
                             json={"name": "kept", "values": {"password": "survives-restarts"}})
     assert created.status_code == 200
     backup = enclave("backup", "--data-dir", str(data), "--out", str(tmp_path / "copy.sqlite")).stdout
