@@ -177,7 +177,7 @@ def data_files(folder):
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
-def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path):
+def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path, monkeypatch):
     server, data, headers = active
     created = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
                             json={"name": "kept", "values": {"password": "survives-restarts"}})
@@ -208,12 +208,18 @@ def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(act
     too_open = subprocess.run([enclave_binary(), "serve", "--port", "0", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
     assert too_open.returncode != 0 and "0600" in too_open.stderr
 
-    # The backup and the keyring written beside it make a working server elsewhere.
+    # The backup and the keyring written beside it make a working server elsewhere, the
+    # keyring passed the way systemd passes a credential (LoadCredential=enclave-keyring:…).
     restored = tmp_path / "restored"
     restored.mkdir(mode=0o700)
     shutil.copy(tmp_path / "copy.sqlite", restored / "enclave.sqlite")
-    shutil.copy(tmp_path / "copy.sqlite.keyring", restored / "keyring.json")
+    credentials = tmp_path / "credentials"
+    credentials.mkdir(mode=0o700)
+    shutil.copy(tmp_path / "copy.sqlite.keyring", credentials / "enclave-keyring")
+    (credentials / "enclave-keyring").chmod(0o400)
+    monkeypatch.setenv("CREDENTIALS_DIRECTORY", str(credentials))
     server = EnclaveServer(restored).start()
+    assert not (restored / "keyring.json").exists()
     try:
         assert secret_named(server.url, token(server.url), "kept")["body"]["values"] == {"password": "survives-restarts"}
     finally:
@@ -320,7 +326,8 @@ def test_no_value_key_or_token_leaks_into_logs_answers_metrics_or_the_database(t
     is not a read of that secret, in /metrics, or in the database, WAL and -shm files."""
     import secrets as random_source
     config = tmp_path / "config.json"
-    config.write_text(json.dumps({"log_level": "debug"}))
+    keyring = tmp_path / "keys" / "ring.json"  # kept apart from the data folder, as a site may want
+    config.write_text(json.dumps({"log_level": "debug", "secrets_keyring": str(keyring)}))
     data = tmp_path / "data"
     server = EnclaveServer(data, "--config", str(config)).start()
     values = [f"LEAK{random_source.token_hex(12)}" for _ in range(6)]
@@ -358,6 +365,7 @@ def test_no_value_key_or_token_leaks_into_logs_answers_metrics_or_the_database(t
         read_back = requests.get(f"{url}/api/v1/secrets/{secret_id}", headers=headers, timeout=30).json()["body"]["values"]
         assert read_back == {"password": values[0], "token": values[2]}
 
+        assert keyring.stat().st_mode & 0o777 == 0o600 and not (data / "keyring.json").exists()
         # On disk while the server runs: the database, its WAL and shared memory.
         stored = b"".join(path.read_bytes() for path in data.iterdir() if path.is_file() and path.name != "keyring.json")
         for value in values:
