@@ -55,7 +55,8 @@ struct Endpoints: Sendable {
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
     func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
               render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
-        var query = try ListQuery(queryItems(request), schema: schema)
+        var query = try ListQuery(queryItems(request), schema: schema,
+                                  documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
         query.scope += scope
         let finalQuery = query
         return try await read { renderer in

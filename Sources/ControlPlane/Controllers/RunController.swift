@@ -28,7 +28,9 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 let finished = RunStatus.finished.sorted().map { "'\($0)'" }.joined(separator: ",")
                 return SQLCondition(sql: "t.status \(try ListQuery.boolean("in_progress", value) ? "NOT " : "")IN (\(finished))", arguments: [])
             },
-        ])
+            // Enclave records no child runs (`parent_run` is always null), so every run is a root run.
+            "root_runs_only": { value in _ = try ListQuery.boolean("root_runs_only", value); return nil },
+        ], rendering: ["include_full_metadata"])
     }
 
     func addRoutes(to group: RouterGroup<Context>) {

@@ -15,9 +15,6 @@ struct SecretController<Context: ControlPlaneRequestContext> {
     static var schema: ResourceSchema {
         ResourceSchema(table: "secrets", noun: "secret", projectScoped: false, fields: [
             "name": ("t.name", .string), "private": ("t.private", .bool), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            // The client sends its own id here; visibility comes from the caller instead.
-            "scope_user": { _ in nil },
         ])
     }
 

@@ -25,8 +25,16 @@ struct ListQuery: Sendable {
     static let operators: Set<String> = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith",
                                          "oneof", "notoneof", "isnull", "isnotnull", "gt", "gte", "lt", "lte", "in"]
 
-    /// Parses the query items of a request against `schema`.
-    init(_ items: [(String, String)], schema: ResourceSchema) throws {
+    /// Parameters every list takes that shape the page rather than filter it.
+    static let paging: Set<String> = ["page", "size", "hydrate", "logical_operator", "sort_by"]
+
+    /// Parses the query items of a request against `schema`. A parameter ZenML declares for
+    /// this list (`documented`) that the schema does not apply is a 422 naming it, so an
+    /// unapplied filter never answers with everything; undeclared ones are ignored, as FastAPI does.
+    init(_ items: [(String, String)], schema: ResourceSchema, documented: Set<String> = []) throws {
+        for (key, _) in items where documented.contains(key) && !Self.paging.contains(key) && !schema.applies(key) {
+            throw Self.bad(key, "Enclave does not filter \(schema.noun)s by '\(key)' yet; leave it out")
+        }
         for (key, value) in items {
             switch key {
             case "page": page = try Self.integer(key, value, minimum: 1, saturating: true)

@@ -26,10 +26,19 @@ struct ResourceSchema: Sendable {
     let fields: [String: (sql: String, kind: FilterKind)]
     /// Parameters with their own translation into SQL; nil result means "no condition".
     let custom: [String: @Sendable (String) throws -> SQLCondition?]
+    /// Parameters that shape the rendering rather than the selection (say
+    /// `include_full_metadata`, whose fuller answer Enclave always gives): accepted as they are.
+    let rendering: Set<String>
+
+    /// Whether a query parameter is applied by this list (a field, a custom rule, `project`
+    /// on project-scoped lists, or a rendering option).
+    func applies(_ key: String) -> Bool {
+        fields[key] != nil || custom[key] != nil || rendering.contains(key) || (key == "project" && projectScoped)
+    }
 
     init(table: String, noun: String, projectScoped: Bool,
          fields: [String: (sql: String, kind: FilterKind)],
-         custom: [String: @Sendable (String) throws -> SQLCondition?] = [:]) {
+         custom: [String: @Sendable (String) throws -> SQLCondition?] = [:], rendering: Set<String> = []) {
         self.table = table
         self.noun = noun
         self.projectScoped = projectScoped
@@ -46,6 +55,11 @@ struct ResourceSchema: Sendable {
                              arguments: [value.lowercased().databaseValue, value.databaseValue])
             }
         }
+        if customs["scope_user"] == nil, all["user_id"] != nil {
+            // ZenML scopes a list to one user's rows with it.
+            customs["scope_user"] = { value in SQLCondition(sql: "t.user_id = ?", arguments: [value.lowercased().databaseValue]) }
+        }
         self.custom = customs
+        self.rendering = rendering
     }
 }
