@@ -41,6 +41,8 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         StepRunController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ArtifactController<Context>(endpoints: endpoints).addRoutes(to: secured)
         LogsController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        RunMetadataController<Context>(endpoints: endpoints, metadata: SQLiteRunMetadataRepository(store: endpoints.store))
+            .addRoutes(to: secured)
         if let secrets {
             SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)
             // Enclave's own admin routes live outside ZenML's `/api/v1`, with the same auth and errors.

@@ -1,0 +1,53 @@
+import GRDB
+import Storage
+
+/// What run metadata can be attached to, with the table that keeps it and the noun
+/// ZenML's not-found message uses.
+enum MetadataResource: String, Sendable, CaseIterable {
+    case pipelineRun = "pipeline_run", stepRun = "step_run", artifactVersion = "artifact_version"
+
+    var table: String {
+        switch self {
+        case .pipelineRun: return "pipeline_runs"
+        case .stepRun: return "step_runs"
+        case .artifactVersion: return "artifact_versions"
+        }
+    }
+
+    var noun: String {
+        switch self {
+        case .pipelineRun: return "pipeline run"
+        case .stepRun: return "step run"
+        case .artifactVersion: return "artifact version"
+        }
+    }
+}
+
+/// Where `log_metadata` lands: key/value pairs merged into a resource's `run_metadata`, a
+/// later value for a key replacing the earlier one, as ZenML shows them.
+protocol RunMetadataRepository: Sendable {
+    /// Merges `values` (a JSON object) into every resource, all or none; `notFound` when
+    /// one of them does not exist.
+    func attach(_ values: JSONValue, to resources: [(MetadataResource, String)]) async throws
+}
+
+/// `RunMetadataRepository` over the control plane's own tables: each resource's metadata
+/// is read, merged and written back inside one write transaction, so concurrent writers
+/// never drop each other's keys.
+struct SQLiteRunMetadataRepository: RunMetadataRepository {
+    let store: StateStore
+
+    func attach(_ values: JSONValue, to resources: [(MetadataResource, String)]) async throws {
+        try await store.pool.write { db in
+            for (kind, id) in resources {
+                guard let stored = try String.fetchOne(db, sql: "SELECT run_metadata FROM \(kind.table) WHERE id = ?", arguments: [id]) else {
+                    throw ControlPlaneError.notFound("Unable to get \(kind.noun) with ID '\(id)': No \(kind.noun) with this ID found.")
+                }
+                var merged = JSONValue.parseStored(stored)
+                if merged.objectValue == nil { merged = [:] }
+                for (key, value) in values.objectValue ?? [:] { merged[key] = value }
+                try db.execute(sql: "UPDATE \(kind.table) SET run_metadata = ? WHERE id = ?", arguments: [merged.text, id])
+            }
+        }
+    }
+}
