@@ -77,6 +77,9 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 for (key, value) in config["substitutions"]?.objectValue ?? [:] { substitutions[key] = value }
                 config["substitutions"] = .object(substitutions)
                 let version = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runs WHERE pipeline_run_id = ? AND name = ?", arguments: [runID, name]) ?? 0) + 1
+                // A new attempt supersedes the one that was waiting to be retried.
+                try db.execute(sql: "UPDATE step_runs SET status = 'retried', updated = ? WHERE pipeline_run_id = ? AND name = ? AND status = 'retrying'",
+                               arguments: [Timestamp.now(), runID, name])
                 let now = Timestamp.now()
                 try db.execute(sql: """
                     INSERT INTO step_runs (id, project_id, pipeline_run_id, name, status, start_time, end_time, cache_key, cache_expires_at,
@@ -144,9 +147,14 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
             try await endpoints.store.pool.write { db in
                 let row = try WireRenderer(db: db).row("step_runs", id: id, noun: "step run")
                 let current: String = (try row.decode(forColumn: "status"))
-                if let status, status != current {
+                if var status, status != current {
                     if RunStatus.isFinished(current) {
                         throw ControlPlaneError.forbidden("Step run '\(id)' has finished with status '\(current)'; it cannot become '\(status)'.")
+                    }
+                    // A failed attempt with retries left is `retrying` (ZenML's rule): the run goes on.
+                    if status == "failed", StepRetries.left(config: try row.decode(String?.self, forColumn: "config"),
+                                                            attempt: try row.decode(Int.self, forColumn: "version")) {
+                        status = "retrying"
                     }
                     try db.execute(sql: "UPDATE step_runs SET status = ? WHERE id = ?", arguments: [status, id])
                 }

@@ -16,7 +16,7 @@ extension WireRenderer {
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
             "project_id": .string((try row.decode(forColumn: "project_id"))), "type": nil, "status": .string((try row.decode(forColumn: "status"))), "version": .int((try row.decode(forColumn: "version"))),
-            "is_retriable": false, "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
+            "is_retriable": .bool(StepRetries.maximum(config: try row.decode(String?.self, forColumn: "config")) > 0), "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
             "latest_heartbeat": nil, "model_version_id": nil, "resource_request_id": nil,
             "substitutions": try substitutions(ofRun: runID), "heartbeat_threshold": nil,
         ]
