@@ -2,8 +2,8 @@ import GRDB
 import Storage
 
 /// The tables the ControlPlane module owns: ZenML's projects, stacks, components,
-/// flavors, pipelines, snapshots, runs, steps, artifacts, logs, and the record of
-/// idempotent writes. Opaque client configuration is kept as JSON text.
+/// flavors, pipelines, snapshots, runs, steps, artifacts, logs, hook invocations, and the
+/// record of idempotent writes. Opaque client configuration is kept as JSON text.
 public enum ControlPlaneMigrations {
     /// Append-only: add new migrations at the end, never edit a shipped one.
     public static let set = MigrationSet(module: "controlplane", migrations: [
@@ -112,6 +112,19 @@ public enum ControlPlaneMigrations {
                     PRIMARY KEY (key, user_id)
                 );
                 CREATE INDEX idempotent_requests_created ON idempotent_requests(created);
+                """)
+        },
+        .init("v2_hook_invocations") { db in
+            try db.execute(sql: """
+                CREATE TABLE hook_invocations (
+                    id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id),
+                    pipeline_run_id TEXT NOT NULL REFERENCES pipeline_runs(id) ON DELETE CASCADE,
+                    step_run_id TEXT REFERENCES step_runs(id) ON DELETE CASCADE,
+                    hook_type TEXT NOT NULL, name TEXT, status TEXT NOT NULL, start_time TEXT NOT NULL, end_time TEXT,
+                    source TEXT, exception_info TEXT, outputs TEXT NOT NULL DEFAULT '{}', user_id TEXT,
+                    created TEXT NOT NULL, updated TEXT NOT NULL
+                );
+                CREATE INDEX hook_invocations_run ON hook_invocations(pipeline_run_id);
                 """)
         },
     ])

@@ -43,6 +43,8 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         LogsController<Context>(endpoints: endpoints).addRoutes(to: secured)
         RunMetadataController<Context>(endpoints: endpoints, metadata: SQLiteRunMetadataRepository(store: endpoints.store))
             .addRoutes(to: secured)
+        HookInvocationController<Context>(endpoints: endpoints, invocations: SQLiteHookInvocationRepository(store: endpoints.store))
+            .addRoutes(to: secured)
         if let secrets {
             SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)
             // Enclave's own admin routes live outside ZenML's `/api/v1`, with the same auth and errors.

@@ -2,7 +2,8 @@
 Tests/Fixtures/zenml-0.98/flow_h_retries_hooks.jsonl): a step under
 `StepRetryConfig(max_retries=2)` that fails once and then succeeds leaves its first attempt
 `retried`, its second `completed`, and the run `completed`; a step without retries that
-fails leaves the run `failed` (its `on_failure` hook runs in the client)."""
+fails leaves the run `failed`, and its `on_failure` hook's invocation is recorded with the
+logs the hook wrote."""
 import json
 import re
 
@@ -46,3 +47,26 @@ def test_a_retried_step_that_succeeds_completes_the_run(bot, tmp_path):
     # `exclude_retried` hides the superseded attempt, as the client's run views expect.
     shown = requests.get(f"{url}/api/v1/steps", params={"name": "flaky", "exclude_retried": "true"}, headers=headers, timeout=30).json()
     assert [s["body"]["status"] for s in shown["items"]] == ["completed"]
+
+    # The hook the client ran is recorded, as the real server records it.
+    hooked = requests.get(f"{url}/api/v1/runs", params={"pipeline_name": "hooked"}, headers=headers, timeout=30).json()["items"][0]["id"]
+    listed = requests.get(f"{url}/api/v1/hook_invocations", params={"pipeline_run_id": hooked, "hydrate": "true"},
+                          headers=headers, timeout=30).json()["items"]
+    assert len(listed) == 1, listed
+    invocation = listed[0]
+    assert (invocation["body"]["hook_type"], invocation["body"]["status"], invocation["body"]["step_run_id"]) == ("step_failure", "completed", broken[0]["id"])
+    assert invocation["metadata"]["source"] == "retry_pipeline.on_failure"
+    assert [log["body"]["source"] for log in invocation["resources"]["log_collection"]] == ["hook:step_failure"]
+    real = next(json.loads(line) for line in (DOCUMENT.parent / "flow_h_retries_hooks.jsonl").read_text().splitlines()
+                if json.loads(line)["path"] == "/api/v1/hook_invocations")["resp_body"]
+    assert set(invocation) == set(real) and set(invocation["body"]) == set(real["body"])
+    assert set(invocation["resources"]) == set(real["resources"]) and set(invocation["metadata"]) == set(real["metadata"])
+    again = requests.post(f"{url}/api/v1/hook_invocations", headers=headers, timeout=30, json={
+        "project": invocation["body"]["project_id"], "id": invocation["id"], "hook_type": "step_failure", "status": "completed",
+        "start_time": invocation["body"]["start_time"], "pipeline_run_id": hooked})
+    assert again.status_code == 409 and again.json()["detail"][0] == "EntityExistsError"
+    for bad in ({"hook_type": "moon"}, {"pipeline_run_id": "00000000-0000-0000-0000-000000000000"}, {"status": "nope"}):
+        body = {"project": invocation["body"]["project_id"], "hook_type": "custom", "status": "completed",
+                "start_time": invocation["body"]["start_time"], "pipeline_run_id": hooked, **bad}
+        answer = requests.post(f"{url}/api/v1/hook_invocations", headers=headers, timeout=30, json=body)
+        assert answer.status_code in (404, 422) and "detail" in answer.json(), (bad, answer.text)

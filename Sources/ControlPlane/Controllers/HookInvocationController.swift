@@ -1,0 +1,89 @@
+import GRDB
+import Hummingbird
+
+/// `/hook_invocations`: what the client reports after running a step's or a run's hook
+/// (`on_failure`, `on_success`, start/end, pause/resume, custom), listable per run and
+/// step, with the logs the hook wrote.
+struct HookInvocationController<Context: ControlPlaneRequestContext> {
+    let endpoints: Endpoints
+    let invocations: any HookInvocationRepository
+
+    static var hookTypes: Set<String> {
+        ["run_start", "run_success", "run_failure", "run_end", "run_pause", "run_resume", "step_start", "step_end", "step_success",
+         "step_failure", "custom"]
+    }
+
+    static var schema: ResourceSchema {
+        ResourceSchema(table: "hook_invocations", noun: "hook invocation", projectScoped: true, fields: [
+            "pipeline_run_id": ("t.pipeline_run_id", .uuid), "step_run_id": ("t.step_run_id", .uuid), "hook_type": ("t.hook_type", .string),
+            "name": ("t.name", .string), "status": ("t.status", .string), "start_time": ("t.start_time", .datetime),
+            "end_time": ("t.end_time", .datetime), "user_id": ("t.user_id", .uuid),
+        ])
+    }
+
+    func addRoutes(to group: RouterGroup<Context>) {
+        group.get("hook_invocations", use: list)
+        group.post("hook_invocations", use: create)
+        group.get("hook_invocations/:id", use: get)
+        group.delete("hook_invocations/:id", use: delete)
+    }
+
+    @Sendable func list(_ request: Request, context: Context) async throws -> Response {
+        try await endpoints.list(request, Self.schema) { try $0.hookInvocation($1, detail: $2) }
+    }
+
+    @Sendable func get(_ request: Request, context: Context) async throws -> Response {
+        try await endpoints.get(request, context, table: "hook_invocations", noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
+    }
+
+    @Sendable func create(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request, context)
+        return try await endpoints.write(request, context) { principal in
+            guard let hookType = try fields.choice("hook_type", from: Self.hookTypes) else { throw fields.fail("hook_type", "Field required") }
+            guard let status = try fields.choice("status", from: RunStatus.all) else { throw fields.fail("status", "Field required") }
+            guard let start = try fields.time("start_time") else { throw fields.fail("start_time", "Field required") }
+            let draft = HookInvocationDraft(
+                id: try fields.uuid("id") ?? String.newID(), project: try fields.requiredString("project"),
+                pipelineRunID: try fields.requiredUUID("pipeline_run_id"), stepRunID: try fields.uuid("step_run_id"),
+                hookType: hookType, name: try fields.string("name"), status: status, startTime: start, endTime: try fields.time("end_time"),
+                source: try fields.string("source"), exceptionInfo: try fields.object("exception_info"),
+                outputs: try fields.object("outputs") ?? [:], logsID: try fields.uuid("logs_id"), userID: principal.userID)
+            try await invocations.create(draft)
+            return try await endpoints.render("hook_invocations", id: draft.id, noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
+        }
+    }
+
+    @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { _ in
+            guard try await invocations.delete(id: id) else {
+                throw ControlPlaneError.notFound("Unable to get hook invocation with ID '\(id)': No hook invocation with this ID found.")
+            }
+            return nil
+        }
+    }
+}
+
+extension WireRenderer {
+    /// A hook invocation as ZenML renders it, with the logs the hook wrote.
+    func hookInvocation(_ row: Row, detail: Detail) throws -> JSONValue {
+        let id: String = try row.decode(forColumn: "id")
+        let body: JSONValue = [
+            "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
+            "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string(try row.decode(forColumn: "project_id")),
+            "hook_type": .string(try row.decode(forColumn: "hook_type")), "status": .string(try row.decode(forColumn: "status")),
+            "start_time": .string(try row.decode(forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
+            "pipeline_run_id": .string(try row.decode(forColumn: "pipeline_run_id")),
+            "step_run_id": .optional(try row.decode(String?.self, forColumn: "step_run_id")),
+        ]
+        return try entity(id: id, name: .optional(try row.decode(String?.self, forColumn: "name")), body: body, detail: detail, metadata: {
+            ["source": .optional(try row.decode(String?.self, forColumn: "source")),
+             "exception_info": JSONValue.parseStored(try row.decode(String?.self, forColumn: "exception_info"))]
+        }, resources: {
+            let logs = try Row.fetchAll(db, sql: "SELECT * FROM logs WHERE hook_invocation_id = ? ORDER BY created", arguments: [id])
+            return ["user": try user(id: try row.decode(String?.self, forColumn: "user_id")),
+                    "outputs": JSONValue.parseStored(try row.decode(String?.self, forColumn: "outputs")),
+                    "log_collection": .array(try logs.map { try self.logs($0, detail: .nested) })]
+        })
+    }
+}

@@ -1,0 +1,69 @@
+import GRDB
+import Storage
+
+/// A hook the client ran (on failure, on success, init, cleanup…) and how it went.
+struct HookInvocationDraft: Sendable {
+    var id: String
+    var project: String
+    var pipelineRunID: String
+    var stepRunID: String?
+    var hookType: String
+    var name: String?
+    var status: String
+    var startTime: String
+    var endTime: String?
+    var source: String?
+    var exceptionInfo: JSONValue?
+    var outputs: JSONValue
+    /// The logs the hook wrote (created by the client before the invocation), linked to it.
+    var logsID: String?
+    var userID: String
+}
+
+/// Where hook invocations are kept. The id comes from the client; a second one with the
+/// same id is refused by the primary key (`alreadyExists`), never checked beforehand.
+protocol HookInvocationRepository: Sendable {
+    /// Stores the invocation; `notFound` when its project, run or step does not exist.
+    func create(_ draft: HookInvocationDraft) async throws
+    /// Removes it; false when there was none.
+    func delete(id: String) async throws -> Bool
+}
+
+/// `HookInvocationRepository` on the control plane's `hook_invocations` table.
+struct SQLiteHookInvocationRepository: HookInvocationRepository {
+    let store: StateStore
+
+    func create(_ draft: HookInvocationDraft) async throws {
+        do {
+            try await store.pool.write { db in
+                let project = try ProjectLookup.id(of: draft.project, db: db)
+                guard try String.fetchOne(db, sql: "SELECT id FROM pipeline_runs WHERE id = ?", arguments: [draft.pipelineRunID]) != nil else {
+                    throw ControlPlaneError.notFound("Unable to get pipeline run with ID '\(draft.pipelineRunID)': No pipeline run with this ID found.")
+                }
+                if let step = draft.stepRunID,
+                   try String.fetchOne(db, sql: "SELECT id FROM step_runs WHERE id = ? AND pipeline_run_id = ?", arguments: [step, draft.pipelineRunID]) == nil {
+                    throw ControlPlaneError.notFound("Unable to get step run with ID '\(step)': No step run of this pipeline run has this ID.")
+                }
+                let now = Timestamp.now()
+                try db.execute(sql: """
+                    INSERT INTO hook_invocations (id, project_id, pipeline_run_id, step_run_id, hook_type, name, status, start_time, end_time,
+                    source, exception_info, outputs, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [draft.id, project, draft.pipelineRunID, draft.stepRunID, draft.hookType, draft.name, draft.status,
+                                     draft.startTime, draft.endTime, draft.source, draft.exceptionInfo?.text, draft.outputs.text,
+                                     draft.userID, now, now])
+                if let logs = draft.logsID {
+                    try db.execute(sql: "UPDATE logs SET hook_invocation_id = ?, updated = ? WHERE id = ?", arguments: [draft.id, now, logs])
+                }
+            }
+        } catch let error where ConstraintViolation(error) == .duplicate(table: "hook_invocations") {
+            throw ControlPlaneError.alreadyExists("A hook invocation with ID '\(draft.id)' already exists.")
+        }
+    }
+
+    func delete(id: String) async throws -> Bool {
+        try await store.pool.write { db in
+            try db.execute(sql: "DELETE FROM hook_invocations WHERE id = ?", arguments: [id])
+            return db.changesCount > 0
+        }
+    }
+}
