@@ -26,9 +26,12 @@ public struct SecretChange: Sendable, Equatable {
     public var isPrivate: Bool?
     /// `nil`: values stay as they are.
     public var values: [String: String?]?
+    /// Whether `values` replaces all of them (keys left out are removed) rather than
+    /// patching them.
+    public var replacesValues: Bool
 
     /// A change of any of the three.
-    public init(name: String? = nil, isPrivate: Bool? = nil, values: [String: String?]? = nil) {
-        self.name = name; self.isPrivate = isPrivate; self.values = values
+    public init(name: String? = nil, isPrivate: Bool? = nil, values: [String: String?]? = nil, replacesValues: Bool = false) {
+        self.name = name; self.isPrivate = isPrivate; self.values = values; self.replacesValues = replacesValues
     }
 }

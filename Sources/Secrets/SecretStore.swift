@@ -76,6 +76,7 @@ public struct SecretStore: Sendable {
         do {
             guard try await records.update(secret) else { throw SecretsError.notFound("No secret with ID '\(id)' found.") }
             if let changes = change.values {
+                if change.replacesValues { values = [:] }
                 for (key, value) in changes {
                     if let value { try Self.checkName(key, "key"); values[key] = value } else { values[key] = nil }
                 }

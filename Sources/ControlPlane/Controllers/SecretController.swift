@@ -39,7 +39,7 @@ struct SecretController<Context: ControlPlaneRequestContext> {
             let record = SecretRecord(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
                                       isPrivate: try row.decode(forColumn: "private"), userID: try row.decode(forColumn: "user_id"),
                                       created: try row.decode(forColumn: "created"), updated: try row.decode(forColumn: "updated"))
-            return try renderer.secret(record, values: [:], detail: detail)
+            return try renderer.secret(record, detail: detail)
         }
     }
 
@@ -69,13 +69,9 @@ struct SecretController<Context: ControlPlaneRequestContext> {
         let patch = try FormEncoding.pairs(Substring(request.uri.query ?? "")).last { $0.0 == "patch_values" }
             .map { try ListQuery.boolean("patch_values", $0.1) } ?? false
         return try await write(request, context) {
-            var change = SecretChange(name: try fields.optionalName("name"), isPrivate: try fields.bool("private"), values: try Self.values(fields))
-            if !patch, var replacement = change.values {
-                // Without patch_values the update's values replace all of them (ZenML's rule).
-                let (_, current) = try await secrets.read(id: id, by: caller)
-                for key in (current ?? [:]).keys where replacement[key] == nil { replacement[key] = .some(nil) }
-                change.values = replacement
-            }
+            // Without patch_values the update's values replace all of them (ZenML's rule).
+            let change = SecretChange(name: try fields.optionalName("name"), isPrivate: try fields.bool("private"),
+                                      values: try Self.values(fields), replacesValues: !patch)
             let (record, values) = try await secrets.update(id: id, change, by: caller)
             return try await render(record, values: values, detail: .full)
         }
@@ -104,8 +100,11 @@ struct SecretController<Context: ControlPlaneRequestContext> {
         return values
     }
 
+    /// One secret with its owner, read through the identity system (no database handle here).
     func render(_ record: SecretRecord, values: [String: String], detail: Detail) async throws -> JSONValue {
-        try await endpoints.store.pool.read { db in try WireRenderer(db: db).secret(record, values: values, detail: detail) }
+        let owners = try await endpoints.identity.accounts(ids: Set([record.userID].compactMap { $0 }))
+        let owner = record.userID.flatMap { owners[$0] }.map { WireRenderer.user($0, detail: .nested) } ?? .null
+        return WireRenderer.secret(record, values: values, owner: owner, detail: detail)
     }
 
     /// An idempotent write whose remembered answer never holds a value: the ledger keeps
@@ -128,17 +127,5 @@ struct SecretController<Context: ControlPlaneRequestContext> {
             try await endpoints.ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: redacted.serialized)
         }
         return ZenMLResponse.serialized((answer ?? .null).serialized)
-    }
-}
-
-extension WireRenderer {
-    /// A secret as ZenML renders it; `values` is empty in lists and for readers.
-    func secret(_ record: SecretRecord, values: [String: String], detail: Detail) throws -> JSONValue {
-        var rendered: JSONValue = [:]
-        for (key, value) in values.sorted(by: { $0.key < $1.key }) { rendered[key] = .string(value) }
-        return try entity(id: record.id, name: .string(record.name), body: [
-            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
-            "private": .bool(record.isPrivate), "values": rendered,
-        ], detail: detail, metadata: { [:] }, resources: { ["user": try user(id: record.userID)] })
     }
 }

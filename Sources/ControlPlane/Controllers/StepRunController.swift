@@ -77,9 +77,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 for (key, value) in config["substitutions"]?.objectValue ?? [:] { substitutions[key] = value }
                 config["substitutions"] = .object(substitutions)
                 let version = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runs WHERE pipeline_run_id = ? AND name = ?", arguments: [runID, name]) ?? 0) + 1
-                // A new attempt supersedes the one that was waiting to be retried.
-                try db.execute(sql: "UPDATE step_runs SET status = 'retried', updated = ? WHERE pipeline_run_id = ? AND name = ? AND status = 'retrying'",
-                               arguments: [Timestamp.now(), runID, name])
+                try StepRetries.supersede(step: name, inRun: runID, db: db)
                 let now = Timestamp.now()
                 try db.execute(sql: """
                     INSERT INTO step_runs (id, project_id, pipeline_run_id, name, status, start_time, end_time, cache_key, cache_expires_at,
