@@ -13,4 +13,8 @@ public enum ControlPlaneError: Error, Sendable, Equatable {
     case validation(String)
     /// Not allowed for this caller or in this state (403, `IllegalOperationError`).
     case forbidden(String)
+    /// A change the current state rules out until the caller insists, such as taking a model
+    /// stage another version holds without `force` (412; the client raises `RuntimeError`,
+    /// which is what its CLI catches to offer forcing).
+    case stateConflict(String)
 }

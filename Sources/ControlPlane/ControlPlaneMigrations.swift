@@ -2,7 +2,8 @@ import GRDB
 import Storage
 
 /// The tables the ControlPlane module owns: ZenML's projects, stacks, components,
-/// flavors, pipelines, snapshots, runs, steps, artifacts, logs, hook invocations, and the
+/// flavors, pipelines, snapshots, runs, steps, artifacts, logs, hook invocations, models and
+/// their versions, tags, and the
 /// record of idempotent writes. Opaque client configuration is kept as JSON text.
 public enum ControlPlaneMigrations {
     /// Append-only: add new migrations at the end, never edit a shipped one.
@@ -125,6 +126,51 @@ public enum ControlPlaneMigrations {
                     created TEXT NOT NULL, updated TEXT NOT NULL
                 );
                 CREATE INDEX hook_invocations_run ON hook_invocations(pipeline_run_id);
+                """)
+        },
+        .init("v3_models_and_tags") { db in
+            // Stage uniqueness and per-model numbering are constraints, so two writers can never
+            // both hold `production` or both get version 3; tags are global, as in ZenML.
+            try db.execute(sql: """
+                CREATE TABLE models (
+                    id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id), name TEXT NOT NULL,
+                    license TEXT, description TEXT, audience TEXT, use_cases TEXT, limitations TEXT, trade_offs TEXT,
+                    ethics TEXT, save_models_to_registry INTEGER NOT NULL DEFAULT 1, user_id TEXT,
+                    created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (project_id, name)
+                );
+                CREATE TABLE model_versions (
+                    id TEXT PRIMARY KEY, project_id TEXT NOT NULL REFERENCES projects(id),
+                    model_id TEXT NOT NULL REFERENCES models(id) ON DELETE CASCADE,
+                    name TEXT NOT NULL, number INTEGER NOT NULL, description TEXT, stage TEXT,
+                    producer_run_id TEXT, run_metadata TEXT NOT NULL DEFAULT '{}', user_id TEXT,
+                    created TEXT NOT NULL, updated TEXT NOT NULL,
+                    UNIQUE (model_id, name), UNIQUE (model_id, number), UNIQUE (model_id, producer_run_id)
+                );
+                CREATE UNIQUE INDEX model_versions_held_stage ON model_versions(model_id, stage) WHERE stage IN ('staging', 'production');
+                CREATE TABLE model_version_artifacts (
+                    id TEXT PRIMARY KEY, model_version_id TEXT NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+                    artifact_version_id TEXT NOT NULL REFERENCES artifact_versions(id) ON DELETE CASCADE,
+                    user_id TEXT, created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (model_version_id, artifact_version_id)
+                );
+                CREATE INDEX model_version_artifacts_artifact ON model_version_artifacts(artifact_version_id);
+                CREATE TABLE model_version_pipeline_runs (
+                    id TEXT PRIMARY KEY, model_version_id TEXT NOT NULL REFERENCES model_versions(id) ON DELETE CASCADE,
+                    pipeline_run_id TEXT NOT NULL REFERENCES pipeline_runs(id) ON DELETE CASCADE,
+                    user_id TEXT, created TEXT NOT NULL, updated TEXT NOT NULL, UNIQUE (model_version_id, pipeline_run_id)
+                );
+                CREATE INDEX model_version_pipeline_runs_run ON model_version_pipeline_runs(pipeline_run_id);
+                ALTER TABLE pipeline_runs ADD COLUMN model_version_id TEXT REFERENCES model_versions(id) ON DELETE SET NULL;
+                ALTER TABLE step_runs ADD COLUMN model_version_id TEXT REFERENCES model_versions(id) ON DELETE SET NULL;
+                CREATE TABLE tags (
+                    id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, color TEXT NOT NULL, exclusive INTEGER NOT NULL DEFAULT 0,
+                    user_id TEXT, created TEXT NOT NULL, updated TEXT NOT NULL
+                );
+                CREATE TABLE tag_resources (
+                    id TEXT PRIMARY KEY, tag_id TEXT NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+                    resource_id TEXT NOT NULL, resource_type TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+                    UNIQUE (tag_id, resource_id, resource_type)
+                );
+                CREATE INDEX tag_resources_resource ON tag_resources(resource_id, resource_type);
                 """)
         },
     ])

@@ -11,7 +11,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     static var schema: ResourceSchema {
         ResourceSchema(table: "artifacts", noun: "artifact", projectScoped: true, fields: [
             "name": ("t.name", .string), "has_custom_name": ("t.has_custom_name", .bool), "user_id": ("t.user_id", .uuid),
-        ])
+        ], custom: ["tags": TagFilter.rule(.artifact)])
     }
 
     static var versionSchema: ResourceSchema {
@@ -36,6 +36,17 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
                 try ListQuery.boolean("only_unused", value)
                     ? SQLCondition(sql: "t.id NOT IN (SELECT artifact_version_id FROM step_run_artifacts)", arguments: []) : nil
             },
+            "tags": TagFilter.rule(.artifactVersion),
+            "model_version_id": { value in
+                let condition = try ListQuery.condition("model_version_id", "m.model_version_id", .uuid, value)
+                return SQLCondition(sql: "t.id IN (SELECT m.artifact_version_id FROM model_version_artifacts m WHERE \(condition.sql))", arguments: condition.arguments)
+            },
+            "model": { value in
+                SQLCondition(sql: """
+                    t.id IN (SELECT l.artifact_version_id FROM model_version_artifacts l JOIN model_versions v ON v.id = l.model_version_id
+                    JOIN models m ON m.id = v.model_id WHERE m.id = ? OR m.name = ?)
+                    """, arguments: [value.lowercased().databaseValue, value.databaseValue])
+            },
             "pipeline_run": { value in
                 SQLCondition(sql: """
                     t.id IN (SELECT l.artifact_version_id FROM step_run_artifacts l JOIN step_runs s ON s.id = l.step_run_id
@@ -54,6 +65,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         group.post("artifact_versions", use: createVersion)
         group.post("artifact_versions/batch", use: createVersions)
         group.get("artifact_versions/:id", use: getVersion)
+        group.put("artifact_versions/:id", use: updateVersion)
         group.delete("artifact_versions/:id", use: deleteVersion)
     }
 
@@ -68,7 +80,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
+        return try await endpoints.write(request, context) { principal in
             let name = try fields.optionalName("name"), custom = try fields.bool("has_custom_name")
             try await endpoints.store.pool.write { db in
                 let row = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
@@ -78,6 +90,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
                 }
                 try db.execute(sql: "UPDATE artifacts SET name = COALESCE(?, name), has_custom_name = COALESCE(?, has_custom_name), updated = ? WHERE id = ?",
                                arguments: [name, custom, Timestamp.now(), id])
+                try TagLinks.apply(fields, kind: .artifact, id: id, userID: principal.userID, db: db)
             }
             return try await endpoints.render("artifacts", id: id, noun: "artifact") { try $0.artifact($1, detail: $2) }
         }
@@ -91,6 +104,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
                 if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [id]) ?? 0 > 0 {
                     throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
                 }
+                try TagLinks.forget(.artifact, ids: [id], db: db)
                 try db.execute(sql: "DELETE FROM artifacts WHERE id = ?", arguments: [id])
             }
             return nil
@@ -134,9 +148,25 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("artifact_versions", id: id, noun: "artifact version")
+                try TagLinks.forget(.artifactVersion, ids: [id], db: db)
                 try db.execute(sql: "DELETE FROM artifact_versions WHERE id = ?", arguments: [id])
             }
             return nil
+        }
+    }
+
+    /// `add_tags`/`remove_tags` on one version (ZenML's update also renames the version's
+    /// artifact, which Enclave leaves to `PUT /artifacts`).
+    @Sendable func updateVersion(_ request: Request, context: Context) async throws -> Response {
+        let fields = try await endpoints.fields(request, context)
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { principal in
+            if try fields.string("name") != nil { throw fields.fail("name", "Rename the artifact through PUT /artifacts/{id}") }
+            try await endpoints.store.pool.write { db in
+                _ = try WireRenderer(db: db).row("artifact_versions", id: id, noun: "artifact version")
+                try TagLinks.apply(fields, kind: .artifactVersion, id: id, userID: principal.userID, db: db)
+            }
+            return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
 }

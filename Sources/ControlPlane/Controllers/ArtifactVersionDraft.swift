@@ -10,6 +10,7 @@ struct ArtifactVersionDraft {
     let hasCustomName: Bool
     let columns: [String: DatabaseValueConvertible?]
     let visualizations: [JSONValue]
+    let tags: [TagSpec]
 
     static let saveTypes: Set<String> = ["step_output", "manual", "preexisting", "external_manual", "external"]
 
@@ -28,6 +29,7 @@ struct ArtifactVersionDraft {
             version = String(n)
         }
         hasCustomName = try fields.bool("has_custom_name") ?? false
+        tags = try TagSpec.list(fields.raw("tags"), field: "tags")
         guard let materializer = try fields.object("materializer") else { throw fields.fail("materializer", "Field required") }
         guard let dataType = try fields.object("data_type") else { throw fields.fail("data_type", "Field required") }
         guard let saveType = try fields.choice("save_type", from: Self.saveTypes) else { throw fields.fail("save_type", "Field required") }
@@ -85,6 +87,7 @@ struct ArtifactVersionDraft {
         for (name, value) in columns { names.append(name); values.append(value) }
         try db.execute(sql: "INSERT INTO artifact_versions (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))",
                        arguments: StatementArguments(values))
+        try TagLinks.attach(tags, to: [(.artifactVersion, id)], userID: userID, db: db)
         return id
     }
 }

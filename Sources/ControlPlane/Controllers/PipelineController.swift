@@ -18,6 +18,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                 return SQLCondition(sql: "(SELECT status FROM pipeline_runs r WHERE r.pipeline_id = t.id ORDER BY r.created DESC LIMIT 1) = ?",
                                     arguments: [text.databaseValue])
             },
+            "tags": TagFilter.rule(.pipeline),
         ])
     }
 
@@ -35,6 +36,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                              arguments: [value.lowercased().databaseValue, value.databaseValue])
             },
             "named_only": { value in try ListQuery.boolean("named_only", value) ? SQLCondition(sql: "t.name IS NOT NULL", arguments: []) : nil },
+            "tags": TagFilter.rule(.pipelineSnapshot),
         ])
     }
 
@@ -73,6 +75,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                 let now = Timestamp.now()
                 try db.execute(sql: "INSERT INTO pipelines (id, project_id, name, description, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                arguments: [id, projectID, name, description, principal.userID, now, now])
+                try TagLinks.apply(fields, kind: .pipeline, id: id, userID: principal.userID, db: db, keys: ("tags", nil))
             }
             return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
@@ -81,12 +84,13 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
+        return try await endpoints.write(request, context) { principal in
             let description = try fields.string("description")
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("pipelines", id: id, noun: "pipeline")
                 try db.execute(sql: "UPDATE pipelines SET description = COALESCE(?, description), updated = ? WHERE id = ?",
                                arguments: [description, Timestamp.now(), id])
+                try TagLinks.apply(fields, kind: .pipeline, id: id, userID: principal.userID, db: db)
             }
             return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
@@ -99,7 +103,9 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("pipelines", id: id, noun: "pipeline")
                 try RunController<Context>.deleteRuns(where: "pipeline_id = ?", id, db: db)
+                try TagLinks.forget(.pipelineSnapshot, ids: try String.fetchAll(db, sql: "SELECT id FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id]), db: db)
                 try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id])
+                try TagLinks.forget(.pipeline, ids: [id], db: db)
                 try db.execute(sql: "DELETE FROM pipelines WHERE id = ?", arguments: [id])
             }
             return nil
@@ -148,6 +154,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                     pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: StatementArguments(([id, projectID, pipelineID, stackID, principal.userID, name] as [String?]).map { $0?.databaseValue ?? .null } + values + [now.databaseValue, now.databaseValue]))
+                try TagLinks.apply(fields, kind: .pipelineSnapshot, id: id, userID: principal.userID, db: db, keys: ("tags", nil))
             }
             return try await endpoints.render("pipeline_snapshots", id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
         }
@@ -159,6 +166,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("pipeline_snapshots", id: id, noun: "snapshot")
                 try RunController<Context>.deleteRuns(where: "snapshot_id = ?", id, db: db)
+                try TagLinks.forget(.pipelineSnapshot, ids: [id], db: db)
                 try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE id = ?", arguments: [id])
             }
             return nil

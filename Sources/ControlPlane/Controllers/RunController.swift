@@ -28,6 +28,13 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 let finished = RunStatus.finished.sorted().map { "'\($0)'" }.joined(separator: ",")
                 return SQLCondition(sql: "t.status \(try ListQuery.boolean("in_progress", value) ? "NOT " : "")IN (\(finished))", arguments: [])
             },
+            "tags": TagFilter.rule(.pipelineRun),
+            "model_version_id": { value in try ListQuery.condition("model_version_id", "t.model_version_id", .uuid, value) },
+            "linked_to_model_version_id": { value in
+                let condition = try ListQuery.condition("linked_to_model_version_id", "m.model_version_id", .uuid, value)
+                return SQLCondition(sql: "t.id IN (SELECT m.pipeline_run_id FROM model_version_pipeline_runs m WHERE \(condition.sql))", arguments: condition.arguments)
+            },
+            "model": ModelFilter.versionOwnedBy("t.model_version_id"),
             // Enclave records no child runs (`parent_run` is always null), so every run is a root run.
             "root_runs_only": { value in _ = try ListQuery.boolean("root_runs_only", value); return nil },
         ], rendering: ["include_full_metadata"])
@@ -62,6 +69,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
             let environment = sentEnvironment
             let triggerInfo = try fields.object("trigger_info"), exception = try fields.object("exception_info")
             let statusReason = try fields.string("status_reason"), logsID = try fields.uuid("logs")
+            let tags = try TagSpec.list(fields.raw("tags"), field: "tags")
             let (id, created) = try await endpoints.store.pool.write { db -> (String, Bool) in
                 let projectID = try ProjectLookup.id(of: project, db: db)
                 guard let snapshot = try Row.fetchOne(db, sql: "SELECT * FROM pipeline_snapshots WHERE id = ? AND project_id = ?", arguments: [snapshotID, projectID]) else {
@@ -83,6 +91,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                             """, arguments: [orchestratorRunID, environment.text, now, placeholderID])
                         if status != "initializing" { try RunLifecycle.setStatus(runID: placeholderID, status: status, endTime: nil, db: db) }
                         try Self.attachLogs(logsID, runID: placeholderID, db: db)
+                        try TagLinks.attach(tags, to: [(.pipelineRun, placeholderID)], userID: principal.userID, db: db)
                         try RunLifecycle.refresh(runID: placeholderID, db: db)
                         return (placeholderID, true)
                     }
@@ -105,6 +114,10 @@ struct RunController<Context: ControlPlaneRequestContext> {
                                      triggerInfo?.text, exception?.text, now, now])
                 if RunStatus.isFinished(status) { try RunLifecycle.setStatus(runID: id, status: status, endTime: try fields.time("end_time"), db: db) }
                 try Self.attachLogs(logsID, runID: id, db: db)
+                try TagLinks.attach(tags, to: [(.pipelineRun, id)], userID: principal.userID, db: db)
+                if let version = try ModelRecords.versionForRun(config: config, projectID: projectID, runID: id, userID: principal.userID, db: db) {
+                    try ModelRecords.attachRun(id, to: version, userID: principal.userID, db: db)
+                }
                 return (id, true)
             }
             let run = try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
@@ -121,7 +134,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
+        return try await endpoints.write(request, context) { principal in
             let status = try fields.choice("status", from: RunStatus.all), reason = try fields.string("status_reason")
             let endTime = try fields.time("end_time"), orchestratorRunID = try fields.string("orchestrator_run_id")
             let exception = try fields.object("exception_info")
@@ -137,6 +150,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                     UPDATE pipeline_runs SET orchestrator_run_id = COALESCE(orchestrator_run_id, ?), exception_info = COALESCE(?, exception_info),
                     updated = ? WHERE id = ?
                     """, arguments: [orchestratorRunID, exception?.text, Timestamp.now(), id])
+                try TagLinks.apply(fields, kind: .pipelineRun, id: id, userID: principal.userID, db: db)
             }
             return try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
         }
@@ -161,6 +175,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
             try db.execute(sql: "DELETE FROM logs WHERE pipeline_run_id = ? OR step_run_id IN (SELECT id FROM step_runs WHERE pipeline_run_id = ?)", arguments: [run, run])
             try db.execute(sql: "UPDATE artifact_versions SET producer_step_run_id = NULL WHERE producer_step_run_id IN (SELECT id FROM step_runs WHERE pipeline_run_id = ?)", arguments: [run])
             try db.execute(sql: "DELETE FROM step_runs WHERE pipeline_run_id = ?", arguments: [run])
+            try TagLinks.forget(.pipelineRun, ids: [run], db: db)
             try db.execute(sql: "DELETE FROM pipeline_runs WHERE id = ?", arguments: [run])
         }
     }

@@ -19,6 +19,8 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
             "exclude_retried": { value in
                 try ListQuery.boolean("exclude_retried", value) ? SQLCondition(sql: "t.status != 'retried'", arguments: []) : nil
             },
+            "model_version_id": { value in try ListQuery.condition("model_version_id", "t.model_version_id", .uuid, value) },
+            "model": ModelFilter.versionOwnedBy("t.model_version_id"),
             "cache_expired": { value in
                 let now = Timestamp.now().databaseValue
                 return try ListQuery.boolean("cache_expired", value)
@@ -92,6 +94,12 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 try Self.link(inputs, to: id, direction: "input", db: db)
                 try Self.link(outputs, to: id, direction: "output", db: db)
                 if status != "cached" { try Self.claimProduction(of: outputs, by: id, db: db) }
+                try Self.cascadeTags(runID: runID, to: outputs, userID: principal.userID, db: db)
+                if let modelVersion = try ModelRecords.versionForRun(config: config, projectID: run["project_id"], runID: runID,
+                                                                     userID: principal.userID, db: db) {
+                    try db.execute(sql: "UPDATE step_runs SET model_version_id = ? WHERE id = ?", arguments: [modelVersion, id])
+                    try ModelRecords.attachRun(runID, to: modelVersion, userID: principal.userID, db: db)
+                }
                 if let logsID {
                     try db.execute(sql: "UPDATE logs SET step_run_id = ?, updated = ? WHERE id = ?", arguments: [id, now, logsID])
                 }
@@ -125,6 +133,14 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
         }
     }
 
+    /// The run's tags marked `cascade` go to every artifact version its steps output, as in ZenML.
+    static func cascadeTags(runID: String, to outputs: [(String, [String])], userID: String?, db: GRDB.Database) throws {
+        guard !outputs.isEmpty, let stored = try String.fetchOne(db, sql: "SELECT config FROM pipeline_runs WHERE id = ?", arguments: [runID]) else { return }
+        let cascading = (try? TagSpec.list(JSONValue.parseStored(stored)["tags"], field: "tags"))?.filter(\.cascade) ?? []
+        guard !cascading.isEmpty else { return }
+        try TagLinks.attach(cascading, to: outputs.flatMap { $0.1.map { (TaggableResource.artifactVersion, $0) } }, userID: userID, db: db)
+    }
+
     /// A step that really ran is the producer of the outputs it reports (not a cached copy).
     static func claimProduction(of outputs: [(String, [String])], by stepID: String, db: GRDB.Database) throws {
         for (_, ids) in outputs {
@@ -138,7 +154,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
+        return try await endpoints.write(request, context) { principal in
             let status = try fields.choice("status", from: RunStatus.all)
             let outputs = try fields.uuidListMap("outputs")
             let endTime = try fields.time("end_time"), exception = try fields.object("exception_info")
@@ -158,6 +174,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 }
                 try Self.link(outputs, to: id, direction: "output", db: db)
                 if (status ?? current) != "cached" { try Self.claimProduction(of: outputs, by: id, db: db) }
+                try Self.cascadeTags(runID: try row.decode(forColumn: "pipeline_run_id"), to: outputs, userID: principal.userID, db: db)
                 try db.execute(sql: "UPDATE step_runs SET end_time = COALESCE(?, end_time), exception_info = COALESCE(?, exception_info), updated = ? WHERE id = ?",
                                arguments: [endTime, exception?.text, Timestamp.now(), id])
                 try RunLifecycle.refresh(runID: (try row.decode(forColumn: "pipeline_run_id")), db: db)

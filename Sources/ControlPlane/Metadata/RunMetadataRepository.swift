@@ -4,13 +4,14 @@ import Storage
 /// What run metadata can be attached to, with the table that keeps it and the noun
 /// ZenML's not-found message uses.
 enum MetadataResource: String, Sendable, CaseIterable {
-    case pipelineRun = "pipeline_run", stepRun = "step_run", artifactVersion = "artifact_version"
+    case pipelineRun = "pipeline_run", stepRun = "step_run", artifactVersion = "artifact_version", modelVersion = "model_version"
 
     var table: String {
         switch self {
         case .pipelineRun: return "pipeline_runs"
         case .stepRun: return "step_runs"
         case .artifactVersion: return "artifact_versions"
+        case .modelVersion: return "model_versions"
         }
     }
 
@@ -19,6 +20,7 @@ enum MetadataResource: String, Sendable, CaseIterable {
         case .pipelineRun: return "pipeline run"
         case .stepRun: return "step run"
         case .artifactVersion: return "artifact version"
+        case .modelVersion: return "model version"
         }
     }
 }

@@ -17,7 +17,7 @@ extension WireRenderer {
         }, resources: {
             let latest = try latestRun(column: "pipeline_id", id: (try row.decode(forColumn: "id")))
             return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "latest_run_user": latest.user, "latest_run_id": latest.id,
-                    "latest_run_status": latest.status, "tags": [], "visualizations": []]
+                    "latest_run_status": latest.status, "tags": try tags(on: .pipeline, id: try row.decode(forColumn: "id")), "visualizations": []]
         })
     }
 
@@ -41,7 +41,7 @@ extension WireRenderer {
             let latest = try latestRun(column: "snapshot_id", id: (try row.decode(forColumn: "id")))
             return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline),
                     "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack), "build": nil, "schedule": nil, "code_reference": nil,
-                    "deployment": nil, "tags": [], "latest_run_id": latest.id, "latest_run_status": latest.status,
+                    "deployment": nil, "tags": try tags(on: .pipelineSnapshot, id: try row.decode(forColumn: "id")), "latest_run_id": latest.id, "latest_run_status": latest.status,
                     "latest_run_user": latest.user, "visualizations": []]
         })
     }
@@ -72,7 +72,8 @@ extension WireRenderer {
             ["user": try user(id: (try row.decode(forColumn: "user_id"))), "snapshot": try related("pipeline_snapshots", (try row.decode(forColumn: "snapshot_id")), snapshot),
              "source_snapshot": nil, "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack),
              "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline), "build": nil, "schedule": nil,
-             "code_reference": nil, "model_version": nil, "tags": [],
+             "code_reference": nil, "model_version": try related("model_versions", try row.decode(forColumn: "model_version_id"), modelVersion),
+             "tags": try tags(on: .pipelineRun, id: try row.decode(forColumn: "id")),
              "log_collection": try logCollection(column: "pipeline_run_id", id: (try row.decode(forColumn: "id"))), "visualizations": [],
              "trigger": nil, "original_run": nil, "parent_run": nil, "active_wait_condition": nil, "outputs": [:]]
         })

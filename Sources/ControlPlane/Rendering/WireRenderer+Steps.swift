@@ -17,7 +17,7 @@ extension WireRenderer {
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
             "project_id": .string((try row.decode(forColumn: "project_id"))), "type": nil, "status": .string((try row.decode(forColumn: "status"))), "version": .int((try row.decode(forColumn: "version"))),
             "is_retriable": .bool(StepRetries.maximum(config: try row.decode(String?.self, forColumn: "config")) > 0), "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
-            "latest_heartbeat": nil, "model_version_id": nil, "resource_request_id": nil,
+            "latest_heartbeat": nil, "model_version_id": .optional(try row.decode(String?.self, forColumn: "model_version_id")), "resource_request_id": nil,
             "substitutions": try substitutions(ofRun: runID), "heartbeat_threshold": nil,
         ]
         return try entity(id: id, name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
@@ -31,7 +31,8 @@ extension WireRenderer {
                     "parent_step_ids": .array(parents.map(JSONValue.string)), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
         }, resources: {
             ["user": try user(id: (try row.decode(forColumn: "user_id"))), "log_collection": try logCollection(column: "step_run_id", id: id),
-             "model_version": nil, "inputs": try stepArtifacts(id, direction: "input"),
+             "model_version": try related("model_versions", try row.decode(forColumn: "model_version_id"), modelVersion),
+             "inputs": try stepArtifacts(id, direction: "input"),
              "outputs": try stepArtifacts(id, direction: "output"), "resource_request": nil]
         })
     }
@@ -69,7 +70,7 @@ extension WireRenderer {
                 SELECT id, version FROM artifact_versions WHERE artifact_id = ?
                 ORDER BY version_number IS NULL, version_number DESC, created DESC LIMIT 1
                 """, arguments: [(try row.decode(DatabaseValue.self, forColumn: "id"))])
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": [],
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifact, id: try row.decode(forColumn: "id")),
                     "latest_version_name": .optional(latest?["version"] as String?), "latest_version_id": .optional(latest?["id"] as String?)]
         })
     }
@@ -99,7 +100,8 @@ extension WireRenderer {
             let producerRun = try producer.flatMap {
                 try String.fetchOne(db, sql: "SELECT pipeline_run_id FROM step_runs WHERE id = ?", arguments: [$0])
             }
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": [], "producer_step_run_id": .optional(producer),
+            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifactVersion, id: try row.decode(forColumn: "id")),
+                    "producer_step_run_id": .optional(producer),
                     "producer_pipeline_run_id": .optional(producerRun)]
         })
     }

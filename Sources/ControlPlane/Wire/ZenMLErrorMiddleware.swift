@@ -34,6 +34,7 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             case let .invalid(message): return detail(.badRequest, "ValueError", message)
             case let .validation(message): return detail(.unprocessableContent, "ValidationError", message)
             case let .forbidden(message): return detail(.forbidden, "IllegalOperationError", message)
+            case let .stateConflict(message): return detail(.preconditionFailed, "RuntimeError", message)
             }
         case let error as IdentityError:
             switch error {
@@ -102,6 +103,7 @@ let tableNouns = [
     "users": "account", "api_keys": "API key", "projects": "project", "stacks": "stack",
     "stack_components": "stack component", "flavors": "flavor", "pipelines": "pipeline",
     "pipeline_runs": "pipeline run", "step_runs": "step run", "artifacts": "artifact",
-    "artifact_versions": "artifact version", "pipeline_snapshots": "snapshot",
+    "artifact_versions": "artifact version", "pipeline_snapshots": "snapshot", "models": "model",
+    "model_versions": "model version", "tags": "tag", "hook_invocations": "hook invocation",
 ]
 
