@@ -1,6 +1,6 @@
 """Tags as ZenML's docs teach them: on a pipeline, on a run afterwards, on an artifact,
 exclusive tags, colours, and runs selected by tag. Prints REPORT=… Recorded against the real
-zenml[server]==0.98.0 in Tests/Fixtures/zenml-0.98/flow_g_tags.jsonl; Enclave does not serve tags yet."""
+zenml[server]==0.98.0 in Tests/Fixtures/zenml-0.98/flow_g_tags.jsonl; test_zenml_tags.py runs it."""
 import json
 
 from zenml import pipeline, step, add_tags, remove_tags
