@@ -80,7 +80,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
-    let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes)
+    let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
     try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, secrets: secretStore(store, keys: keys), settings: settings)
         .addRoutes(to: router)
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))

@@ -1,3 +1,4 @@
+import ControlPlane
 import Foundation
 
 /// Everything `enclave serve` needs to start. Built from defaults, then a JSON config
@@ -19,6 +20,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The secret store's keyring file; unset, a systemd credential `enclave-keyring` when
     /// the unit passes one, else `keyring.json` in the data folder.
     public var secretsKeyringPath: String?
+    /// Directories (besides its own artifact store) the server may read artifact content from
+    /// for visualizations and step logs, say a shared mount the clients' local artifact store is on.
+    public var artifactReadRoots: [String] = []
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -31,6 +35,13 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var databasePath: String { (dataDirectory as NSString).appendingPathComponent("enclave.sqlite") }
     /// Where the artifact store keeps its files (uploads stage in a folder beside it).
     public var artifactDirectory: String { (dataDirectory as NSString).appendingPathComponent("artifacts") }
+
+    /// What the ZenML API may read from local artifact stores: the site's roots and its own
+    /// artifact store, never the data folder or the keyring.
+    public var artifactReadPolicy: ArtifactReadPolicy {
+        ArtifactReadPolicy(roots: [artifactDirectory] + artifactReadRoots, forbidden: [dataDirectory, keyringLocation().path],
+                           exceptions: [artifactDirectory])
+    }
 
     /// Reads a JSON config file; unknown keys are an error so typos do not pass silently.
     public mutating func apply(configFile path: String) throws {
@@ -47,12 +58,13 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
     /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`,
-    /// `ENCLAVE_SECRETS_KEYRING`.
+    /// `ENCLAVE_SECRETS_KEYRING`, `ENCLAVE_ARTIFACT_READ_ROOTS` (directories separated by `:`).
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
-                     "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring"]
+                     "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring",
+                     "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots"]
         for (variable, key) in names {
             if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
         }
@@ -73,6 +85,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "tls_cert": tlsCertificatePath = value
         case "tls_key": tlsKeyPath = value
         case "secrets_keyring": secretsKeyringPath = value
+        case "artifact_read_roots":
+            let roots = (value ?? "").split(separator: ":").map(String.init)
+            guard roots.allSatisfy({ $0.hasPrefix("/") }) else {
+                throw ConfigurationError("\(source): artifact_read_roots takes absolute directories separated by ':'")
+            }
+            artifactReadRoots = roots
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)
