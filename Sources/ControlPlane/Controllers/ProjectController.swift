@@ -82,8 +82,9 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
                     throw ControlPlaneError.forbidden("The default project cannot be deleted.")
                 }
                 if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ?", arguments: [id]) ?? 0 > 0
-                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ?", arguments: [id]) ?? 0 > 0 {
-                    throw ControlPlaneError.forbidden("The project still holds runs or artifacts; delete them first.")
+                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ?", arguments: [id]) ?? 0 > 0
+                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM models WHERE project_id = ?", arguments: [id]) ?? 0 > 0 {
+                    throw ControlPlaneError.forbidden("The project still holds runs, artifacts or models; delete them first.")
                 }
                 try db.execute(sql: "DELETE FROM logs WHERE project_id = ?", arguments: [id])
                 try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE project_id = ?", arguments: [id])

@@ -1,13 +1,14 @@
 """A four-step ZenML pipeline used by the integration tests.
 
 `load_data` has two outputs, `combine` consumes two inputs, and the values are
-checked when loaded back. Run: python four_step_pipeline.py [--cache]
+checked when loaded back. Run: python four_step_pipeline.py [--cache] [--model]
+(`--model` runs it with a `Model` and tags, as the model-control-plane benchmark does).
 """
 import sys
 import time
 from typing import Annotated, Tuple
 
-from zenml import pipeline, step
+from zenml import Model, pipeline, step
 
 
 @step
@@ -39,7 +40,10 @@ def four_step_pipeline():
 if __name__ == "__main__":
     cached = "--cache" in sys.argv
     started = time.perf_counter()
-    run = four_step_pipeline.with_options(enable_cache=cached)()
+    options = {"enable_cache": cached}
+    if "--model" in sys.argv:
+        options.update(model=Model(name="bench-model", description="four steps", tags=["bench"]), tags=["nightly", "bench"])
+    run = four_step_pipeline.with_options(**options)()
     print(f"PIPELINE_SECONDS={time.perf_counter() - started:.3f}")
     print(f"RUN_ID={run.id}")
     print(f"RUN_STATUS={run.status.value}")
