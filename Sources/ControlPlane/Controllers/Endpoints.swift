@@ -85,6 +85,19 @@ struct Endpoints: Sendable {
         return ZenMLResponse.serialized(bytes)
     }
 
+    /// A delete-by-id endpoint over a repository: `remove` answers whether there was a row;
+    /// none is ZenML's 404 naming the `noun`.
+    func delete(_ request: Request, _ context: some ControlPlaneRequestContext, noun: String,
+                remove: @escaping @Sendable (String) async throws -> Bool) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await write(request, context) { _ in
+            guard try await remove(id) else {
+                throw ControlPlaneError.notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
+            }
+            return nil
+        }
+    }
+
     /// The request's `Idempotency-Key`, when it is one the ledger keeps (1–128 bytes).
     static func idempotencyKey(_ request: Request) -> String? {
         request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }

@@ -53,12 +53,6 @@ struct HookInvocationController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
-            guard try await invocations.delete(id: id) else {
-                throw ControlPlaneError.notFound("Unable to get hook invocation with ID '\(id)': No hook invocation with this ID found.")
-            }
-            return nil
-        }
+        try await endpoints.delete(request, context, noun: "hook invocation") { [invocations] in try await invocations.delete(id: $0) }
     }
 }

@@ -115,13 +115,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
-            guard try await models.deleteModel(id: id) else {
-                throw ControlPlaneError.notFound("Unable to get model with ID '\(id)': No model with this ID found.")
-            }
-            return nil
-        }
+        try await endpoints.delete(request, context, noun: "model") { [models] in try await models.deleteModel(id: $0) }
     }
 
     // MARK: Versions
@@ -172,13 +166,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func deleteVersion(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
-            guard try await models.deleteVersion(id: id) else {
-                throw ControlPlaneError.notFound("Unable to delete model version with id `\(id)`: No model version with this id found.")
-            }
-            return nil
-        }
+        try await endpoints.delete(request, context, noun: "model version") { [models] in try await models.deleteVersion(id: $0) }
     }
 
     // MARK: Links

@@ -68,11 +68,7 @@ struct TagController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
-        let id = try context.parameters.require("id").lowercased()
-        return try await endpoints.write(request, context) { _ in
-            guard try await tags.delete(id: id) else { throw ControlPlaneError.notFound("Unable to get tag with ID '\(id)': No tag with this ID found.") }
-            return nil
-        }
+        try await endpoints.delete(request, context, noun: "tag") { [tags] in try await tags.delete(id: $0) }
     }
 
     @Sendable func linkOne(_ request: Request, context: Context) async throws -> Response {
