@@ -87,7 +87,9 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """, arguments: StatementArguments([id, run["project_id"] as String, runID, name].map(\.databaseValue) + values
                         + ([version, run["snapshot_id"] as String?, config.text, spec.text, principal.userID, now, now] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }))
-                let parentIDs = try parents ?? Self.upstreamStepIDs(spec: spec, runID: runID, db: db)
+                // The client sends `parent_step_ids: []`; the real server then takes the spec's upstream steps.
+                let sent = parents ?? []
+                let parentIDs = sent.isEmpty ? try Self.upstreamStepIDs(spec: spec, runID: runID, db: db) : sent
                 for parent in parentIDs {
                     try db.execute(sql: "INSERT OR IGNORE INTO step_run_parents (step_run_id, parent_id) VALUES (?, ?)", arguments: [id, parent])
                 }
