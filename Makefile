@@ -8,18 +8,20 @@ MLFLOW_VENV := .venv-mlflow
 # debootstrap, iproute2 (ip netns) and curl; gpg/gpgv check the OpenPGP signatures.
 SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-dev binutils python3-venv pkg-config openssl curl \
                    debootstrap iproute2 gpg gpgv
+# Only the tests need a browser: the dashboard is driven in Debian's headless Chromium.
+TEST_PACKAGES := chromium chromium-driver
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave
 
-.PHONY: run test fuzz deps build release build-tests venv bench bundle clean
+.PHONY: run test fuzz deps test-deps build release build-tests venv bench bundle clean
 
 ## run: build a release binary and serve on $(HOST):$(PORT) with data in $(DATA_DIR)
 run: deps release
 	.build/release/enclave serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
 ## test: Swift unit/HTTP tests, then the real zenml client against the built binary
-test: deps build-tests venv
+test: deps test-deps build-tests venv
 	$(SWIFT) test --skip-build
 	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python $(VENV)/bin/pytest -q --durations=8 Tests/Integration
 
@@ -36,6 +38,10 @@ deps:
 	  sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
 	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq $$missing; \
 	fi
+
+## test-deps: the same for $(TEST_PACKAGES), which only `make test` needs
+test-deps:
+	@$(MAKE) --no-print-directory deps SYSTEM_PACKAGES="$(TEST_PACKAGES)"
 
 build:
 	$(SWIFT) build

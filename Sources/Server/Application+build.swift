@@ -1,5 +1,6 @@
 import ArtifactStore
 import ControlPlane
+import Dashboard
 import Foundation
 import Hummingbird
 import HummingbirdCore
@@ -86,6 +87,8 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
                                      scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
+    try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store),
+                                         secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)
     return router
 }
 

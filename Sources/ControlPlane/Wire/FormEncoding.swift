@@ -1,8 +1,8 @@
 /// `application/x-www-form-urlencoded` as Python's `requests` writes it (query strings
 /// and the OAuth2 login form): `+` is a space, `%XX` a byte.
-enum FormEncoding {
+public enum FormEncoding {
     /// The decoded `key=value` pairs of `text`, in order; a key may repeat.
-    static func pairs(_ text: Substring) -> [(String, String)] {
+    public static func pairs(_ text: Substring) -> [(String, String)] {
         text.split(separator: "&", omittingEmptySubsequences: true).map { part in
             if let equals = part.firstIndex(of: "=") {
                 return (decode(part[..<equals]), decode(part[part.index(after: equals)...]))

@@ -1,0 +1,97 @@
+import GRDB
+import Storage
+
+/// `PipelineCatalog` over the control plane's tables (read-only).
+public struct SQLitePipelineCatalog: PipelineCatalog {
+    let store: StateStore
+
+    /// A catalog reading `store`.
+    public init(store: StateStore) { self.store = store }
+
+    public func pipelines(page: Int, size: Int) async throws -> CatalogPage<PipelineSummary> {
+        try await store.pool.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines") ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT p.id, p.name, (SELECT COUNT(*) FROM pipeline_runs r WHERE r.pipeline_id = p.id) AS runs,
+                (SELECT r.status FROM pipeline_runs r WHERE r.pipeline_id = p.id ORDER BY r.created DESC LIMIT 1) AS latest_status,
+                (SELECT r.created FROM pipeline_runs r WHERE r.pipeline_id = p.id ORDER BY r.created DESC LIMIT 1) AS latest_at
+                FROM pipelines p ORDER BY COALESCE(latest_at, p.created) DESC, p.id LIMIT ? OFFSET ?
+                """, arguments: [size, CatalogPage<PipelineSummary>.offset(page: page, size: size)])
+            let items = try rows.map { row in
+                PipelineSummary(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"), runCount: try row.decode(forColumn: "runs"),
+                                latestStatus: try row.decode(forColumn: "latest_status"), latestRunAt: try row.decode(forColumn: "latest_at"))
+            }
+            return CatalogPage(items: items, total: total, page: page, size: size)
+        }
+    }
+
+    public func pipelineName(id: String) async throws -> String? {
+        try await store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM pipelines WHERE id = ?", arguments: [id.lowercased()]) }
+    }
+
+    public func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary> {
+        try await store.pool.read { db in
+            var conditions: [String] = [], arguments: [DatabaseValueConvertible] = []
+            if let pipelineID { conditions.append("r.pipeline_id = ?"); arguments.append(pipelineID) }
+            if let status { conditions.append("r.status = ?"); arguments.append(status) }
+            let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs r \(filter)", arguments: StatementArguments(arguments)) ?? 0
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT r.*, p.name AS pipeline_name, u.name AS user_name FROM pipeline_runs r
+                LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN users u ON u.id = r.user_id
+                \(filter) ORDER BY r.created DESC, r.id LIMIT ? OFFSET ?
+                """, arguments: StatementArguments(arguments + [size, CatalogPage<RunSummary>.offset(page: page, size: size)]))
+            return CatalogPage(items: try rows.map { try Self.summary($0, db: db) }, total: total, page: page, size: size)
+        }
+    }
+
+    public func run(id: String) async throws -> RunView? {
+        try await store.pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: """
+                SELECT r.*, p.name AS pipeline_name, u.name AS user_name FROM pipeline_runs r
+                LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?
+                """, arguments: [id.lowercased()]) else { return nil }
+            let steps = try Row.fetchAll(db, sql: "SELECT * FROM step_runs WHERE pipeline_run_id = ? ORDER BY start_time, created, id",
+                                         arguments: [id.lowercased()])
+            return RunView(summary: try Self.summary(row, db: db), steps: try steps.map { try Self.step($0, db: db) },
+                           configuration: try row.decode(String?.self, forColumn: "config") ?? "{}",
+                           metadata: try row.decode(String?.self, forColumn: "run_metadata") ?? "{}")
+        }
+    }
+
+    static func summary(_ row: Row, db: GRDB.Database) throws -> RunSummary {
+        let id: String = try row.decode(forColumn: "id")
+        let tags = try String.fetchAll(db, sql: """
+            SELECT g.name FROM tags g JOIN tag_resources l ON l.tag_id = g.id WHERE l.resource_id = ? AND l.resource_type = 'pipeline_run' ORDER BY g.name
+            """, arguments: [id])
+        let version = try Row.fetchOne(db, sql: """
+            SELECT m.name AS model, v.name AS version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?
+            """, arguments: [try row.decode(String?.self, forColumn: "model_version_id")])
+        return RunSummary(id: id, name: try row.decode(forColumn: "name"), pipelineID: try row.decode(forColumn: "pipeline_id"),
+                          pipelineName: try row.decode(forColumn: "pipeline_name"), status: try row.decode(forColumn: "status"),
+                          startTime: try row.decode(forColumn: "start_time"), endTime: try row.decode(forColumn: "end_time"),
+                          userName: try row.decode(forColumn: "user_name"), tags: tags,
+                          modelVersion: try version.map { "\(try $0.decode(String.self, forColumn: "model")) v\(try $0.decode(String.self, forColumn: "version"))" })
+    }
+
+    static func step(_ row: Row, db: GRDB.Database) throws -> StepView {
+        let id: String = try row.decode(forColumn: "id")
+        let parents = try String.fetchAll(db, sql: "SELECT parent_id FROM step_run_parents WHERE step_run_id = ? ORDER BY parent_id", arguments: [id])
+        let artifacts = try Row.fetchAll(db, sql: """
+            SELECT l.direction, l.name, v.id AS version_id, v.version, v.type, a.name AS artifact_name FROM step_run_artifacts l
+            JOIN artifact_versions v ON v.id = l.artifact_version_id JOIN artifacts a ON a.id = v.artifact_id
+            WHERE l.step_run_id = ? ORDER BY l.direction, l.name, l.position
+            """, arguments: [id])
+        func listed(_ direction: String) throws -> [StepArtifact] {
+            try artifacts.filter { (try $0.decode(String.self, forColumn: "direction")) == direction }.map {
+                StepArtifact(name: try $0.decode(forColumn: "name"), artifactName: try $0.decode(forColumn: "artifact_name"),
+                             version: try $0.decode(forColumn: "version"), versionID: try $0.decode(forColumn: "version_id"), type: try $0.decode(forColumn: "type"))
+            }
+        }
+        return StepView(id: id, name: try row.decode(forColumn: "name"), status: try row.decode(forColumn: "status"),
+                        startTime: try row.decode(forColumn: "start_time"), endTime: try row.decode(forColumn: "end_time"), parentIDs: parents,
+                        cacheKey: try row.decode(forColumn: "cache_key"), inputs: try listed("input"), outputs: try listed("output"),
+                        configuration: try row.decode(String?.self, forColumn: "config") ?? "{}",
+                        metadata: try row.decode(String?.self, forColumn: "run_metadata") ?? "{}")
+    }
+}

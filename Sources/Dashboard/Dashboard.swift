@@ -1,0 +1,98 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+import Identity
+import NIOCore
+
+/// The offline web dashboard: server-rendered pages over what the ZenML control plane
+/// stores, behind the same identities as both APIs. Pages live at `/`, `/pipelines…`,
+/// `/runs/{id}`; assets at `/static/`.
+public struct Dashboard<Context: RequestContext>: Sendable {
+    let identity: IdentityStore
+    let pipelines: any PipelineCatalog
+    let session: DashboardSession
+    let renderer: PageRenderer
+
+    /// A dashboard reading `pipelines`, signing people in through `identity`; `secureCookies`
+    /// when the server runs TLS.
+    public init(identity: IdentityStore, pipelines: any PipelineCatalog, secureCookies: Bool) throws {
+        self.identity = identity
+        self.pipelines = pipelines
+        self.session = DashboardSession(secure: secureCookies)
+        self.renderer = try PageRenderer()
+    }
+
+    /// Adds the dashboard's routes.
+    public func addRoutes(to router: Router<Context>) {
+        router.get("/", use: home)
+        router.get("login", use: loginPage)
+        router.post("login", use: login)
+        router.post("logout", use: logout)
+        router.get("pipelines", use: pipelineList)
+        router.get("pipelines/:id", use: pipelineRuns)
+        router.get("runs/:id", use: runPage)
+        router.get("static/:file", use: asset)
+    }
+
+    /// The signed-in caller of a page request, with the token the CSRF value derives from.
+    struct Viewer {
+        let principal: Principal
+        let token: String
+
+        var context: [String: Any] {
+            ["name": principal.name, "role": principal.role.rawValue, "csrf": DashboardSession.csrfToken(for: token)]
+        }
+    }
+
+    func viewer(_ request: Request) async throws -> Viewer? {
+        guard let token = DashboardSession.cookie(DashboardSession.cookie, in: request),
+              let principal = try await identity.principal(forBearer: token), !principal.isServiceAccount else { return nil }
+        return Viewer(principal: principal, token: token)
+    }
+
+    /// Runs `page` for a signed-in person, or sends the browser to the login page.
+    func signedIn(_ request: Request, _ page: (Viewer) async throws -> Response) async throws -> Response {
+        guard let viewer = try await viewer(request) else {
+            let next = request.uri.path + (request.uri.query.map { "?" + $0 } ?? "")
+            return PageRenderer.redirect(to: "/login?next=" + (next.addingPercentEncoding(withAllowedCharacters: .alphanumerics) ?? "/"))
+        }
+        return try await page(viewer)
+    }
+
+    @Sendable func home(_ request: Request, context: Context) async throws -> Response {
+        PageRenderer.redirect(to: try await viewer(request) == nil ? "/login" : "/pipelines")
+    }
+
+    @Sendable func asset(_ request: Request, context: Context) async throws -> Response {
+        let file = try context.parameters.require("file")
+        let (body, type): (String, String)
+        switch file {
+        case "dashboard-\(DashboardAssets.version).css": (body, type) = (DashboardAssets.css, "text/css; charset=utf-8")
+        case "dashboard-\(DashboardAssets.version).js": (body, type) = (DashboardAssets.javascript, "text/javascript; charset=utf-8")
+        case "dashboard-\(DashboardAssets.version).svg": (body, type) = (DashboardAssets.icon, "image/svg+xml")
+        default: return renderer.page("message", ["heading": "Not found", "text": "There is no such file."], status: .notFound)
+        }
+        var headers = PageRenderer.securityHeaders
+        headers[.contentType] = type
+        headers[.cacheControl] = "public, max-age=31536000, immutable"
+        return Response(status: .ok, headers: headers, body: .init(byteBuffer: ByteBuffer(string: body)))
+    }
+
+    /// A page's number from `?page=`, from 1 up to a bound no URL can overflow.
+    static func pageNumber(_ request: Request) -> Int {
+        min(max(Int(query(request, "page") ?? "") ?? 1, 1), 1_000_000)
+    }
+
+    static func query(_ request: Request, _ key: String) -> String? {
+        FormEncoding.pairs(Substring(request.uri.query ?? "")).last { $0.0 == key }?.1
+    }
+
+    /// Previous/next links for a page, keeping the other query parameters.
+    static func pager<Item>(_ page: CatalogPage<Item>, base: String) -> [String: Any] {
+        func link(_ number: Int) -> String { base + (base.contains("?") ? "&" : "?") + "page=\(number)" }
+        var pager: [String: Any] = ["page": page.page, "pages": page.pageCount, "total": page.total]
+        if page.page > 1 { pager["previous"] = link(min(page.page - 1, page.pageCount)) }
+        if page.page < page.pageCount { pager["next"] = link(page.page + 1) }
+        return pager
+    }
+}

@@ -1,0 +1,78 @@
+import ControlPlane
+import Foundation
+import Hummingbird
+
+extension Dashboard {
+    static var pageSize: Int { 25 }
+    static var runStatuses: [String] { ["initializing", "provisioning", "running", "completed", "failed", "cached", "stopped"] }
+
+    @Sendable func pipelineList(_ request: Request, context: Context) async throws -> Response {
+        try await signedIn(request) { viewer in
+            let page = try await pipelines.pipelines(page: Self.pageNumber(request), size: Self.pageSize)
+            let items: [[String: Any]] = page.items.map { pipeline in
+                ["id": pipeline.id, "name": pipeline.name, "runCount": pipeline.runCount, "latestRunAt": TimeText.moment(pipeline.latestRunAt),
+                 "latestStatus": pipeline.latestStatus as Any]
+            }
+            return renderer.page("pipelines", ["user": viewer.context, "items": items, "pager": Self.pager(page, base: "/pipelines")])
+        }
+    }
+
+    @Sendable func pipelineRuns(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id").lowercased()
+        return try await signedIn(request) { viewer in
+            let status = Self.query(request, "status").flatMap { Self.runStatuses.contains($0) ? $0 : nil }
+            let page = try await pipelines.runs(pipelineID: id, status: status, page: Self.pageNumber(request), size: Self.pageSize)
+            guard let name = try await pipelines.pipelineName(id: id) else {
+                return renderer.page("message", ["heading": "Not found", "text": "There is no such pipeline.", "user": viewer.context], status: .notFound)
+            }
+            return renderer.page("runs", [
+                "user": viewer.context, "pipeline": name, "status": status as Any,
+                "statuses": Self.runStatuses.map { ["value": $0, "on": $0 == status] },
+                "items": page.items.map(Self.runRow),
+                "pager": Self.pager(page, base: "/pipelines/\(id)" + (status.map { "?status=\($0)" } ?? "")),
+            ])
+        }
+    }
+
+    static func runRow(_ run: RunSummary) -> [String: Any] {
+        ["id": run.id, "name": run.name, "status": run.status, "startTime": TimeText.moment(run.startTime),
+         "duration": TimeText.duration(from: run.startTime, to: run.endTime), "userName": run.userName ?? "", "tags": run.tags,
+         "modelVersion": run.modelVersion ?? "", "pipelineID": run.pipelineID as Any, "pipelineName": run.pipelineName ?? ""]
+    }
+
+    @Sendable func runPage(_ request: Request, context: Context) async throws -> Response {
+        let id = try context.parameters.require("id")
+        return try await signedIn(request) { viewer in
+            guard let run = try await pipelines.run(id: id) else {
+                return renderer.page("message", ["heading": "Not found", "text": "There is no such run.", "user": viewer.context], status: .notFound)
+            }
+            var durations: [String: String] = [:]
+            for step in run.steps { durations[step.id] = TimeText.duration(from: step.startTime, to: step.endTime) }
+            let steps: [[String: Any]] = run.steps.map { step in
+                func artifacts(_ list: [StepArtifact]) -> [[String: Any]] {
+                    list.map { ["name": $0.name, "artifactName": $0.artifactName, "version": $0.version, "type": $0.type] }
+                }
+                let metadata = Self.pretty(step.metadata)
+                return ["id": step.id, "name": step.name, "status": step.status, "startTime": TimeText.moment(step.startTime),
+                        "duration": durations[step.id] ?? "", "cache": step.status == "cached" ? "reused an earlier run's outputs" : (step.cacheKey == nil ? "off" : "computed"),
+                        "inputs": artifacts(step.inputs), "outputs": artifacts(step.outputs),
+                        "configuration": Self.pretty(step.configuration), "metadata": metadata == "{}" ? "" : metadata]
+            }
+            var page = Self.runRow(run.summary)
+            page["user"] = viewer.context
+            page["graph"] = RunGraph(steps: run.steps, durations: durations).context
+            page["steps"] = steps
+            page["metadata"] = Self.pretty(run.metadata)
+            page["configuration"] = Self.pretty(run.configuration)
+            if !["completed", "failed", "cached", "stopped"].contains(run.summary.status) { page["refresh"] = 5 }
+            return renderer.page("run", page)
+        }
+    }
+
+    /// Stored JSON text, indented for reading (the text as it is when it is not JSON).
+    static func pretty(_ text: String) -> String {
+        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
+              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) else { return text }
+        return String(decoding: data, as: UTF8.self)
+    }
+}

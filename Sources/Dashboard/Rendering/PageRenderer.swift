@@ -1,0 +1,44 @@
+import HTTPTypes
+import Hummingbird
+import Mustache
+import NIOCore
+
+/// Renders the dashboard's Mustache templates into responses with the headers every page
+/// carries: a Content-Security-Policy allowing nothing from elsewhere and no framing, no
+/// sniffing, no referrer, no caching of pages that hold a user's data.
+struct PageRenderer: Sendable {
+    let library: MustacheLibrary
+
+    static let securityHeaders: HTTPFields = [
+        HTTPField.Name("Content-Security-Policy")!: "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            + "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-src 'self'; frame-ancestors 'none'",
+        HTTPField.Name("X-Frame-Options")!: "DENY",
+        HTTPField.Name("X-Content-Type-Options")!: "nosniff",
+        HTTPField.Name("Referrer-Policy")!: "no-referrer",
+    ]
+
+    /// The library holding every template of `DashboardTemplates`.
+    init() throws {
+        var library = MustacheLibrary()
+        for (name, text) in DashboardTemplates.all { try library.register(text, named: name) }
+        self.library = library
+    }
+
+    /// A page: `template` rendered with `context` inside the layout.
+    func page(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
+        let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Enclave</title><p>Page missing."
+        var headers = Self.securityHeaders
+        headers[.contentType] = "text/html; charset=utf-8"
+        headers[.cacheControl] = "no-store"
+        headers.append(contentsOf: extra)
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// A redirect after a form or to the login page.
+    static func redirect(to location: String, headers extra: HTTPFields = [:]) -> Response {
+        var headers = securityHeaders
+        headers[.location] = location
+        headers.append(contentsOf: extra)
+        return Response(status: .seeOther, headers: headers)
+    }
+}

@@ -1,0 +1,141 @@
+"""The dashboard in a real browser (Debian's headless Chromium through chromedriver) over a
+server holding a pipeline run made by the real zenml client: log in through the form, open
+the pipelines, runs and run pages, check what each shows, that stored XSS payloads are
+shown as text and never run, that the console stays clean, and that logging out revokes the
+session. Screenshots go to .build/dashboard-screenshots/."""
+from pathlib import Path
+
+import pytest
+import requests
+from selenium import webdriver
+from selenium.webdriver.chrome.service import Service
+from selenium.webdriver.common.by import By
+from selenium.webdriver.support.ui import WebDriverWait
+
+from conftest import ADMIN_PASSWORD, run_client
+
+SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
+PAYLOAD = '<img src=x onerror="window.__xss=1">'
+
+
+@pytest.fixture
+def browser():
+    options = webdriver.ChromeOptions()
+    options.binary_location = "/usr/bin/chromium"
+    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu", "--window-size=1300,1000",
+                 "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"):
+        options.add_argument(flag)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(service=Service(executable_path="/usr/bin/chromedriver"), options=options)
+    driver.set_page_load_timeout(30)
+    yield driver
+    driver.quit()
+
+
+def shot(driver, name):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    driver.save_screenshot(str(SHOTS / f"{name}.png"))
+
+
+def arrive(driver, path_end):
+    """Waits until the browser shows a page whose URL ends with `path_end` (after a click)."""
+    WebDriverWait(driver, 20).until(lambda d: d.current_url.split("?")[0].endswith(path_end) and
+                                    d.execute_script("return document.readyState") == "complete")
+
+
+def console_errors(driver):
+    return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
+
+
+def test_the_dashboard_shows_a_real_run_and_runs_no_stored_script(bot, browser):
+    env, url = bot["env"], bot["server"].url
+    output = run_client(["python", "four_step_pipeline.py"], env)
+    run_id = next(line.split("=", 1)[1] for line in output.splitlines() if line.startswith("RUN_ID="))
+    token = requests.post(f"{url}/api/v1/login", data={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    # Hostile strings stored where the pages show them: a tag on the run and the run's metadata.
+    tag = requests.post(f"{url}/api/v1/tags", headers=headers, timeout=30, json={"name": PAYLOAD, "color": "red"}).json()["id"]
+    requests.post(f"{url}/api/v1/tag_resources", headers=headers, timeout=30,
+                  json={"tag_id": tag, "resource_id": run_id, "resource_type": "pipeline_run"}).raise_for_status()
+    project = requests.get(f"{url}/api/v1/projects", params={"name": "default"}, headers=headers, timeout=30).json()["items"][0]["id"]
+    requests.post(f"{url}/api/v1/run-metadata", headers=headers, timeout=30, json={
+        "project": project, "resources": [{"id": run_id, "type": "pipeline_run"}],
+        "values": {"note": "</pre><script>window.__xss=2</script>"}, "types": {"note": "str"}}).raise_for_status()
+
+    # Unauthenticated pages send the browser to the login form.
+    browser.get(f"{url}/runs/{run_id}")
+    assert "/login" in browser.current_url
+    shot(browser, "01-login")
+    browser.find_element(By.NAME, "username").send_keys("admin")
+    browser.find_element(By.NAME, "password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    # Back where it was going, now signed in.
+    arrive(browser, f"/runs/{run_id}")
+
+    browser.get(f"{url}/pipelines")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#pipelines tbody tr")
+    assert any("four_step_pipeline" in row.text and "completed" in row.text for row in rows), [r.text for r in rows]
+    shot(browser, "02-pipelines")
+    browser.find_element(By.LINK_TEXT, "four_step_pipeline").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "runs"))
+    runs = browser.find_elements(By.CSS_SELECTOR, "#runs tbody tr")
+    assert len(runs) == 1 and "completed" in runs[0].text and PAYLOAD in runs[0].text, [r.text for r in runs]
+    shot(browser, "03-runs")
+    runs[0].find_element(By.TAG_NAME, "a").click()
+    arrive(browser, f"/runs/{run_id}")
+    nodes = browser.find_elements(By.CSS_SELECTOR, "#dag g.node")
+    assert sorted(n.find_element(By.TAG_NAME, "text").text for n in nodes) == ["combine", "count_positive", "load_data", "scale"]
+    assert all("completed" in n.get_attribute("class") for n in nodes)
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#dag path.edge")) == 4
+    sections = {s.find_element(By.TAG_NAME, "h3").text.split()[0]: s.text for s in browser.find_elements(By.CSS_SELECTOR, "section.step")}
+    assert set(sections) == {"load_data", "scale", "count_positive", "combine"}
+    assert "features" in sections["load_data"] and "labels" in sections["load_data"]
+    assert "window.__xss=2" in browser.find_element(By.ID, "run-metadata").text
+    shot(browser, "04-run")
+    # Nothing stored ran, and the page had nothing to complain about.
+    assert browser.execute_script("return window.__xss === undefined")
+    assert console_errors(browser) == []
+
+    # The session is an identity-store token: logging out revokes it server-side.
+    session = next(c["value"] for c in browser.get_cookies() if c["name"] == "enclave_session")
+    assert requests.get(f"{url}/pipelines", cookies={"enclave_session": session}, allow_redirects=False, timeout=30).status_code == 200
+    browser.find_element(By.CSS_SELECTOR, "form.logout button").click()
+    arrive(browser, "/login")
+    again = requests.get(f"{url}/pipelines", cookies={"enclave_session": session}, allow_redirects=False, timeout=30)
+    assert again.status_code == 303 and again.headers["Location"].startswith("/login")
+    # ... and the same token no longer works on the ZenML API either.
+    assert requests.get(f"{url}/api/v1/current-user", headers={"Authorization": f"Bearer {session}"}, timeout=30).status_code == 401
+
+
+def test_cookies_headers_and_forms_are_guarded(bot):
+    url = bot["server"].url
+    form = requests.get(f"{url}/login", timeout=30)
+    policy = form.headers["Content-Security-Policy"]
+    assert "frame-ancestors 'none'" in policy and "default-src 'none'" in policy and "http" not in policy
+    login_cookie = form.headers["Set-Cookie"]
+    assert "HttpOnly" in login_cookie and "SameSite=Strict" in login_cookie
+    # A login post without the form's token (another site's form) is refused.
+    forged = requests.post(f"{url}/login", data={"username": "admin", "password": ADMIN_PASSWORD, "csrf": "x"}, allow_redirects=False, timeout=30)
+    assert forged.status_code == 403 and "enclave_session" not in forged.headers.get("Set-Cookie", "")
+    session = requests.Session()
+    page = session.get(f"{url}/login", timeout=30).text
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    wrong = session.post(f"{url}/login", data={"username": "admin", "password": "nope", "csrf": csrf}, allow_redirects=False, timeout=30)
+    assert wrong.status_code == 401 and "Wrong user name or password" in wrong.text
+    page = session.get(f"{url}/login", timeout=30).text
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    done = session.post(f"{url}/login", data={"username": "admin", "password": ADMIN_PASSWORD, "csrf": csrf, "next": "//evil.example/x"},
+                        allow_redirects=False, timeout=30)
+    assert done.status_code == 303 and done.headers["Location"] == "/pipelines"
+    cookie = done.headers["Set-Cookie"]
+    assert "enclave_session=" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie and "Secure" not in cookie
+    # Logging out needs the session's own form token.
+    refused = session.post(f"{url}/logout", data={"csrf": "forged"}, allow_redirects=False, timeout=30)
+    assert refused.status_code == 403
+    assert session.get(f"{url}/pipelines", allow_redirects=False, timeout=30).status_code == 200
+    # Service accounts have no dashboard: their API key is not a password.
+    assert session.get(f"{url}/pipelines/not-a-pipeline", timeout=30).status_code == 404
+    assert session.get(f"{url}/runs/nothing-here", timeout=30).status_code == 404
+    for page_number in ("0", "-5", "99999999999999999999999", "abc"):
+        assert session.get(f"{url}/pipelines", params={"page": page_number}, timeout=30).status_code == 200
+    assert session.get(f"{url}/static/dashboard-nothing.css", timeout=30).status_code == 404
