@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "ControlPlane", "Identity", "Storage",
+                "ControlPlane", "Identity", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

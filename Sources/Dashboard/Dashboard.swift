@@ -3,21 +3,27 @@ import Foundation
 import Hummingbird
 import Identity
 import NIOCore
+import Tracking
 
 /// The offline web dashboard: server-rendered pages over what the ZenML control plane
-/// stores, behind the same identities as both APIs. Pages live at `/`, `/pipelines…`,
-/// `/runs/{id}`; assets at `/static/`.
+/// and the MLflow tracking server store, behind the same identities as both APIs. Pages live
+/// at `/`, `/pipelines…`, `/runs/{id}`, `/experiments…`; assets at `/static/`.
 public struct Dashboard<Context: RequestContext>: Sendable {
     let identity: IdentityStore
     let pipelines: any PipelineCatalog
+    let experiments: any ExperimentRepository
+    let runs: any RunRepository
     let session: DashboardSession
     let renderer: PageRenderer
 
     /// A dashboard reading `pipelines`, signing people in through `identity`; `secureCookies`
     /// when the server runs TLS.
-    public init(identity: IdentityStore, pipelines: any PipelineCatalog, secureCookies: Bool) throws {
+    public init(identity: IdentityStore, pipelines: any PipelineCatalog, experiments: any ExperimentRepository, runs: any RunRepository,
+                secureCookies: Bool) throws {
         self.identity = identity
         self.pipelines = pipelines
+        self.experiments = experiments
+        self.runs = runs
         self.session = DashboardSession(secure: secureCookies)
         self.renderer = try PageRenderer()
     }
@@ -31,6 +37,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("pipelines", use: pipelineList)
         router.get("pipelines/:id", use: pipelineRuns)
         router.get("runs/:id", use: runPage)
+        router.get("experiments", use: experimentList)
+        router.get("experiments/:id", use: experimentRuns)
+        router.get("experiments/:id/runs/:run", use: trackingRun)
         router.get("static/:file", use: asset)
     }
 

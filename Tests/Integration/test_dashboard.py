@@ -13,6 +13,7 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
 from conftest import ADMIN_PASSWORD, run_client
+from test_mlflow_client import run_flow
 
 SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
@@ -105,6 +106,53 @@ def test_the_dashboard_shows_a_real_run_and_runs_no_stored_script(bot, browser):
     assert again.status_code == 303 and again.headers["Location"].startswith("/login")
     # ... and the same token no longer works on the ZenML API either.
     assert requests.get(f"{url}/api/v1/current-user", headers={"Authorization": f"Bearer {session}"}, timeout=30).status_code == 401
+
+
+def login(browser, url):
+    browser.get(f"{url}/login")
+    browser.find_element(By.NAME, "username").send_keys("admin")
+    browser.find_element(By.NAME, "password").send_keys(ADMIN_PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form button[type=submit]").click()
+    arrive(browser, "/pipelines")
+
+
+def test_experiments_runs_and_metric_charts_from_the_real_mlflow_client(bot, browser, tmp_path):
+    url = bot["server"].url
+    made = run_flow(url, "dashboard", "churn <b>models</b>", "</td><script>window.__xss=3</script>", tmp=tmp_path)
+    login(browser, url)
+    browser.get(f"{url}/experiments")
+    assert "churn <b>models</b>" in browser.find_element(By.ID, "experiments").text
+    shot(browser, "05-experiments")
+    browser.find_element(By.PARTIAL_LINK_TEXT, "churn <b>models</b>").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "tracking-runs"))
+    rows = browser.find_elements(By.CSS_SELECTOR, "#tracking-runs tbody tr")
+    assert sorted(r.find_element(By.TAG_NAME, "a").text for r in rows) == sorted(made["runs"])
+    headers = [h.text for h in browser.find_elements(By.CSS_SELECTOR, "#tracking-runs thead th")]
+    assert "acc" in headers and "model" in headers and "rate" in headers, headers
+    shot(browser, "06-experiment")
+    # The same filter language as search_runs.
+    box = browser.find_element(By.NAME, "filter")
+    box.send_keys("metrics.acc > 0.5 and params.model = 'cnn'")
+    box.submit()
+    WebDriverWait(browser, 20).until(lambda d: "filter=" in d.current_url)
+    shown = [r.find_element(By.TAG_NAME, "a").text for r in browser.find_elements(By.CSS_SELECTOR, "#tracking-runs tbody tr")]
+    assert shown == ["cnn-0.04"], shown
+    # Sorted by a metric, highest first.
+    browser.get(f"{url}/experiments/{made['experiment_id']}?order=metrics.acc%20DESC")
+    ordered = [r.find_element(By.TAG_NAME, "a").text for r in browser.find_elements(By.CSS_SELECTOR, "#tracking-runs tbody tr")]
+    assert ordered == ["cnn-0.04", "rnn-0.02", "cnn-0.01"], ordered
+    # A filter MLflow would refuse is explained, not a crash.
+    browser.get(f"{url}/experiments/{made['experiment_id']}?filter=metrics.acc%20%3E%3E%3E%201")
+    assert browser.find_elements(By.CSS_SELECTOR, ".error")
+    # One run: its parameters, its tags shown as text, and a chart of the accuracy history.
+    browser.get(f"{url}/experiments/{made['experiment_id']}/runs/{made['runs']['cnn-0.04']}")
+    assert "rate" in browser.find_element(By.ID, "params").text
+    assert "</td><script>window.__xss=3</script>" in browser.find_element(By.ID, "run-tags").text
+    points = browser.find_element(By.CSS_SELECTOR, "figure.chart polyline").get_attribute("points").split()
+    assert len(points) == 20
+    shot(browser, "07-tracking-run")
+    assert browser.execute_script("return window.__xss === undefined")
+    assert console_errors(browser) == []
 
 
 def test_cookies_headers_and_forms_are_guarded(bot):

@@ -43,6 +43,15 @@ enum DashboardAssets {
         section.login { max-width: 22rem; margin: 3rem auto; background: #fff; padding: 1.5rem; border: 1px solid var(--line); border-radius: 8px; }
         section.login label { display: block; margin: .6rem 0; } section.login input { display: block; width: 100%; padding: .4rem; margin-top: .2rem; }
         section.login button { margin-top: .6rem; padding: .45rem 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; }
+        form.search { display: flex; flex-wrap: wrap; gap: .6rem; align-items: end; margin-bottom: .8rem; }
+        form.search input { padding: .3rem; } form.search button { padding: .35rem .9rem; }
+        td.metric, th.metric, td.param, th.param { font-variant-numeric: tabular-nums; }
+        .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(540px, 1fr)); gap: 1rem; }
+        figure.chart { margin: 0; background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .5rem; }
+        figure.chart svg { max-width: 100%; height: auto; } figure.chart .axis { stroke: #9aa3b5; }
+        figure.chart .series { fill: none; stroke: var(--accent); stroke-width: 1.8; } figure.chart .tick { font-size: 10px; fill: var(--muted); }
+        figure.chart .tick.end { text-anchor: end; }
+        .status.finished { background: #d8f3df; color: #17602e; }
         .error { color: #8a1f1f; background: #fbdcdc; padding: .4rem .6rem; border-radius: 4px; }
         """
 

@@ -23,3 +23,18 @@ enum TimeText {
         stamp.flatMap(Timestamp.parse)
     }
 }
+
+extension TimeText {
+    /// MLflow's epoch milliseconds as `2026-11-28 01:05:08` (UTC).
+    static func moment(milliseconds: Int64?) -> String {
+        guard let milliseconds else { return "" }
+        return moment(Timestamp.format(Date(timeIntervalSince1970: Double(milliseconds) / 1000)))
+    }
+
+    /// The time between two epoch-millisecond stamps.
+    static func duration(milliseconds start: Int64?, to end: Int64?) -> String {
+        guard let start, let end else { return "" }
+        return duration(from: Timestamp.format(Date(timeIntervalSince1970: Double(start) / 1000)),
+                        to: Timestamp.format(Date(timeIntervalSince1970: Double(end) / 1000)))
+    }
+}

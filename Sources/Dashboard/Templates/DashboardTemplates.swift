@@ -3,6 +3,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
+        "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun,
     ]
 
     static let layout = """
@@ -20,7 +21,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a></nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/experiments">Experiments</a></nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -57,6 +58,88 @@ enum DashboardTemplates {
     static let pager = """
         {{#pager}}<nav class="pager">{{#previous}}<a rel="prev" href="{{previous}}">← newer</a>{{/previous}}
         <span>page {{page}} of {{pages}} · {{total}} in all</span>{{#next}}<a rel="next" href="{{next}}">older →</a>{{/next}}</nav>{{/pager}}
+        """
+
+    static let openPager = """
+        {{#pager}}<nav class="pager">{{#previous}}<a rel="prev" href="{{previous}}">← previous</a>{{/previous}}
+        <span>page {{page}}</span>{{#next}}<a rel="next" href="{{next}}">next →</a>{{/next}}</nav>{{/pager}}
+        """
+
+    static let experiments = """
+        {{<layout}}
+        {{$title}}Experiments{{/title}}
+        {{$content}}
+        <h1>Experiments</h1>
+        <table class="list" id="experiments">
+        <thead><tr><th>Experiment</th><th>Last change</th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td><a href="/experiments/{{id}}">{{name}}</a></td><td>{{updated}}</td></tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="2" class="empty">No experiments.</td></tr>{{/items}}
+        </tbody>
+        </table>
+        \(openPager)
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let experiment = """
+        {{<layout}}
+        {{$title}}{{experiment}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/experiments">Experiments</a> / {{experiment}}</p>
+        <h1>{{experiment}}</h1>
+        <form class="search" method="get" action="/experiments/{{experimentID}}">
+        <label>Filter <input name="filter" value="{{filter}}" placeholder="metrics.acc > 0.5 and params.model = 'cnn'" size="48"></label>
+        <label>Metrics <input name="metrics" value="{{metricsText}}" size="18"></label>
+        <label>Params <input name="params" value="{{paramsText}}" size="14"></label>
+        <input type="hidden" name="order" value="{{order}}">
+        <button type="submit">Show</button>
+        </form>
+        {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
+        <table class="list" id="tracking-runs">
+        <thead><tr><th>Run</th><th>Status</th><th><a href="{{startSort}}">Started</a></th><th>Duration</th>
+        {{#metricColumns}}<th class="metric"><a href="{{sort}}">{{key}}</a></th>{{/metricColumns}}
+        {{#paramColumns}}<th class="param"><a href="{{sort}}">{{key}}</a></th>{{/paramColumns}}</tr></thead>
+        <tbody>
+        {{#items}}<tr><td><a href="/experiments/{{experimentID}}/runs/{{id}}">{{name}}</a></td><td><span class="status {{status}}">{{statusText}}</span></td>
+        <td>{{start}}</td><td>{{duration}}</td>{{#metrics}}<td class="metric">{{value}}</td>{{/metrics}}{{#params}}<td class="param">{{value}}</td>{{/params}}</tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="4" class="empty">No runs match.</td></tr>{{/items}}
+        </tbody>
+        </table>
+        \(openPager)
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let trackingRun = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/experiments">Experiments</a> / <a href="/experiments/{{experimentID}}">{{experiment}}</a> / {{name}}</p>
+        <h1>{{name}} <span class="status {{status}}">{{statusText}}</span></h1>
+        <dl class="facts"><dt>Run id</dt><dd>{{runID}}</dd><dt>Started</dt><dd>{{start}}</dd><dt>Duration</dt><dd>{{duration}}</dd>
+        <dt>Artifacts</dt><dd>{{artifactURI}}</dd></dl>
+        <h2>Parameters</h2>
+        <table class="list" id="params"><tbody>{{#params}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/params}}
+        {{^params}}<tr><td class="empty">none</td></tr>{{/params}}</tbody></table>
+        <h2>Metrics</h2>
+        <div class="charts">
+        {{#charts}}<figure class="chart" id="chart-{{key}}"><figcaption>{{key}} <small>last {{last}} · {{count}} points</small></figcaption>
+        <svg viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="history of {{key}}">
+        <line class="axis" x1="{{left}}" y1="{{bottom}}" x2="{{right}}" y2="{{bottom}}"/><line class="axis" x1="{{left}}" y1="{{top}}" x2="{{left}}" y2="{{bottom}}"/>
+        <text class="tick" x="4" y="{{top}}" dy="8">{{maxValue}}</text><text class="tick" x="4" y="{{bottom}}">{{minValue}}</text>
+        <text class="tick" x="{{left}}" y="{{labelY}}">{{minStep}}</text><text class="tick end" x="{{right}}" y="{{labelY}}">{{maxStep}}</text>
+        <polyline class="series" points="{{points}}"/></svg></figure>
+        {{/charts}}
+        {{^charts}}<p class="empty">No metrics.</p>{{/charts}}
+        </div>
+        <h2>Tags</h2>
+        <table class="list" id="run-tags"><tbody>{{#tags}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/tags}}
+        {{^tags}}<tr><td class="empty">none</td></tr>{{/tags}}</tbody></table>
+        {{/content}}
+        {{/layout}}
         """
 
     static let pipelines = """

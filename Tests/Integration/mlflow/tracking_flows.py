@@ -147,6 +147,18 @@ elif flow == "write":
 elif flow == "read":
     out["metrics"] = client.get_run(sys.argv[2]).data.metrics
 
+elif flow == "dashboard":
+    # Runs for the dashboard test: three models, an accuracy curve each, a hostile tag value.
+    experiment = mlflow.set_experiment(sys.argv[2])
+    out["experiment_id"], out["runs"] = experiment.experiment_id, {}
+    for model, rate in (("cnn", 0.04), ("rnn", 0.02), ("cnn", 0.01)):
+        with mlflow.start_run(run_name=f"{model}-{rate}") as run:
+            mlflow.log_params({"model": model, "rate": rate})
+            for step in range(20):
+                mlflow.log_metric("acc", min(0.99, 0.3 + rate * step), step=step)
+            mlflow.set_tag("note", sys.argv[3])
+            out["runs"][run.info.run_name] = run.info.run_id
+
 elif flow == "whoami":
     out["error"] = error_of(lambda: client.search_experiments())
     out["write_error"] = error_of(lambda: client.create_experiment("viewer-made"))
