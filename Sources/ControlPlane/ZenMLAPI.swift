@@ -47,6 +47,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
             .addRoutes(to: secured)
         ModelController<Context>(endpoints: endpoints, models: SQLiteModelRepository(store: endpoints.store)).addRoutes(to: secured)
         TagController<Context>(endpoints: endpoints, tags: SQLiteTagRepository(store: endpoints.store)).addRoutes(to: secured)
+        DeviceController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ContentController<Context>(endpoints: endpoints, content: SQLiteArtifactContentRepository(store: endpoints.store),
                                    reader: ArtifactContentReader(policy: endpoints.settings.artifactReads)).addRoutes(to: secured)
         if let secrets {

@@ -41,6 +41,10 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("experiments/:id", use: experimentRuns)
         router.get("experiments/:id/runs/:run", use: trackingRun)
         router.get("static/:file", use: asset)
+        router.get("devices/verify", use: deviceVerifyPage)
+        router.post("devices/verify", use: deviceVerify)
+        router.get("devices", use: deviceList)
+        router.post("devices/:id/revoke", use: deviceRevoke)
     }
 
     /// The signed-in caller of a page request, with the token the CSRF value derives from.

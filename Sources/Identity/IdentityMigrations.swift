@@ -64,5 +64,19 @@ public enum IdentityMigrations {
         .init("v2_decoy_hash") { db in
             try db.execute(sql: "ALTER TABLE server_state ADD COLUMN decoy_hash TEXT")
         },
+        // Devices signed in with OAuth's device flow (`zenml login URL`), approved in the
+        // dashboard; revoking one ends every token it was given.
+        .init("v3_devices") { db in
+            try db.execute(sql: """
+                CREATE TABLE devices (
+                    id TEXT PRIMARY KEY, client_id TEXT NOT NULL UNIQUE, user_id TEXT REFERENCES users(id) ON DELETE CASCADE,
+                    status TEXT NOT NULL, user_code_hash TEXT NOT NULL, device_code_hash TEXT NOT NULL, expires_at TEXT NOT NULL,
+                    trusted INTEGER NOT NULL DEFAULT 0, failed_attempts INTEGER NOT NULL DEFAULT 0,
+                    hostname TEXT, os TEXT, python_version TEXT, zenml_version TEXT, ip_address TEXT,
+                    last_login TEXT, created TEXT NOT NULL, updated TEXT NOT NULL
+                );
+                ALTER TABLE access_tokens ADD COLUMN device_id TEXT REFERENCES devices(id) ON DELETE CASCADE;
+                """)
+        },
     ])
 }

@@ -45,16 +45,16 @@ extension IdentityStore {
         try await issueToken(userID: principal.userID, apiKeyID: principal.apiKeyID, kind: "workload", pipelineRunID: pipelineRunID, lifetime: workloadLifetime)
     }
 
-    func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int) async throws -> IssuedToken {
+    func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int, deviceID: String? = nil) async throws -> IssuedToken {
         let token = CredentialDigest.newBearerToken()
         let now = Date()
         try await store.pool.write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE expires_at < ?", arguments: [Timestamp.format(now)])
             try db.execute(sql: """
-                INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
+                INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at, device_id)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [CredentialDigest.digest(token), userID, apiKeyID, kind, pipelineRunID,
-                                 Timestamp.format(now), Timestamp.format(now.addingTimeInterval(TimeInterval(lifetime)))])
+                                 Timestamp.format(now), Timestamp.format(now.addingTimeInterval(TimeInterval(lifetime))), deviceID])
         }
         return IssuedToken(token: token, expiresIn: lifetime)
     }

@@ -3,6 +3,10 @@ server holding a pipeline run made by the real zenml client: log in through the 
 the pipelines, runs and run pages, check what each shows, that stored XSS payloads are
 shown as text and never run, that the console stays clean, and that logging out revokes the
 session. Screenshots go to .build/dashboard-screenshots/."""
+import re
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -12,7 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN_PASSWORD, run_client
+from conftest import ADMIN_PASSWORD, HERE, activate, client_env, run_client
 from test_mlflow_client import run_flow
 
 SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
@@ -152,6 +156,47 @@ def test_experiments_runs_and_metric_charts_from_the_real_mlflow_client(bot, bro
     assert len(points) == 20
     shot(browser, "07-tracking-run")
     assert browser.execute_script("return window.__xss === undefined")
+    assert console_errors(browser) == []
+
+
+def test_zenml_login_without_a_key_is_approved_in_the_dashboard(server, browser, tmp_path):
+    """`zenml login http://HOST`, what people type first: the client prints the dashboard's
+    verification URL, the person approves the device there, the client is signed in; the
+    device is listed and revoking it signs the client out."""
+    url = server.url
+    activate(url)
+    env = client_env(tmp_path / "person", BROWSER="true")  # no browser to open here; the URL is printed
+    client = subprocess.Popen([str(Path(sys.executable).parent / "zenml"), "login", url], env=env, cwd=HERE / "zenml",
+                              stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    seen, link = [], None
+    deadline = time.time() + 120
+    while link is None and time.time() < deadline:
+        line = client.stdout.readline()
+        if not line:
+            break
+        seen.append(line)
+        found = re.search(r"(http://\S+/devices/verify\?\S+)", line)
+        link = found.group(1) if found else None
+    assert link, "".join(seen)
+    login(browser, url)
+    browser.get(link)
+    assert "Approve a device" in browser.page_source
+    assert browser.find_element(By.NAME, "user_code").get_attribute("value")
+    shot(browser, "08-device")
+    browser.find_element(By.CSS_SELECTOR, "form.approve button").click()
+    WebDriverWait(browser, 20).until(lambda d: "Device approved" in d.page_source)
+    output = "".join(seen) + client.communicate(timeout=120)[0]
+    assert client.returncode == 0 and "Successfully logged in" in output, output
+    who = run_client(["python", "-c", "from zenml.client import Client; print('USER=' + Client().active_user.name)"], env)
+    assert "USER=admin" in who, who
+    browser.get(f"{url}/devices")
+    rows = browser.find_elements(By.CSS_SELECTOR, "#devices tbody tr")
+    assert len(rows) == 1 and "active" in rows[0].text, [r.text for r in rows]
+    shot(browser, "09-devices")
+    rows[0].find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 20).until(lambda d: "No devices" in d.page_source)
+    after = run_client(["python", "-c", "from zenml.client import Client; print('USER=' + Client().active_user.name)"], env, check=False)
+    assert "USER=admin" not in after
     assert console_errors(browser) == []
 
 

@@ -12,6 +12,7 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         group.get("info", use: info)
         group.post("login", use: login)
         group.put("activate", use: activate)
+        group.post("device_authorization", use: deviceAuthorization)
     }
 
     /// Routes that need a token.
@@ -48,6 +49,8 @@ struct AuthController<Context: ControlPlaneRequestContext> {
         case "zenml-api-key":
             guard let key = form["password"], !key.isEmpty else { throw HTTPError(.badRequest, message: "API key is required.") }
             issued = try await identity.login(apiKey: key)
+        case Self.deviceCodeGrant:
+            return try await deviceLogin(form)
         case let grant:
             throw HTTPError(.badRequest, message: "Unsupported grant type: \(grant)")
         }

@@ -52,6 +52,7 @@ enum DashboardAssets {
         figure.chart .series { fill: none; stroke: var(--accent); stroke-width: 1.8; } figure.chart .tick { font-size: 10px; fill: var(--muted); }
         figure.chart .tick.end { text-anchor: end; }
         .status.finished { background: #d8f3df; color: #17602e; }
+        form.approve label { display: block; margin: .5rem 0; } form.approve button { padding: .45rem 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; }
         .error { color: #8a1f1f; background: #fbdcdc; padding: .4rem .6rem; border-radius: 4px; }
         """
 

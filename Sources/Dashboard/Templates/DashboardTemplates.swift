@@ -3,7 +3,7 @@
 enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
-        "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun,
+        "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
     ]
 
     static let layout = """
@@ -21,7 +21,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a> <a href="/experiments">Experiments</a></nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -138,6 +138,45 @@ enum DashboardTemplates {
         <h2>Tags</h2>
         <table class="list" id="run-tags"><tbody>{{#tags}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/tags}}
         {{^tags}}<tr><td class="empty">none</td></tr>{{/tags}}</tbody></table>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let deviceVerify = """
+        {{<layout}}
+        {{$title}}Approve a device{{/title}}
+        {{$content}}
+        <h1>Approve a device</h1>
+        {{#device}}
+        <p>A ZenML client asks to sign in as you. Approve it only if you started <code>zenml login</code> on this machine yourself.</p>
+        <dl class="facts" id="device"><dt>Host</dt><dd>{{hostname}}</dd><dt>System</dt><dd>{{os}}</dd><dt>Address</dt><dd>{{ip}}</dd>
+        <dt>ZenML</dt><dd>{{zenml}}</dd><dt>Python</dt><dd>{{python}}</dd><dt>Asked at</dt><dd>{{created}}</dd></dl>
+        <form method="post" action="/devices/verify" class="approve">
+        <input type="hidden" name="csrf" value="{{user.csrf}}">
+        <input type="hidden" name="device_id" value="{{id}}">
+        <label>Code shown by the client <input name="user_code" value="{{userCode}}" required></label>
+        <label><input type="checkbox" name="trusted"> Trust this device for 30 days</label>
+        <button type="submit">Approve</button>
+        </form>
+        {{/device}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let devices = """
+        {{<layout}}
+        {{$title}}Devices{{/title}}
+        {{$content}}
+        <h1>Devices</h1>
+        <table class="list" id="devices">
+        <thead><tr><th>Host</th><th>System</th><th>Address</th><th>Status</th><th>Trusted</th><th>Last login</th><th></th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td>{{hostname}}</td><td>{{os}}</td><td>{{ip}}</td><td>{{status}}</td><td>{{trusted}}</td><td>{{lastLogin}}</td>
+        <td><form method="post" action="/devices/{{id}}/revoke"><input type="hidden" name="csrf" value="{{user.csrf}}"><button type="submit">Revoke</button></form></td></tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="7" class="empty">No devices.</td></tr>{{/items}}
+        </tbody>
+        </table>
         {{/content}}
         {{/layout}}
         """
