@@ -48,8 +48,8 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         ModelController<Context>(endpoints: endpoints, models: SQLiteModelRepository(store: endpoints.store)).addRoutes(to: secured)
         TagController<Context>(endpoints: endpoints, tags: SQLiteTagRepository(store: endpoints.store)).addRoutes(to: secured)
         DeviceController<Context>(endpoints: endpoints).addRoutes(to: secured)
-        ContentController<Context>(endpoints: endpoints, content: SQLiteArtifactContentRepository(store: endpoints.store),
-                                   reader: ArtifactContentReader(policy: endpoints.settings.artifactReads)).addRoutes(to: secured)
+        ContentController<Context>(endpoints: endpoints, artifacts: ArtifactContent(store: endpoints.store, policy: endpoints.settings.artifactReads))
+            .addRoutes(to: secured)
         if let secrets {
             SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)
             // Enclave's own admin routes live outside ZenML's `/api/v1`, with the same auth and errors.

@@ -11,6 +11,8 @@ import Tracking
 public struct Dashboard<Context: RequestContext>: Sendable {
     let identity: IdentityStore
     let pipelines: any PipelineCatalog
+    let artifacts: any ArtifactCatalog
+    let content: ArtifactContent
     let experiments: any ExperimentRepository
     let runs: any RunRepository
     let session: DashboardSession
@@ -18,10 +20,12 @@ public struct Dashboard<Context: RequestContext>: Sendable {
 
     /// A dashboard reading `pipelines`, signing people in through `identity`; `secureCookies`
     /// when the server runs TLS.
-    public init(identity: IdentityStore, pipelines: any PipelineCatalog, experiments: any ExperimentRepository, runs: any RunRepository,
-                secureCookies: Bool) throws {
+    public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
+                experiments: any ExperimentRepository, runs: any RunRepository, secureCookies: Bool) throws {
         self.identity = identity
         self.pipelines = pipelines
+        self.artifacts = artifacts
+        self.content = content
         self.experiments = experiments
         self.runs = runs
         self.session = DashboardSession(secure: secureCookies)
@@ -37,6 +41,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("pipelines", use: pipelineList)
         router.get("pipelines/:id", use: pipelineRuns)
         router.get("runs/:id", use: runPage)
+        router.get("artifacts", use: artifactList)
+        router.get("artifacts/:id", use: artifactVersions)
+        router.get("artifact-versions/:id", use: artifactVersion)
         router.get("experiments", use: experimentList)
         router.get("experiments/:id", use: experimentRuns)
         router.get("experiments/:id/runs/:run", use: trackingRun)

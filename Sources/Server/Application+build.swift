@@ -88,6 +88,8 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
                                      scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
     try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store),
+                                         artifacts: SQLiteArtifactCatalog(store: store),
+                                         content: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
                                          experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)
     return router

@@ -16,7 +16,7 @@ from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
 
-from conftest import ADMIN_PASSWORD, HERE, activate, client_env, run_client
+from conftest import ADMIN_PASSWORD, HERE, EnclaveServer, activate, client_env, create_service_account, run_client
 from test_mlflow_client import run_flow
 
 SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
@@ -198,6 +198,60 @@ def test_zenml_login_without_a_key_is_approved_in_the_dashboard(server, browser,
     after = run_client(["python", "-c", "from zenml.client import Client; print('USER=' + Client().active_user.name)"], env, check=False)
     assert "USER=admin" not in after
     assert console_errors(browser) == []
+
+
+def test_artifact_versions_show_their_visualizations_safely(browser, tmp_path):
+    """Artifacts → versions → one version, with the visualizations the server may read: CSV
+    as a table, JSON indented, Markdown as text, a PNG, and HTML in a sandboxed frame whose
+    script does not run."""
+    shared = tmp_path / "shared"
+    (shared / "store").mkdir(parents=True)
+    server = EnclaveServer(tmp_path / "data", "--artifact-read-root", str(shared)).start()
+    try:
+        url = server.url
+        activate(url)
+        key = create_service_account(url, tmp_path / "admin-config")
+        env = client_env(tmp_path / "bot-config", REPORT_HTML="<h1>Churn</h1><script>window.parent.__xss=4</script><p id=x>ok</p>")
+        run_client(["zenml", "login", url, "--api-key"], env, stdin=key + "\n")
+        run_client(["zenml", "artifact-store", "register", "shared", "--flavor", "local", f"--path={shared / 'store'}"], env)
+        run_client(["zenml", "stack", "register", "shared", "-o", "default", "-a", "shared", "--set"], env)
+        run_id = re.search(r"RUN=(\S+)", run_client(["python", "visualization_pipeline.py"], env)).group(1)
+        login(browser, url)
+        browser.get(f"{url}/runs/{run_id}")
+        browser.find_element(By.PARTIAL_LINK_TEXT, "table v").click()
+        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "version-facts"))
+        assert [c.text for c in browser.find_elements(By.CSS_SELECTOR, "table.csv td")] == ["1", "2"]
+        assert [c.text for c in browser.find_elements(By.CSS_SELECTOR, "table.csv th")] == ["a", "b"]
+        assert "report" in browser.find_element(By.ID, "version-facts").text  # made by the report step
+        shot(browser, "10-csv")
+        browser.get(f"{url}/artifacts")
+        names = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#artifacts tbody a")]
+        assert {"page", "notes", "table", "doc", "picture"} <= set(names), names
+        shot(browser, "11-artifacts")
+        browser.find_element(By.LINK_TEXT, "page").click()
+        WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "artifact-versions"))
+        browser.find_element(By.CSS_SELECTOR, "#artifact-versions tbody a").click()
+        frame = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "iframe.visual"))[0]
+        assert frame.get_attribute("sandbox") == ""
+        browser.switch_to.frame(frame)
+        assert browser.find_element(By.TAG_NAME, "h1").text == "Churn"
+        browser.switch_to.default_content()
+        shot(browser, "12-html")
+        for name, check in (("doc", lambda: '"k"' in browser.find_element(By.CSS_SELECTOR, "pre.json").text),
+                            ("notes", lambda: "# Churn" in browser.find_element(By.CSS_SELECTOR, "pre.markdown").text),
+                            ("picture", lambda: browser.execute_script(
+                                "var i = document.querySelector('img.visual'); return i.complete && i.naturalWidth === 1"))):
+            browser.get(f"{url}/artifacts")
+            browser.find_element(By.LINK_TEXT, name).click()
+            WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "artifact-versions"))
+            browser.find_element(By.CSS_SELECTOR, "#artifact-versions tbody a").click()
+            WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "version-facts"))
+            assert check(), name
+        shot(browser, "13-image")
+        assert browser.execute_script("return window.__xss === undefined")
+        assert [e for e in console_errors(browser) if "sandbox" not in e["message"]] == []
+    finally:
+        server.stop()
 
 
 def test_cookies_headers_and_forms_are_guarded(bot):

@@ -6,8 +6,9 @@ import Hummingbird
 /// local artifact store under the site's `ArtifactReadPolicy`.
 struct ContentController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
-    let content: any ArtifactContentRepository
-    let reader: ArtifactContentReader
+    let artifacts: ArtifactContent
+    var content: any ArtifactContentRepository { artifacts.content }
+    var reader: ArtifactContentReader { artifacts.reader }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("artifact_versions/:id/visualize", use: visualize)
@@ -20,10 +21,9 @@ struct ContentController<Context: ControlPlaneRequestContext> {
     @Sendable func visualize(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id").lowercased()
         let index = try endpoints.queryItems(request).last { $0.0 == "index" }.map { try ListQuery.integer("index", $0.1, minimum: 0) } ?? 0
-        let (type, location) = try await content.visualization(versionID: id, index: index)
-        let bytes = try reader.read(uri: location.uri, storeRoot: try await storeRoot(location.artifactStoreID))
-        let value = type == "image" ? Data(bytes).base64EncodedString() : String(decoding: bytes, as: UTF8.self)
-        return ZenMLResponse.json(["type": .string(type), "value": .string(value)])
+        let loaded = try await artifacts.visualization(versionID: id, index: index)
+        let value = loaded.type == "image" ? Data(loaded.bytes).base64EncodedString() : String(decoding: loaded.bytes, as: UTF8.self)
+        return ZenMLResponse.json(["type": .string(loaded.type), "value": .string(value)])
     }
 
     @Sendable func stepLogs(_ request: Request, context: Context) async throws -> Response {
@@ -73,7 +73,7 @@ struct ContentController<Context: ControlPlaneRequestContext> {
     /// The entries of a log file (or folder): one JSON object per line; a line that is not
     /// JSON becomes an entry holding it as its message.
     func entries(_ location: ContentLocation) async throws -> [JSONValue] {
-        let files = try reader.files(uri: location.uri, storeRoot: try await storeRoot(location.artifactStoreID))
+        let files = try reader.files(uri: location.uri, storeRoot: try await artifacts.storeRoot(location.artifactStoreID))
         return files.flatMap { bytes in
             bytes.split(separator: UInt8(ascii: "\n")).compactMap { line -> JSONValue? in
                 guard !line.isEmpty else { return nil }
@@ -81,20 +81,5 @@ struct ContentController<Context: ControlPlaneRequestContext> {
                 return ["message": .string(String(decoding: line, as: UTF8.self))]
             }
         }
-    }
-
-    /// The root path of a local artifact store, or the error that says why it cannot be read.
-    func storeRoot(_ id: String?) async throws -> String {
-        guard let id, let store = try await content.artifactStore(id: id) else {
-            throw ControlPlaneError.notFound("The content cannot be read because its artifact store was deleted.")
-        }
-        guard store.flavor == "local" else {
-            throw ControlPlaneError.invalid("The server reads only local artifact stores; '\(store.name)' is a \(store.flavor) store.")
-        }
-        guard let path = store.path, !path.isEmpty else {
-            throw ControlPlaneError.invalid("The artifact store '\(store.name)' has no path the server knows (each client keeps its files "
-                + "in its own ZenML folder); give it a path under a directory the server may read.")
-        }
-        return path
     }
 }

@@ -50,29 +50,22 @@ extension Dashboard {
             for step in run.steps { durations[step.id] = TimeText.duration(from: step.startTime, to: step.endTime) }
             let steps: [[String: Any]] = run.steps.map { step in
                 func artifacts(_ list: [StepArtifact]) -> [[String: Any]] {
-                    list.map { ["name": $0.name, "artifactName": $0.artifactName, "version": $0.version, "type": $0.type] }
+                    list.map { ["name": $0.name, "artifactName": $0.artifactName, "version": $0.version, "type": $0.type, "versionID": $0.versionID] }
                 }
-                let metadata = Self.pretty(step.metadata)
+                let metadata = JSONText.pretty(step.metadata)
                 return ["id": step.id, "name": step.name, "status": step.status, "startTime": TimeText.moment(step.startTime),
                         "duration": durations[step.id] ?? "", "cache": step.status == "cached" ? "reused an earlier run's outputs" : (step.cacheKey == nil ? "off" : "computed"),
                         "inputs": artifacts(step.inputs), "outputs": artifacts(step.outputs),
-                        "configuration": Self.pretty(step.configuration), "metadata": metadata == "{}" ? "" : metadata]
+                        "configuration": JSONText.pretty(step.configuration), "metadata": metadata == "{}" ? "" : metadata]
             }
             var page = Self.runRow(run.summary)
             page["user"] = viewer.context
             page["graph"] = RunGraph(steps: run.steps, durations: durations).context
             page["steps"] = steps
-            page["metadata"] = Self.pretty(run.metadata)
-            page["configuration"] = Self.pretty(run.configuration)
+            page["metadata"] = JSONText.pretty(run.metadata)
+            page["configuration"] = JSONText.pretty(run.configuration)
             if !["completed", "failed", "cached", "stopped"].contains(run.summary.status) { page["refresh"] = 5 }
             return renderer.page("run", page)
         }
-    }
-
-    /// Stored JSON text, indented for reading (the text as it is when it is not JSON).
-    static func pretty(_ text: String) -> String {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(text.utf8), options: [.fragmentsAllowed]),
-              let data = try? JSONSerialization.data(withJSONObject: object, options: [.prettyPrinted, .sortedKeys, .fragmentsAllowed]) else { return text }
-        return String(decoding: data, as: UTF8.self)
     }
 }

@@ -53,6 +53,9 @@ enum DashboardAssets {
         figure.chart .tick.end { text-anchor: end; }
         .status.finished { background: #d8f3df; color: #17602e; }
         form.approve label { display: block; margin: .5rem 0; } form.approve button { padding: .45rem 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; }
+        section.visualization { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem 1rem; margin: 1rem 0; }
+        img.visual { max-width: 100%; image-rendering: pixelated; min-width: 64px; border: 1px solid var(--line); }
+        iframe.visual { width: 100%; min-height: 240px; border: 1px solid var(--line); background: #fff; }
         .error { color: #8a1f1f; background: #fbdcdc; padding: .4rem .6rem; border-radius: 4px; }
         """
 

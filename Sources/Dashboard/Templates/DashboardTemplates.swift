@@ -4,6 +4,7 @@ enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
+        "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion,
     ]
 
     static let layout = """
@@ -21,7 +22,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -181,6 +182,70 @@ enum DashboardTemplates {
         {{/layout}}
         """
 
+    static let artifacts = """
+        {{<layout}}
+        {{$title}}Artifacts{{/title}}
+        {{$content}}
+        <h1>Artifacts</h1>
+        <table class="list" id="artifacts">
+        <thead><tr><th>Artifact</th><th>Versions</th><th>Latest</th><th>Type</th><th>Last version</th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td><a href="/artifacts/{{id}}">{{name}}</a></td><td>{{versions}}</td><td>{{latest}}</td><td>{{type}}</td><td>{{updated}}</td></tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="5" class="empty">No artifacts.</td></tr>{{/items}}
+        </tbody>
+        </table>
+        \(pager)
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let artifactVersions = """
+        {{<layout}}
+        {{$title}}{{artifact}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/artifacts">Artifacts</a> / {{artifact}}</p>
+        <h1>{{artifact}}</h1>
+        <table class="list" id="artifact-versions">
+        <thead><tr><th>Version</th><th>Type</th><th>Made</th><th>By step</th><th>Tags</th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td><a href="/artifact-versions/{{id}}">{{version}}</a></td><td>{{type}}</td><td>{{created}}</td>
+        <td>{{#producer}}<a href="/runs/{{runID}}">{{step}}</a>{{/producer}}</td><td>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</td></tr>
+        {{/items}}
+        </tbody>
+        </table>
+        \(pager)
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let artifactVersion = """
+        {{<layout}}
+        {{$title}}{{artifact}} v{{version}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/artifacts">Artifacts</a> / <a href="/artifacts/{{artifactID}}">{{artifact}}</a> / v{{version}}</p>
+        <h1>{{artifact}} <small>v{{version}}</small></h1>
+        <dl class="facts" id="version-facts"><dt>Type</dt><dd>{{type}}</dd><dt>Data type</dt><dd>{{dataType}}</dd><dt>Made</dt><dd>{{created}}</dd>
+        <dt>URI</dt><dd>{{uri}}</dd><dt>Made by</dt><dd>{{#producer}}step {{step}} of <a href="/runs/{{runID}}">{{run}}</a>{{/producer}}{{^producer}}—{{/producer}}</dd>
+        <dt>Used by</dt><dd>{{#consumers}}step {{step}} of <a href="/runs/{{runID}}">{{run}}</a><br>{{/consumers}}{{^consumers}}—{{/consumers}}</dd>
+        <dt>Tags</dt><dd>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</dd></dl>
+        <h2>Metadata</h2>
+        <pre id="version-metadata">{{metadata}}</pre>
+        {{#visualizations}}
+        <section class="visualization" id="visualization-{{index}}" data-type="{{type}}">
+        <h2>Visualization {{index}} <small>{{type}}</small></h2>
+        {{#problem}}<p class="empty">Not shown: {{problem}}</p>{{/problem}}
+        {{#csv}}<table class="list csv"><thead><tr>{{#header}}<th>{{cell}}</th>{{/header}}</tr></thead>
+        <tbody>{{#rows}}<tr>{{#cells}}<td>{{cell}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>{{#cut}}<p class="empty">First rows only.</p>{{/cut}}{{/csv}}
+        {{#text}}<pre class="{{kind}}">{{text}}</pre>{{/text}}
+        {{#image}}<img class="visual" alt="visualization {{index}}" src="{{image}}">{{/image}}
+        {{#html}}<iframe class="visual" sandbox="" referrerpolicy="no-referrer" title="visualization {{index}}" srcdoc="{{html}}"></iframe>{{/html}}
+        </section>
+        {{/visualizations}}
+        {{/content}}
+        {{/layout}}
+        """
+
     static let pipelines = """
         {{<layout}}
         {{$title}}Pipelines{{/title}}
@@ -242,8 +307,8 @@ enum DashboardTemplates {
         <section class="step" id="step-{{id}}">
         <h3>{{name}} <span class="status {{status}}">{{status}}</span></h3>
         <dl class="facts"><dt>Started</dt><dd>{{startTime}}</dd><dt>Duration</dt><dd>{{duration}}</dd><dt>Cache</dt><dd>{{cache}}</dd></dl>
-        <div class="io"><div><h4>Inputs</h4><ul>{{#inputs}}<li>{{name}}: {{artifactName}} v{{version}} <small>{{type}}</small></li>{{/inputs}}{{^inputs}}<li class="empty">none</li>{{/inputs}}</ul></div>
-        <div><h4>Outputs</h4><ul>{{#outputs}}<li>{{name}}: {{artifactName}} v{{version}} <small>{{type}}</small></li>{{/outputs}}{{^outputs}}<li class="empty">none</li>{{/outputs}}</ul></div></div>
+        <div class="io"><div><h4>Inputs</h4><ul>{{#inputs}}<li>{{name}}: <a href="/artifact-versions/{{versionID}}">{{artifactName}} v{{version}}</a> <small>{{type}}</small></li>{{/inputs}}{{^inputs}}<li class="empty">none</li>{{/inputs}}</ul></div>
+        <div><h4>Outputs</h4><ul>{{#outputs}}<li>{{name}}: <a href="/artifact-versions/{{versionID}}">{{artifactName}} v{{version}}</a> <small>{{type}}</small></li>{{/outputs}}{{^outputs}}<li class="empty">none</li>{{/outputs}}</ul></div></div>
         <details><summary>Configuration</summary><pre>{{configuration}}</pre></details>
         {{#metadata}}<details><summary>Metadata</summary><pre>{{metadata}}</pre></details>{{/metadata}}
         </section>

@@ -36,7 +36,8 @@ class PictureMaterializer(BaseMaterializer):
 @step
 def report() -> Tuple[Annotated[HTMLString, "page"], Annotated[MarkdownString, "notes"], Annotated[CSVString, "table"], Annotated[JSONString, "doc"]]:
     print("writing the churn report")
-    return HTMLString("<h1>Churn</h1>"), MarkdownString("# Churn\n*up*"), CSVString("a,b\n1,2"), JSONString('{"k": 1}')
+    page = os.environ.get("REPORT_HTML", "<h1>Churn</h1>")
+    return HTMLString(page), MarkdownString("# Churn\n*up*"), CSVString("a,b\n1,2"), JSONString('{"k": 1}')
 
 
 @step(output_materializers=PictureMaterializer)
