@@ -12,6 +12,8 @@ public struct Dashboard<Context: RequestContext>: Sendable {
     let identity: IdentityStore
     let pipelines: any PipelineCatalog
     let artifacts: any ArtifactCatalog
+    let models: any ModelCatalog
+    let registry: any ModelRegistryRepository
     let content: ArtifactContent
     let experiments: any ExperimentRepository
     let runs: any RunRepository
@@ -21,10 +23,13 @@ public struct Dashboard<Context: RequestContext>: Sendable {
     /// A dashboard reading `pipelines`, signing people in through `identity`; `secureCookies`
     /// when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
-                experiments: any ExperimentRepository, runs: any RunRepository, secureCookies: Bool) throws {
+                models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
+                secureCookies: Bool) throws {
         self.identity = identity
         self.pipelines = pipelines
         self.artifacts = artifacts
+        self.models = models
+        self.registry = registry
         self.content = content
         self.experiments = experiments
         self.runs = runs
@@ -44,6 +49,8 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("artifacts", use: artifactList)
         router.get("artifacts/:id", use: artifactVersions)
         router.get("artifact-versions/:id", use: artifactVersion)
+        router.get("models", use: modelList)
+        router.get("models/:id", use: modelPage)
         router.get("experiments", use: experimentList)
         router.get("experiments/:id", use: experimentRuns)
         router.get("experiments/:id/runs/:run", use: trackingRun)

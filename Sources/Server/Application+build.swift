@@ -90,7 +90,9 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store),
                                          artifacts: SQLiteArtifactCatalog(store: store),
                                          content: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
+                                         models: SQLiteModelCatalog(store: store),
                                          experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
+                                         registry: SQLiteModelRegistryRepository(store: store),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)
     return router
 }

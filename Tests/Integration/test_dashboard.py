@@ -254,6 +254,29 @@ def test_artifact_versions_show_their_visualizations_safely(browser, tmp_path):
         server.stop()
 
 
+def test_models_of_both_control_planes(bot, browser):
+    """ZenML's model versions with stages, runs and artifacts, and MLflow's registry, on one page."""
+    url = bot["server"].url
+    run_client(["python", "model_pipeline.py", "churn"], bot["env"])
+    auth = ("admin", ADMIN_PASSWORD)
+    requests.post(f"{url}/api/2.0/mlflow/registered-models/create", auth=auth, timeout=30,
+                  json={"name": "fraud", "description": "boosting <script>window.__xss=5</script>"}).raise_for_status()
+    login(browser, url)
+    browser.get(f"{url}/models")
+    row = browser.find_element(By.CSS_SELECTOR, "#models tbody tr").text
+    assert "churn" in row and row.split()[-1] == "2", row  # version 2 is in production
+    assert "boosting <script>window.__xss=5</script>" in browser.find_element(By.ID, "registered-models").text
+    shot(browser, "14-models")
+    browser.find_element(By.LINK_TEXT, "churn").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "model-versions"))
+    versions = {r.find_element(By.TAG_NAME, "td").text: r.text for r in browser.find_elements(By.CSS_SELECTOR, "#model-versions tbody tr")}
+    assert set(versions) == {"1", "2"} and "archived" in versions["1"] and "production" in versions["2"], versions
+    assert "classifier" in versions["2"] and "approved" in versions["2"] and "training-" in versions["2"]
+    shot(browser, "15-model")
+    assert browser.execute_script("return window.__xss === undefined")
+    assert console_errors(browser) == []
+
+
 def test_cookies_headers_and_forms_are_guarded(bot):
     url = bot["server"].url
     form = requests.get(f"{url}/login", timeout=30)

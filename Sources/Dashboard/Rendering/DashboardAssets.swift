@@ -51,6 +51,8 @@ enum DashboardAssets {
         figure.chart svg { max-width: 100%; height: auto; } figure.chart .axis { stroke: #9aa3b5; }
         figure.chart .series { fill: none; stroke: var(--accent); stroke-width: 1.8; } figure.chart .tick { font-size: 10px; fill: var(--muted); }
         figure.chart .tick.end { text-anchor: end; }
+        .status.production { background: #d8f3df; color: #17602e; } .status.staging { background: #dde8fd; color: #1c3f8f; }
+        .status.archived { background: #eceef2; color: #5b6475; }
         .status.finished { background: #d8f3df; color: #17602e; }
         form.approve label { display: block; margin: .5rem 0; } form.approve button { padding: .45rem 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; }
         section.visualization { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem 1rem; margin: 1rem 0; }

@@ -4,7 +4,7 @@ enum DashboardTemplates {
     static let all: [String: String] = [
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
-        "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion,
+        "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
     ]
 
     static let layout = """
@@ -22,7 +22,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/models">Models</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -242,6 +242,56 @@ enum DashboardTemplates {
         {{#html}}<iframe class="visual" sandbox="" referrerpolicy="no-referrer" title="visualization {{index}}" srcdoc="{{html}}"></iframe>{{/html}}
         </section>
         {{/visualizations}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let models = """
+        {{<layout}}
+        {{$title}}Models{{/title}}
+        {{$content}}
+        <h1>Models</h1>
+        <h2>Pipeline models (ZenML)</h2>
+        <table class="list" id="models">
+        <thead><tr><th>Model</th><th>Versions</th><th>Latest</th><th>In production</th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td><a href="/models/{{id}}">{{name}}</a></td><td>{{versions}}</td><td>{{latest}}</td><td>{{production}}</td></tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="4" class="empty">No models.</td></tr>{{/items}}
+        </tbody>
+        </table>
+        \(pager)
+        <h2>Registered models (MLflow)</h2>
+        <table class="list" id="registered-models">
+        <thead><tr><th>Model</th><th>Latest by stage</th><th>Aliases</th><th>Updated</th></tr></thead>
+        <tbody>
+        {{#registered}}<tr><td>{{name}}<br><small>{{description}}</small></td><td>{{#stages}}{{stage}}: v{{version}}<br>{{/stages}}</td>
+        <td>{{#aliases}}<span class="tag">@{{alias}} → v{{version}}</span> {{/aliases}}</td><td>{{updated}}</td></tr>
+        {{/registered}}
+        {{^registered}}<tr><td colspan="4" class="empty">No registered models.</td></tr>{{/registered}}
+        </tbody>
+        </table>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let model = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/models">Models</a> / {{name}}</p>
+        <h1>{{name}}</h1>
+        <dl class="facts"><dt>Description</dt><dd>{{description}}</dd><dt>License</dt><dd>{{license}}</dd>
+        <dt>Tags</dt><dd>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</dd></dl>
+        <table class="list" id="model-versions">
+        <thead><tr><th>Version</th><th>Stage</th><th>Made</th><th>Tags</th><th>Runs</th><th>Artifacts</th></tr></thead>
+        <tbody>
+        {{#versions}}<tr><td>{{name}}</td><td><span class="status {{stage}}">{{stage}}</span></td><td>{{created}}</td>
+        <td>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</td><td>{{#runs}}<a href="/runs/{{id}}">{{name}}</a><br>{{/runs}}</td>
+        <td>{{#artifacts}}<a href="/artifact-versions/{{id}}">{{name}} v{{version}}</a> <small>{{type}}</small><br>{{/artifacts}}</td></tr>
+        {{/versions}}
+        </tbody>
+        </table>
         {{/content}}
         {{/layout}}
         """
