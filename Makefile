@@ -73,6 +73,7 @@ bench: deps release venv
 	Benchmarks/installer/run.sh
 	Benchmarks/logging/run.sh
 	Benchmarks/secrets/run.sh
+	Benchmarks/dashboard/run.sh
 
 clean:
 	rm -rf .build $(VENV) $(MLFLOW_VENV) .venv-bench
