@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Identity
 import NIOCore
+import Secrets
 import Tracking
 
 /// The offline web dashboard: server-rendered pages over what the ZenML control plane
@@ -14,6 +15,8 @@ public struct Dashboard<Context: RequestContext>: Sendable {
     let artifacts: any ArtifactCatalog
     let models: any ModelCatalog
     let registry: any ModelRegistryRepository
+    let audit: any AuditTrail
+    let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
     let runs: any RunRepository
@@ -24,7 +27,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
     /// when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
-                secureCookies: Bool) throws {
+                audit: any AuditTrail, system: SystemFacts, secureCookies: Bool) throws {
+        self.audit = audit
+        self.system = system
         self.identity = identity
         self.pipelines = pipelines
         self.artifacts = artifacts
@@ -49,6 +54,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("artifacts", use: artifactList)
         router.get("artifacts/:id", use: artifactVersions)
         router.get("artifact-versions/:id", use: artifactVersion)
+        router.get("admin", use: systemPage)
+        router.get("admin/accounts", use: accountsPage)
+        router.get("admin/audit", use: auditPage)
         router.get("models", use: modelList)
         router.get("models/:id", use: modelPage)
         router.get("experiments", use: experimentList)
@@ -67,7 +75,7 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         let token: String
 
         var context: [String: Any] {
-            ["name": principal.name, "role": principal.role.rawValue, "csrf": DashboardSession.csrfToken(for: token)]
+            ["name": principal.name, "role": principal.role.rawValue, "csrf": DashboardSession.csrfToken(for: token), "admin": principal.isAdmin]
         }
     }
 

@@ -250,3 +250,12 @@ public final class IdentityStore: Sendable {
         if let problem = EntityName.problem(with: name) { throw IdentityError.invalid("Name \(problem).") }
     }
 }
+
+extension IdentityStore {
+    /// People and service accounts by name, `limit` at most (the dashboard's administration page).
+    public func accountList(limit: Int) async throws -> [Account] {
+        try await store.pool.read { db in
+            try Account.order(Column("is_service_account"), Column("name")).limit(max(1, min(limit, 10_000))).fetchAll(db)
+        }
+    }
+}

@@ -92,7 +92,9 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
                                          content: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
                                          models: SQLiteModelCatalog(store: store),
                                          experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
-                                         registry: SQLiteModelRegistryRepository(store: store),
+                                         registry: SQLiteModelRegistryRepository(store: store), audit: SQLiteAuditTrail(store: store),
+                                         system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
+                                                             databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)
     return router
 }

@@ -277,6 +277,43 @@ def test_models_of_both_control_planes(bot, browser):
     assert console_errors(browser) == []
 
 
+def signed_in(url, username, password):
+    """A requests session logged in through the dashboard's form."""
+    session = requests.Session()
+    page = session.get(f"{url}/login", timeout=30).text
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    done = session.post(f"{url}/login", data={"username": username, "password": password, "csrf": csrf}, allow_redirects=False, timeout=30)
+    assert done.status_code == 303, done.text
+    return session
+
+
+def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
+    url = bot["server"].url
+    token = requests.post(f"{url}/api/v1/login", data={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30).json()["access_token"]
+    headers = {"Authorization": f"Bearer {token}"}
+    requests.post(f"{url}/api/v1/users", headers=headers, timeout=30,
+                  json={"name": "vera", "password": "Vera-Passw0rd!", "role": "viewer", "is_admin": False}).raise_for_status()
+    run_client(["zenml", "secret", "create", "dashboard-secret", "--k=v"], bot["env"])
+    login(browser, url)
+    browser.get(f"{url}/admin")
+    facts = browser.find_element(By.ID, "system").text
+    assert "0.1.0" in facts and "Free disk" in facts and "not installed by" in facts, facts
+    shot(browser, "16-system")
+    browser.get(f"{url}/admin/accounts")
+    accounts = browser.find_element(By.ID, "accounts").text
+    assert "vera" in accounts and "viewer" in accounts and "ci-bot" in accounts and "service account" in accounts
+    browser.get(f"{url}/admin/audit")
+    assert "create" in browser.find_element(By.ID, "audit").text
+    shot(browser, "17-audit")
+    assert console_errors(browser) == []
+    # A viewer sees the pages but no administration and no Admin link.
+    viewer = signed_in(url, "vera", "Vera-Passw0rd!")
+    assert viewer.get(f"{url}/admin", timeout=30).status_code == 403
+    assert viewer.get(f"{url}/admin/audit", timeout=30).status_code == 403
+    pipelines = viewer.get(f"{url}/pipelines", timeout=30)
+    assert pipelines.status_code == 200 and 'href="/admin"' not in pipelines.text
+
+
 def test_cookies_headers_and_forms_are_guarded(bot):
     url = bot["server"].url
     form = requests.get(f"{url}/login", timeout=30)

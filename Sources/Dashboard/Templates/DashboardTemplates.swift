@@ -5,6 +5,7 @@ enum DashboardTemplates {
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
+        "system": system, "accounts": accounts, "audit": audit,
     ]
 
     static let layout = """
@@ -22,7 +23,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/models">Models</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a></nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/models">Models</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a>{{#admin}} <a href="/admin">Admin</a>{{/admin}}</nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -292,6 +293,53 @@ enum DashboardTemplates {
         {{/versions}}
         </tbody>
         </table>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let adminNav = """
+        <nav class="filters"><a href="/admin">System</a> <a href="/admin/accounts">Accounts</a> <a href="/admin/audit">Secret audit log</a></nav>
+        """
+
+    static let system = """
+        {{<layout}}
+        {{$title}}System{{/title}}
+        {{$content}}
+        <h1>System</h1>
+        \(adminNav)
+        <dl class="facts" id="system"><dt>Version</dt><dd>{{version}}</dd><dt>Up for</dt><dd>{{uptime}}</dd>
+        <dt>Data folder</dt><dd>{{dataDirectory}}</dd><dt>Database</dt><dd>{{database}}</dd><dt>Artifacts</dt><dd>{{artifacts}}</dd>
+        <dt>Free disk</dt><dd>{{free}}</dd><dt>Installed release</dt><dd>{{installed}}</dd><dt>Previous release</dt><dd>{{previous}}</dd></dl>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let accounts = """
+        {{<layout}}
+        {{$title}}Accounts{{/title}}
+        {{$content}}
+        <h1>Accounts</h1>
+        \(adminNav)
+        <table class="list" id="accounts">
+        <thead><tr><th>Name</th><th>Kind</th><th>Role</th><th>Active</th><th>Since</th></tr></thead>
+        <tbody>{{#items}}<tr><td>{{name}}</td><td>{{kind}}</td><td>{{role}}</td><td>{{active}}</td><td>{{created}}</td></tr>{{/items}}</tbody>
+        </table>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let audit = """
+        {{<layout}}
+        {{$title}}Secret audit log{{/title}}
+        {{$content}}
+        <h1>Secret audit log</h1>
+        \(adminNav)
+        <table class="list" id="audit">
+        <thead><tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>Secret</th><th>From</th><th>Outcome</th></tr></thead>
+        <tbody>{{#items}}<tr><td>{{sequence}}</td><td>{{at}}</td><td>{{actor}}</td><td>{{action}}</td><td>{{secret}}</td><td>{{address}}</td><td>{{outcome}}</td></tr>{{/items}}
+        {{^items}}<tr><td colspan="7" class="empty">Nothing recorded.</td></tr>{{/items}}</tbody>
+        </table>
+        {{#next}}<nav class="pager"><a rel="next" href="{{next}}">later →</a></nav>{{/next}}
         {{/content}}
         {{/layout}}
         """

@@ -1,0 +1,52 @@
+import Foundation
+import Hummingbird
+import Identity
+import Secrets
+
+extension Dashboard {
+    /// Runs `page` for an admin; others get a 403 page (they see the rest of the dashboard).
+    func admin(_ request: Request, _ page: @escaping (Viewer) async throws -> Response) async throws -> Response {
+        try await signedIn(request) { viewer in
+            guard viewer.principal.isAdmin else {
+                return renderer.page("message", ["heading": "Admins only", "text": "Administration is for admins.", "user": viewer.context], status: .forbidden)
+            }
+            return try await page(viewer)
+        }
+    }
+
+    /// The system page: version, uptime, sizes, free space, the installed release and the one before.
+    @Sendable func systemPage(_ request: Request, context: Context) async throws -> Response {
+        try await admin(request) { viewer in
+            var page = system.snapshot()
+            page["user"] = viewer.context
+            return renderer.page("system", page)
+        }
+    }
+
+    /// People and service accounts with their roles.
+    @Sendable func accountsPage(_ request: Request, context: Context) async throws -> Response {
+        try await admin(request) { viewer in
+            let accounts = try await identity.accountList(limit: 1000)
+            let rows: [[String: Any]] = accounts.map {
+                ["name": $0.name, "kind": $0.isServiceAccount ? "service account" : "person", "role": $0.role.rawValue,
+                 "active": $0.active ? "yes" : "no", "created": TimeText.moment($0.created)]
+            }
+            return renderer.page("accounts", ["user": viewer.context, "items": rows])
+        }
+    }
+
+    /// The secret store's audit trail, oldest first from `after`, and whether its chain holds.
+    @Sendable func auditPage(_ request: Request, context: Context) async throws -> Response {
+        try await admin(request) { viewer in
+            let after = Int64(Self.query(request, "after") ?? "") ?? 0
+            let records = try await audit.records(after: max(after, 0), limit: 100)
+            let rows: [[String: Any]] = records.map {
+                ["sequence": $0.sequence, "at": TimeText.moment($0.at), "actor": $0.entry.actor, "action": $0.entry.action,
+                 "secret": $0.entry.secretID ?? "", "address": $0.entry.address ?? "", "outcome": $0.entry.outcome]
+            }
+            var page: [String: Any] = ["user": viewer.context, "items": rows]
+            if records.count == 100, let last = records.last { page["next"] = "/admin/audit?after=\(last.sequence)" }
+            return renderer.page("audit", page)
+        }
+    }
+}
