@@ -9,13 +9,22 @@ import Tracking
 /// The offline web dashboard: server-rendered pages over what the ZenML control plane
 /// and the MLflow tracking server store, behind the same identities as both APIs. Pages live
 /// at `/`, `/pipelines…`, `/runs/{id}`, `/experiments…`; assets at `/static/`.
-public struct Dashboard<Context: RequestContext>: Sendable {
+/// What the dashboard needs of a request's context beyond Hummingbird's: the peer address
+/// that the secret store's audit records.
+public protocol DashboardRequestContext: RequestContext {
+    /// The client's address, without port.
+    var peerAddress: String? { get }
+}
+
+public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let identity: IdentityStore
     let pipelines: any PipelineCatalog
     let artifacts: any ArtifactCatalog
     let models: any ModelCatalog
     let registry: any ModelRegistryRepository
     let audit: any AuditTrail
+    let stacks: any StackCatalog
+    let secrets: SecretStore
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -27,7 +36,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
     /// when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
-                audit: any AuditTrail, system: SystemFacts, secureCookies: Bool) throws {
+                audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, system: SystemFacts, secureCookies: Bool) throws {
+        self.stacks = stacks
+        self.secrets = secrets
         self.audit = audit
         self.system = system
         self.identity = identity
@@ -54,6 +65,9 @@ public struct Dashboard<Context: RequestContext>: Sendable {
         router.get("artifacts", use: artifactList)
         router.get("artifacts/:id", use: artifactVersions)
         router.get("artifact-versions/:id", use: artifactVersion)
+        router.get("stacks", use: stackList)
+        router.get("secrets", use: secretList)
+        router.post("secrets/:id/reveal", use: secretReveal)
         router.get("admin", use: systemPage)
         router.get("admin/accounts", use: accountsPage)
         router.get("admin/audit", use: auditPage)

@@ -119,3 +119,20 @@ public struct SecretStore: Sendable {
         return secret
     }
 }
+
+extension SecretStore {
+    /// The secrets `caller` may see, by name, `limit` at most; never their values (listing is
+    /// not audited, as it reveals nothing a list answer does not).
+    public func list(by caller: SecretCaller, limit: Int) async throws -> [SecretRecord] {
+        var found: [SecretRecord] = [], after: String?
+        while found.count < limit {
+            let ids = try await records.ids(after: after, limit: 500)
+            guard let last = ids.last else { break }
+            after = last
+            for id in ids {
+                if let secret = try await records.record(id: id), caller.sees(secret) { found.append(secret) }
+            }
+        }
+        return Array(found.sorted { $0.name < $1.name }.prefix(limit))
+    }
+}

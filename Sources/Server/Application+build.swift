@@ -82,7 +82,8 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
-    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, secrets: secretStore(store, keys: keys), settings: settings)
+    let secrets = secretStore(store, keys: keys)
+    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, secrets: secrets, settings: settings)
         .addRoutes(to: router)
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
@@ -93,6 +94,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
                                          models: SQLiteModelCatalog(store: store),
                                          experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
                                          registry: SQLiteModelRegistryRepository(store: store), audit: SQLiteAuditTrail(store: store),
+                                         stacks: SQLiteStackCatalog(store: store), secrets: secrets,
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)

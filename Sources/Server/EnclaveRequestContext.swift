@@ -1,4 +1,5 @@
 import ControlPlane
+import Dashboard
 import Hummingbird
 import Identity
 import NIOCore
@@ -6,7 +7,8 @@ import Tracking
 
 /// The request context of every Enclave route: Hummingbird's core storage, the peer
 /// address, and the caller once authenticated.
-public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext, ControlPlaneRequestContext, TrackingRequestContext {
+public struct EnclaveRequestContext: RequestContext, RemoteAddressRequestContext, ControlPlaneRequestContext, TrackingRequestContext,
+    DashboardRequestContext {
     public var coreContext: CoreRequestContextStorage
     public let remoteAddress: SocketAddress?
     public var principal: Principal?

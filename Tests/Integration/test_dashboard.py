@@ -302,8 +302,20 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     browser.get(f"{url}/admin/accounts")
     accounts = browser.find_element(By.ID, "accounts").text
     assert "vera" in accounts and "viewer" in accounts and "ci-bot" in accounts and "service account" in accounts
+    browser.get(f"{url}/stacks")
+    stacks = browser.find_element(By.ID, "stacks").text
+    assert "default" in stacks and "orchestrator" in stacks and "artifact_store" in stacks, stacks
+    shot(browser, "18-stacks")
+    browser.get(f"{url}/secrets")
+    assert "dashboard-secret" in browser.find_element(By.ID, "secrets").text
+    assert "v" not in [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#secrets td")]  # no value before a reveal
+    browser.find_element(By.CSS_SELECTOR, "#secrets form button").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "secret-values"))
+    assert [c.text for c in browser.find_elements(By.CSS_SELECTOR, "#secret-values td")] == ["k", "v"]
+    shot(browser, "19-secret")
     browser.get(f"{url}/admin/audit")
-    assert "create" in browser.find_element(By.ID, "audit").text
+    audit = browser.find_element(By.ID, "audit").text
+    assert "create" in audit and "read" in audit and "admin" in audit, audit  # the reveal is audited
     shot(browser, "17-audit")
     assert console_errors(browser) == []
     # A viewer sees the pages but no administration and no Admin link.
@@ -312,6 +324,12 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     assert viewer.get(f"{url}/admin/audit", timeout=30).status_code == 403
     pipelines = viewer.get(f"{url}/pipelines", timeout=30)
     assert pipelines.status_code == 200 and 'href="/admin"' not in pipelines.text
+    listing = viewer.get(f"{url}/secrets", timeout=30).text
+    assert "dashboard-secret" in listing and "Reveal values" not in listing
+    csrf = listing.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+    secret_id = requests.get(f"{url}/api/v1/secrets", params={"name": "dashboard-secret"}, headers=headers, timeout=30).json()["items"][0]["id"]
+    refused = viewer.post(f"{url}/secrets/{secret_id}/reveal", data={"csrf": csrf}, timeout=30)
+    assert refused.status_code == 403 and ">v<" not in refused.text
 
 
 def test_cookies_headers_and_forms_are_guarded(bot):

@@ -5,7 +5,7 @@ enum DashboardTemplates {
         "layout": layout, "login": login, "pipelines": pipelines, "runs": runs, "run": run, "message": message,
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
-        "system": system, "accounts": accounts, "audit": audit,
+        "system": system, "accounts": accounts, "audit": audit, "stacks": stacks, "secrets": secrets, "secret": secret,
     ]
 
     static let layout = """
@@ -23,7 +23,7 @@ enum DashboardTemplates {
         <header class="top">
         <a class="brand" href="/">Enclave</a>
         {{#user}}
-        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/models">Models</a> <a href="/experiments">Experiments</a> <a href="/devices">Devices</a>{{#admin}} <a href="/admin">Admin</a>{{/admin}}</nav>
+        <nav><a href="/pipelines">Pipelines</a> <a href="/artifacts">Artifacts</a> <a href="/models">Models</a> <a href="/experiments">Experiments</a> <a href="/stacks">Stacks</a> <a href="/secrets">Secrets</a> <a href="/devices">Devices</a>{{#admin}} <a href="/admin">Admin</a>{{/admin}}</nav>
         <form class="logout" method="post" action="/logout">
         <span class="who">{{name}} ({{role}})</span>
         <input type="hidden" name="csrf" value="{{csrf}}">
@@ -340,6 +340,51 @@ enum DashboardTemplates {
         {{^items}}<tr><td colspan="7" class="empty">Nothing recorded.</td></tr>{{/items}}</tbody>
         </table>
         {{#next}}<nav class="pager"><a rel="next" href="{{next}}">later →</a></nav>{{/next}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let stacks = """
+        {{<layout}}
+        {{$title}}Stacks{{/title}}
+        {{$content}}
+        <h1>Stacks</h1>
+        <table class="list" id="stacks">
+        <thead><tr><th>Stack</th><th>Components</th></tr></thead>
+        <tbody>{{#stacks}}<tr><td>{{name}}<br><small>{{description}}</small></td>
+        <td>{{#components}}{{type}}: <a href="#component-{{name}}">{{name}}</a> <small>{{flavor}}</small><br>{{/components}}</td></tr>{{/stacks}}</tbody>
+        </table>
+        <h2>Components</h2>
+        {{#components}}<section class="step" id="component-{{name}}"><h3>{{name}} <small>{{type}} · {{flavor}}</small></h3>
+        <pre>{{configuration}}</pre></section>{{/components}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let secrets = """
+        {{<layout}}
+        {{$title}}Secrets{{/title}}
+        {{$content}}
+        <h1>Secrets</h1>
+        <table class="list" id="secrets">
+        <thead><tr><th>Name</th><th>Scope</th><th>Changed</th><th></th></tr></thead>
+        <tbody>{{#items}}<tr><td>{{name}}</td><td>{{scope}}</td><td>{{updated}}</td>
+        <td>{{#mayReveal}}<form method="post" action="/secrets/{{id}}/reveal"><input type="hidden" name="csrf" value="{{user.csrf}}"><button type="submit">Reveal values</button></form>{{/mayReveal}}</td></tr>{{/items}}
+        {{^items}}<tr><td colspan="4" class="empty">No secrets.</td></tr>{{/items}}</tbody>
+        </table>
+        <p class="empty">Revealing values is recorded in the secret audit log.</p>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let secret = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/secrets">Secrets</a> / {{name}}</p>
+        <h1>{{name}}</h1>
+        <table class="list" id="secret-values"><thead><tr><th>Key</th><th>Value</th></tr></thead>
+        <tbody>{{#values}}<tr><td>{{key}}</td><td><code>{{value}}</code></td></tr>{{/values}}</tbody></table>
         {{/content}}
         {{/layout}}
         """

@@ -1,0 +1,57 @@
+import GRDB
+import Storage
+
+/// A stack component as the dashboard shows it.
+public struct ComponentView: Sendable {
+    public let id: String
+    public let name: String
+    public let type: String
+    public let flavor: String
+    /// The component's configuration as stored (JSON text; secrets are referenced, never inlined).
+    public let configuration: String
+}
+
+/// A stack with its components.
+public struct StackView: Sendable {
+    public let id: String
+    public let name: String
+    public let description: String
+    public let components: [ComponentView]
+}
+
+/// What the dashboard reads of ZenML's stacks; the control plane keeps the tables.
+public protocol StackCatalog: Sendable {
+    /// Every stack with its components (stacks are few), by name.
+    func stacks() async throws -> [StackView]
+    /// Every component, by type and name.
+    func components() async throws -> [ComponentView]
+}
+
+/// `StackCatalog` over the control plane's tables (read-only).
+public struct SQLiteStackCatalog: StackCatalog {
+    let store: StateStore
+
+    /// A catalog reading `store`.
+    public init(store: StateStore) { self.store = store }
+
+    public func stacks() async throws -> [StackView] {
+        try await store.pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT id, name, description FROM stacks ORDER BY name LIMIT 1000").map { row in
+                let id: String = try row.decode(forColumn: "id")
+                let components = try Row.fetchAll(db, sql: """
+                    SELECT c.* FROM stack_components c JOIN stack_composition s ON s.component_id = c.id WHERE s.stack_id = ? ORDER BY c.type, c.name
+                    """, arguments: [id]).map(Self.component)
+                return StackView(id: id, name: try row.decode(forColumn: "name"), description: try row.decode(forColumn: "description"), components: components)
+            }
+        }
+    }
+
+    public func components() async throws -> [ComponentView] {
+        try await store.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM stack_components ORDER BY type, name LIMIT 5000").map(Self.component) }
+    }
+
+    static func component(_ row: Row) throws -> ComponentView {
+        ComponentView(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"), type: try row.decode(forColumn: "type"),
+                      flavor: try row.decode(forColumn: "flavor"), configuration: try row.decode(forColumn: "configuration"))
+    }
+}
