@@ -76,6 +76,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("experiments", use: experimentList)
         router.get("experiments/:id", use: experimentRuns)
         router.get("experiments/:id/runs/:run", use: trackingRun)
+        router.get("experiments/:id/compare", use: compareRuns)
         router.get("static/:file", use: asset)
         router.get("devices/verify", use: deviceVerifyPage)
         router.post("devices/verify", use: deviceVerify)

@@ -155,6 +155,15 @@ def test_experiments_runs_and_metric_charts_from_the_real_mlflow_client(bot, bro
     points = browser.find_element(By.CSS_SELECTOR, "figure.chart polyline").get_attribute("points").split()
     assert len(points) == 20
     shot(browser, "07-tracking-run")
+    # Several runs side by side: ticked in the table, their params in one table, one chart with a line each.
+    browser.get(f"{url}/experiments/{made['experiment_id']}")
+    for box in browser.find_elements(By.CSS_SELECTOR, "#tracking-runs input[type=checkbox]"):
+        box.click()
+    browser.find_element(By.CSS_SELECTOR, "#compare-form button[type=submit]").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "compare-params"))
+    assert len(browser.find_elements(By.CSS_SELECTOR, "#compare-acc polyline")) == 3
+    assert "rnn" in browser.find_element(By.ID, "compare-params").text
+    shot(browser, "20-compare")
     assert browser.execute_script("return window.__xss === undefined")
     assert console_errors(browser) == []
 

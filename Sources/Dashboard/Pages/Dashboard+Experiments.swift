@@ -96,6 +96,34 @@ extension Dashboard {
         }
     }
 
+    /// Several runs side by side (`?runs=a&runs=b`, at most 6): their params in one table and
+    /// each metric's histories overlaid on one chart.
+    @Sendable func compareRuns(_ request: Request, context: Context) async throws -> Response {
+        let experimentID = try context.parameters.require("id")
+        return try await signedIn(request) { viewer in
+            let ids = FormEncoding.pairs(Substring(request.uri.query ?? "")).filter { $0.0 == "runs" }.map(\.1).prefix(6)
+            var found: [Run] = []
+            for id in ids { if let run = try await runs.run(id: id) { found.append(run) } }
+            guard found.count >= 1 else {
+                return renderer.page("message", ["heading": "Nothing to compare", "text": "Choose runs in the table first.", "user": viewer.context],
+                                     status: .badRequest)
+            }
+            let paramKeys = Set(found.flatMap { $0.params.map(\.key) }).sorted()
+            let params: [[String: Any]] = paramKeys.map { key in
+                ["key": key, "values": found.map { run in ["value": run.params.first { $0.key == key }?.value ?? ""] }]
+            }
+            var charts: [[String: Any]] = []
+            for key in Set(found.flatMap { $0.metrics.map(\.key) }).sorted().prefix(12) {
+                var series: [(run: String, history: [Metric])] = []
+                for run in found { series.append((run.info.name, try await runs.metricHistory(runID: run.info.runID, key: key, offset: 0, limit: 5000))) }
+                charts.append(MetricChart.overlaid(key: key, series: series))
+            }
+            return renderer.page("compare", ["user": viewer.context, "experimentID": experimentID,
+                                             "runs": found.enumerated().map { ["name": $1.info.name, "id": $1.info.runID, "series": $0 % 6] },
+                                             "params": params, "charts": charts])
+        }
+    }
+
     /// The columns asked for (comma-separated), else the first `limit` keys found on the page.
     static func columns(_ asked: String?, found: [String], limit: Int) -> [String] {
         if let asked, !asked.isEmpty { return asked.split(separator: ",").map(String.init).filter { !$0.isEmpty }.prefix(12).map { $0 } }

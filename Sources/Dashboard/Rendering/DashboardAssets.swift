@@ -51,6 +51,11 @@ enum DashboardAssets {
         figure.chart svg { max-width: 100%; height: auto; } figure.chart .axis { stroke: #9aa3b5; }
         figure.chart .series { fill: none; stroke: var(--accent); stroke-width: 1.8; } figure.chart .tick { font-size: 10px; fill: var(--muted); }
         figure.chart .tick.end { text-anchor: end; }
+        figure.chart .series.s1 { stroke: #d1495b; } figure.chart .series.s2 { stroke: #2e933c; } figure.chart .series.s3 { stroke: #edae49; }
+        figure.chart .series.s4 { stroke: #7a4fc0; } figure.chart .series.s5 { stroke: #00798c; }
+        .key.s0 { color: #2f5bd3; } .key.s1 { color: #d1495b; } .key.s2 { color: #2e933c; } .key.s3 { color: #edae49; }
+        .key.s4 { color: #7a4fc0; } .key.s5 { color: #00798c; }
+        .legend .key { font-size: 1.1rem; }
         .status.production { background: #d8f3df; color: #17602e; } .status.staging { background: #dde8fd; color: #1c3f8f; }
         .status.archived { background: #eceef2; color: #5b6475; }
         .status.finished { background: #d8f3df; color: #17602e; }

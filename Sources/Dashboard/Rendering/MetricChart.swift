@@ -7,6 +7,25 @@ struct MetricChart {
 
     let context: [String: Any]
 
+    /// Several runs' histories of one metric on shared axes, one line each.
+    static func overlaid(key: String, series: [(run: String, history: [Metric])]) -> [String: Any] {
+        let all = series.flatMap(\.history).filter { $0.value.isFinite }
+        let minStep = all.map { Double($0.step) }.min() ?? 0, maxStep = all.map { Double($0.step) }.max() ?? 1
+        let minValue = all.map(\.value).min() ?? 0, maxValue = all.map(\.value).max() ?? 1
+        let spanStep = maxStep > minStep ? maxStep - minStep : 1, spanValue = maxValue > minValue ? maxValue - minValue : 1
+        let plotWidth = width - left - right, plotHeight = height - top - bottom
+        let lines: [[String: Any]] = series.enumerated().map { index, entry in
+            let points = entry.history.filter { $0.value.isFinite }.map { point -> String in
+                String(format: "%.1f,%.1f", left + (Double(point.step) - minStep) / spanStep * plotWidth,
+                       top + (1 - (point.value - minValue) / spanValue) * plotHeight)
+            }.joined(separator: " ")
+            return ["run": entry.run, "points": points, "series": index % 6]
+        }
+        return ["key": key, "lines": lines, "width": Int(width), "height": Int(height), "left": Int(left), "right": Int(width - right),
+                "bottom": Int(height - bottom), "top": Int(top), "minValue": label(minValue), "maxValue": label(maxValue),
+                "minStep": Int(minStep), "maxStep": Int(maxStep), "labelY": Int(height - 6)]
+    }
+
     init(key: String, history: [Metric]) {
         let points = history.filter { $0.value.isFinite }
         let steps = points.map { Double($0.step) }, values = points.map(\.value)

@@ -6,6 +6,7 @@ enum DashboardTemplates {
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
         "system": system, "accounts": accounts, "audit": audit, "stacks": stacks, "secrets": secrets, "secret": secret,
+        "compare": compare,
     ]
 
     static let layout = """
@@ -99,17 +100,20 @@ enum DashboardTemplates {
         <button type="submit">Show</button>
         </form>
         {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
+        <form method="get" action="/experiments/{{experimentID}}/compare" id="compare-form">
         <table class="list" id="tracking-runs">
-        <thead><tr><th>Run</th><th>Status</th><th><a href="{{startSort}}">Started</a></th><th>Duration</th>
+        <thead><tr><th></th><th>Run</th><th>Status</th><th><a href="{{startSort}}">Started</a></th><th>Duration</th>
         {{#metricColumns}}<th class="metric"><a href="{{sort}}">{{key}}</a></th>{{/metricColumns}}
         {{#paramColumns}}<th class="param"><a href="{{sort}}">{{key}}</a></th>{{/paramColumns}}</tr></thead>
         <tbody>
-        {{#items}}<tr><td><a href="/experiments/{{experimentID}}/runs/{{id}}">{{name}}</a></td><td><span class="status {{status}}">{{statusText}}</span></td>
+        {{#items}}<tr><td><input type="checkbox" name="runs" value="{{id}}" aria-label="compare {{name}}"></td><td><a href="/experiments/{{experimentID}}/runs/{{id}}">{{name}}</a></td><td><span class="status {{status}}">{{statusText}}</span></td>
         <td>{{start}}</td><td>{{duration}}</td>{{#metrics}}<td class="metric">{{value}}</td>{{/metrics}}{{#params}}<td class="param">{{value}}</td>{{/params}}</tr>
         {{/items}}
-        {{^items}}<tr><td colspan="4" class="empty">No runs match.</td></tr>{{/items}}
+        {{^items}}<tr><td colspan="5" class="empty">No runs match.</td></tr>{{/items}}
         </tbody>
         </table>
+        <button type="submit">Compare chosen runs</button>
+        </form>
         \(openPager)
         {{/content}}
         {{/layout}}
@@ -385,6 +389,28 @@ enum DashboardTemplates {
         <h1>{{name}}</h1>
         <table class="list" id="secret-values"><thead><tr><th>Key</th><th>Value</th></tr></thead>
         <tbody>{{#values}}<tr><td>{{key}}</td><td><code>{{value}}</code></td></tr>{{/values}}</tbody></table>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let compare = """
+        {{<layout}}
+        {{$title}}Compare runs{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/experiments">Experiments</a> / <a href="/experiments/{{experimentID}}">experiment</a> / compare</p>
+        <h1>Compare runs</h1>
+        <p class="legend">{{#runs}}<span class="key s{{series}}">■</span> <a href="/experiments/{{experimentID}}/runs/{{id}}">{{name}}</a> {{/runs}}</p>
+        <table class="list" id="compare-params"><thead><tr><th>Param</th>{{#runs}}<th>{{name}}</th>{{/runs}}</tr></thead>
+        <tbody>{{#params}}<tr><th>{{key}}</th>{{#values}}<td>{{value}}</td>{{/values}}</tr>{{/params}}</tbody></table>
+        <div class="charts">
+        {{#charts}}<figure class="chart" id="compare-{{key}}"><figcaption>{{key}}</figcaption>
+        <svg viewBox="0 0 {{width}} {{height}}" width="{{width}}" height="{{height}}" role="img" aria-label="{{key}} of the compared runs">
+        <line class="axis" x1="{{left}}" y1="{{bottom}}" x2="{{right}}" y2="{{bottom}}"/><line class="axis" x1="{{left}}" y1="{{top}}" x2="{{left}}" y2="{{bottom}}"/>
+        <text class="tick" x="4" y="{{top}}" dy="8">{{maxValue}}</text><text class="tick" x="4" y="{{bottom}}">{{minValue}}</text>
+        <text class="tick" x="{{left}}" y="{{labelY}}">{{minStep}}</text><text class="tick end" x="{{right}}" y="{{labelY}}">{{maxStep}}</text>
+        {{#lines}}<polyline class="series s{{series}}" points="{{points}}"><title>{{run}}</title></polyline>{{/lines}}</svg></figure>
+        {{/charts}}
+        </div>
         {{/content}}
         {{/layout}}
         """
