@@ -71,6 +71,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("admin", use: systemPage)
         router.get("admin/accounts", use: accountsPage)
         router.get("admin/audit", use: auditPage)
+        router.get("admin/accounts/:name", use: accountPage)
+        router.post("admin/accounts/:name", use: accountChange)
         router.get("models", use: modelList)
         router.get("models/:id", use: modelPage)
         router.get("experiments", use: experimentList)

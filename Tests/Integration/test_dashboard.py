@@ -311,6 +311,27 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     browser.get(f"{url}/admin/accounts")
     accounts = browser.find_element(By.ID, "accounts").text
     assert "vera" in accounts and "viewer" in accounts and "ci-bot" in accounts and "service account" in accounts
+    # API keys made and revoked from the dashboard, and a role changed.
+    browser.get(f"{url}/admin/accounts/ci-bot")
+    browser.find_element(By.NAME, "key_name").send_keys("dash-key")
+    browser.find_element(By.CSS_SELECTOR, "#key-form button").click()
+    key = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#new-key code"))[0].text
+    assert key.startswith("ZENKEY_")
+    assert requests.post(f"{url}/api/v1/login", data={"password": key}, timeout=30).status_code == 200
+    row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#api-keys tbody tr") if "dash-key" in r.text)
+    row.find_element(By.CSS_SELECTOR, "button").click()
+    WebDriverWait(browser, 20).until(lambda d: any("dash-key" in r.text and "revoked" in r.text for r in d.find_elements(By.CSS_SELECTOR, "#api-keys tbody tr")))
+    assert requests.post(f"{url}/api/v1/login", data={"password": key}, timeout=30).status_code == 401
+    shot(browser, "21-api-keys")
+    browser.get(f"{url}/admin/accounts/vera")
+    from selenium.webdriver.support.ui import Select
+    Select(browser.find_element(By.NAME, "role")).select_by_value("editor")
+    browser.find_element(By.CSS_SELECTOR, "#role-form button").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "role-form"))
+    vera = requests.get(f"{url}/api/v1/users/vera", headers=headers, timeout=30).json()
+    requests.put(f"{url}/api/v1/users/vera", headers=headers, timeout=30, json={"role": "viewer", "is_admin": False}).raise_for_status()
+    assert vera["body"]["is_admin"] is False
+    assert "editor" in browser.find_element(By.NAME, "role").get_attribute("value")
     browser.get(f"{url}/stacks")
     stacks = browser.find_element(By.ID, "stacks").text
     assert "default" in stacks and "orchestrator" in stacks and "artifact_store" in stacks, stacks

@@ -63,6 +63,8 @@ enum DashboardAssets {
         section.visualization { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .6rem 1rem; margin: 1rem 0; }
         img.visual { max-width: 100%; image-rendering: pixelated; min-width: 64px; border: 1px solid var(--line); }
         iframe.visual { width: 100%; min-height: 240px; border: 1px solid var(--line); background: #fff; }
+        form.inline { margin: .8rem 0; display: flex; gap: .6rem; align-items: center; }
+        .notice { background: #fdf0d5; padding: .5rem .7rem; border-radius: 4px; } .notice code { user-select: all; }
         .error { color: #8a1f1f; background: #fbdcdc; padding: .4rem .6rem; border-radius: 4px; }
         """
 

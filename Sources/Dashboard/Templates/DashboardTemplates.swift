@@ -6,7 +6,7 @@ enum DashboardTemplates {
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
         "system": system, "accounts": accounts, "audit": audit, "stacks": stacks, "secrets": secrets, "secret": secret,
-        "compare": compare,
+        "compare": compare, "account": account,
     ]
 
     static let layout = """
@@ -326,7 +326,7 @@ enum DashboardTemplates {
         \(adminNav)
         <table class="list" id="accounts">
         <thead><tr><th>Name</th><th>Kind</th><th>Role</th><th>Active</th><th>Since</th></tr></thead>
-        <tbody>{{#items}}<tr><td>{{name}}</td><td>{{kind}}</td><td>{{role}}</td><td>{{active}}</td><td>{{created}}</td></tr>{{/items}}</tbody>
+        <tbody>{{#items}}<tr><td><a href="/admin/accounts/{{name}}">{{name}}</a></td><td>{{kind}}</td><td>{{role}}</td><td>{{active}}</td><td>{{created}}</td></tr>{{/items}}</tbody>
         </table>
         {{/content}}
         {{/layout}}
@@ -411,6 +411,30 @@ enum DashboardTemplates {
         {{#lines}}<polyline class="series s{{series}}" points="{{points}}"><title>{{run}}</title></polyline>{{/lines}}</svg></figure>
         {{/charts}}
         </div>
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let account = """
+        {{<layout}}
+        {{$title}}{{name}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/admin/accounts">Accounts</a> / {{name}}</p>
+        <h1>{{name}} <small>{{kind}}</small></h1>
+        {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
+        {{#newKey}}<p class="notice" id="new-key">The new API key, shown this once: <code>{{newKey}}</code></p>{{/newKey}}
+        <form method="post" class="inline" id="role-form"><input type="hidden" name="csrf" value="{{user.csrf}}"><input type="hidden" name="action" value="role">
+        <label>Role <select name="role">{{#roles}}<option value="{{value}}"{{#on}} selected{{/on}}>{{value}}</option>{{/roles}}</select></label>
+        <button type="submit">Change role</button></form>
+        {{#serviceAccount}}
+        <h2>API keys</h2>
+        <table class="list" id="api-keys"><thead><tr><th>Key</th><th>State</th><th>Last login</th><th>Made</th><th></th></tr></thead>
+        <tbody>{{#keys}}<tr><td>{{name}}</td><td>{{active}}</td><td>{{lastLogin}}</td><td>{{created}}</td>
+        <td>{{#revocable}}<form method="post"><input type="hidden" name="csrf" value="{{user.csrf}}"><input type="hidden" name="action" value="revoke_key">
+        <input type="hidden" name="key" value="{{name}}"><button type="submit">Revoke</button></form>{{/revocable}}</td></tr>{{/keys}}</tbody></table>
+        <form method="post" class="inline" id="key-form"><input type="hidden" name="csrf" value="{{user.csrf}}"><input type="hidden" name="action" value="create_key">
+        <label>New key named <input name="key_name" required></label> <button type="submit">Create API key</button></form>
+        {{/serviceAccount}}
         {{/content}}
         {{/layout}}
         """

@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import Identity
+
+extension Dashboard {
+    /// One account: its role (changeable), and for a service account its API keys, each
+    /// revocable, and a form for a new one.
+    @Sendable func accountPage(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("name")
+        return try await admin(request) { viewer in
+            try await accountView(name, viewer: viewer, created: nil, problem: nil)
+        }
+    }
+
+    func accountView(_ name: String, viewer: Viewer, created: String?, problem: String?) async throws -> Response {
+        let account: Account
+        do { account = try await identity.account(name) } catch is IdentityError {
+            return renderer.page("message", ["heading": "Not found", "text": "There is no such account.", "user": viewer.context], status: .notFound)
+        }
+        var page: [String: Any] = ["user": viewer.context, "name": account.name, "kind": account.isServiceAccount ? "service account" : "person",
+                                   "active": account.active ? "yes" : "no",
+                                   "roles": Role.allCases.map { ["value": $0.rawValue, "on": $0 == account.role] }]
+        if account.isServiceAccount {
+            let (_, keys) = try await identity.apiKeys(serviceAccount: account.id)
+            page["serviceAccount"] = true
+            page["keys"] = keys.map { ["name": $0.name, "active": $0.active ? "active" : "revoked", "lastLogin": TimeText.moment($0.lastLogin),
+                                       "created": TimeText.moment($0.created), "revocable": $0.active] }
+        }
+        if let created { page["newKey"] = created }
+        if let problem { page["problem"] = problem }
+        return renderer.page("account", page)
+    }
+
+    /// The admin's forms on an account page: `role`, `create_key`, `revoke_key`.
+    @Sendable func accountChange(_ request: Request, context: Context) async throws -> Response {
+        let name = try context.parameters.require("name")
+        let form = try await Self.form(request, context)
+        return try await admin(request) { viewer in
+            guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
+                return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
+                                     status: .forbidden)
+            }
+            do {
+                switch form["action"] {
+                case "role":
+                    var changes = AccountChanges()
+                    changes.role = form["role"].flatMap(Role.init(rawValue:))
+                    guard changes.role != nil else { return try await accountView(name, viewer: viewer, created: nil, problem: "Choose a role.") }
+                    _ = try await identity.updateAccount(name, changes: changes, actor: viewer.principal)
+                case "create_key":
+                    let (_, key) = try await identity.createAPIKey(serviceAccount: name, name: form["key_name"] ?? "", description: "", actor: viewer.principal)
+                    return try await accountView(name, viewer: viewer, created: key, problem: nil)
+                case "revoke_key":
+                    _ = try await identity.updateAPIKey(serviceAccount: name, key: form["key"] ?? "", name: nil, description: nil, active: false,
+                                                        actor: viewer.principal)
+                default:
+                    return try await accountView(name, viewer: viewer, created: nil, problem: "Unknown change.")
+                }
+            } catch let error as IdentityError {
+                let text: String
+                switch error {
+                case let .invalid(m), let .forbidden(m), let .notFound(m), let .alreadyExists(m), let .credentialsNotValid(m): text = m
+                case .damaged: text = "The account could not be changed."
+                }
+                return try await accountView(name, viewer: viewer, created: nil, problem: text)
+            }
+            var segment = CharacterSet.urlPathAllowed
+            segment.remove("/")
+            return PageRenderer.redirect(to: "/admin/accounts/\(name.addingPercentEncoding(withAllowedCharacters: segment) ?? "")")
+        }
+    }
+}
