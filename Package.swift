@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
+                "CZlib", "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),
@@ -114,6 +114,7 @@ let package = Package(
             ]
         ),
         .systemLibrary(name: "CArchive", pkgConfig: "libarchive", providers: [.apt(["libarchive-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "Storage",
             dependencies: [

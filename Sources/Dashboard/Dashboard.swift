@@ -55,6 +55,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
 
     /// Adds the dashboard's routes.
     public func addRoutes(to router: Router<Context>) {
+        let router = router.group().add(middleware: CompressionMiddleware<Context>())
         router.get("/", use: home)
         router.get("login", use: loginPage)
         router.post("login", use: login)

@@ -394,3 +394,11 @@ def test_cookies_headers_and_forms_are_guarded(bot):
     for page_number in ("0", "-5", "99999999999999999999999", "abc"):
         assert session.get(f"{url}/pipelines", params={"page": page_number}, timeout=30).status_code == 200
     assert session.get(f"{url}/static/dashboard-nothing.css", timeout=30).status_code == 404
+    # Pages and assets are compressed for browsers that accept it, and assets cached for good.
+    page = session.get(f"{url}/pipelines", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    stylesheet = re.search(r'href="(/static/dashboard-[0-9a-f]+\.css)"', page.text).group(1)
+    asset = session.get(f"{url}{stylesheet}", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert asset.headers["Content-Encoding"] == "gzip" and "immutable" in asset.headers["Cache-Control"] and ":root" in asset.text
+    assert page.headers.get("Cache-Control") == "no-store"
+    api = requests.get(f"{url}/api/v1/info", headers={"Accept-Encoding": "gzip"}, timeout=30)
+    assert "Content-Encoding" not in api.headers
