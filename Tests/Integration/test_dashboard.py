@@ -101,6 +101,15 @@ def test_the_dashboard_shows_a_real_run_and_runs_no_stored_script(bot, browser):
     assert browser.execute_script("return window.__xss === undefined")
     assert console_errors(browser) == []
 
+    # A run still going reloads itself; a finished one does not.
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-refresh") is None
+    going = requests.post(f"{url}/api/v1/runs", headers=headers, timeout=30, json={
+        "project": project, "name": "still-going", "snapshot": requests.get(f"{url}/api/v1/runs/{run_id}", headers=headers, timeout=30)
+        .json()["resources"]["snapshot"]["id"], "status": "running", "orchestrator_run_id": "going-1"}).json()[0]["id"]
+    browser.get(f"{url}/runs/{going}")
+    assert browser.find_element(By.TAG_NAME, "body").get_attribute("data-refresh") == "5"
+    browser.get(f"{url}/runs/{run_id}")
+
     # The session is an identity-store token: logging out revokes it server-side.
     session = next(c["value"] for c in browser.get_cookies() if c["name"] == "enclave_session")
     assert requests.get(f"{url}/pipelines", cookies={"enclave_session": session}, allow_redirects=False, timeout=30).status_code == 200

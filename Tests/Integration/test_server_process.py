@@ -123,6 +123,10 @@ def test_tls_with_a_certificate_made_by_openssl(tmp_path):
         plain = server.url.replace("https://", "http://")
         with pytest.raises(requests.exceptions.RequestException):
             requests.get(f"{plain}/health", timeout=5)
+        # Under TLS the dashboard's cookies are Secure as well as HttpOnly and SameSite=Strict.
+        form = requests.get(f"{server.url}/login", verify=str(cert), timeout=10)
+        cookie = form.headers["Set-Cookie"]
+        assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Strict" in cookie, cookie
     finally:
         assert server.stop() == 0
 
