@@ -60,7 +60,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
-                "CZlib", "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
+                "ArtifactStore", "CZlib", "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
                 .product(name: "Crypto", package: "swift-crypto"),

@@ -1,3 +1,4 @@
+import ArtifactStore
 import ControlPlane
 import Foundation
 import Hummingbird
@@ -25,6 +26,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let audit: any AuditTrail
     let stacks: any StackCatalog
     let secrets: SecretStore
+    let blobs: any BlobStore
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -36,7 +38,9 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     /// when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
-                audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, system: SystemFacts, secureCookies: Bool) throws {
+                audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, system: SystemFacts,
+                secureCookies: Bool) throws {
+        self.blobs = blobs
         self.stacks = stacks
         self.secrets = secrets
         self.audit = audit
@@ -80,6 +84,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("experiments/:id", use: experimentRuns)
         router.get("experiments/:id/runs/:run", use: trackingRun)
         router.get("experiments/:id/compare", use: compareRuns)
+        router.get("experiments/:id/runs/:run/artifact", use: runArtifact)
         router.get("static/:file", use: asset)
         router.get("devices/verify", use: deviceVerifyPage)
         router.post("devices/verify", use: deviceVerify)

@@ -164,6 +164,21 @@ def test_experiments_runs_and_metric_charts_from_the_real_mlflow_client(bot, bro
     points = browser.find_element(By.CSS_SELECTOR, "figure.chart polyline").get_attribute("points").split()
     assert len(points) == 20
     shot(browser, "07-tracking-run")
+    # Its artifacts, browsable and downloadable, always as attachments.
+    listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#run-artifacts a")]
+    assert listed == ["reports/", "notes.txt"], listed
+    browser.find_element(By.LINK_TEXT, "reports/").click()
+    WebDriverWait(browser, 20).until(lambda d: "summary.html" in d.find_element(By.ID, "run-artifacts").text)
+    cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
+    link = browser.find_element(By.LINK_TEXT, "summary.html").get_attribute("href")
+    download = requests.get(link, cookies=cookies, timeout=30)
+    assert download.status_code == 200 and download.text == "<script>window.__xss=6</script>"
+    assert download.headers["Content-Disposition"].startswith("attachment") and download.headers["Content-Type"] == "application/octet-stream"
+    base = f"{url}/experiments/{made['experiment_id']}/runs/{made['runs']['cnn-0.04']}/artifact"
+    for hostile in ("../../../keyring.json", "/etc/passwd", "reports/../../x", ""):
+        assert requests.get(base, params={"path": hostile}, cookies=cookies, timeout=30).status_code == 404, hostile
+    assert requests.get(base, params={"path": "notes.txt"}, timeout=30, allow_redirects=False).status_code == 303  # signed-in only
+    browser.get(f"{url}/experiments/{made['experiment_id']}/runs/{made['runs']['cnn-0.04']}")
     # Several runs side by side: ticked in the table, their params in one table, one chart with a line each.
     browser.get(f"{url}/experiments/{made['experiment_id']}")
     for box in browser.find_elements(By.CSS_SELECTOR, "#tracking-runs input[type=checkbox]"):

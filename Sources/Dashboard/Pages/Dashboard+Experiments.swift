@@ -85,14 +85,15 @@ extension Dashboard {
                 charts.append(MetricChart(key: key, history: try await runs.metricHistory(runID: id, key: key, offset: 0, limit: 5000)).context)
             }
             let experiment = try await experiments.experiment(id: run.info.experimentID)
-            return renderer.page("trackingRun", [
+            let listing = await artifactListing(run, folder: Self.query(request, "path"))
+            return renderer.page("trackingRun", listing.merging([
                 "user": viewer.context, "name": run.info.name, "runID": run.info.runID, "status": run.info.status.lowercased(),
                 "statusText": run.info.status, "experimentID": run.info.experimentID, "experiment": experiment?.name ?? "",
                 "start": TimeText.moment(milliseconds: run.info.startTime), "duration": TimeText.duration(milliseconds: run.info.startTime, to: run.info.endTime),
                 "params": run.params.map { ["key": $0.key, "value": $0.value] },
                 "tags": run.tags.filter { !$0.key.hasPrefix("mlflow.") }.map { ["key": $0.key, "value": $0.value] },
                 "charts": charts, "artifactURI": run.info.artifactURI,
-            ])
+            ]) { $1 })
         }
     }
 

@@ -141,6 +141,11 @@ enum DashboardTemplates {
         {{/charts}}
         {{^charts}}<p class="empty">No metrics.</p>{{/charts}}
         </div>
+        <h2 id="artifacts">Artifacts{{#folder}} <small>{{folder}}</small>{{/folder}}</h2>
+        {{#artifactsElsewhere}}<p class="empty">This run's artifacts are stored outside this server.</p>{{/artifactsElsewhere}}
+        {{#artifactsProblem}}<p class="empty">{{artifactsProblem}}</p>{{/artifactsProblem}}
+        <table class="list" id="run-artifacts"><tbody>{{#entries}}<tr><td><a href="{{href}}">{{name}}</a></td><td>{{size}}</td></tr>{{/entries}}
+        {{^entries}}<tr><td class="empty">none</td></tr>{{/entries}}</tbody></table>
         <h2>Tags</h2>
         <table class="list" id="run-tags"><tbody>{{#tags}}<tr><th>{{key}}</th><td>{{value}}</td></tr>{{/tags}}
         {{^tags}}<tr><td class="empty">none</td></tr>{{/tags}}</tbody></table>

@@ -157,6 +157,9 @@ elif flow == "dashboard":
             for step in range(20):
                 mlflow.log_metric("acc", min(0.99, 0.3 + rate * step), step=step)
             mlflow.set_tag("note", sys.argv[3])
+            if rate == 0.04:
+                mlflow.log_text("hello from the run", "notes.txt")
+                mlflow.log_text("<script>window.__xss=6</script>", "reports/summary.html")
             out["runs"][run.info.run_name] = run.info.run_id
 
 elif flow == "whoami":
