@@ -27,6 +27,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let stacks: any StackCatalog
     let secrets: SecretStore
     let blobs: any BlobStore
+    let traces: any TraceRepository
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -38,9 +39,10 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     /// when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
-                audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, system: SystemFacts,
-                secureCookies: Bool) throws {
+                audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, traces: any TraceRepository,
+                system: SystemFacts, secureCookies: Bool) throws {
         self.blobs = blobs
+        self.traces = traces
         self.stacks = stacks
         self.secrets = secrets
         self.audit = audit
@@ -85,6 +87,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("experiments/:id/runs/:run", use: trackingRun)
         router.get("experiments/:id/compare", use: compareRuns)
         router.get("experiments/:id/runs/:run/artifact", use: runArtifact)
+        router.get("experiments/:id/traces", use: traceList)
+        router.get("traces/:id", use: tracePage)
         router.get("static/:file", use: asset)
         router.get("devices/verify", use: deviceVerifyPage)
         router.post("devices/verify", use: deviceVerify)

@@ -95,6 +95,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
                                          experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
                                          registry: SQLiteModelRegistryRepository(store: store), audit: SQLiteAuditTrail(store: store),
                                          stacks: SQLiteStackCatalog(store: store), secrets: secrets, blobs: blobs,
+                                         traces: SQLiteTraceRepository(store: store),
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)

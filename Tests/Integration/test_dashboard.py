@@ -121,6 +121,27 @@ def test_the_dashboard_shows_a_real_run_and_runs_no_stored_script(bot, browser):
     assert requests.get(f"{url}/api/v1/current-user", headers={"Authorization": f"Bearer {session}"}, timeout=30).status_code == 401
 
 
+def test_traces_of_an_experiment(bot, browser, tmp_path):
+    url = bot["server"].url
+    run_flow(url, "traces", tmp=tmp_path, script="artifact_flows.py")
+    login(browser, url)
+    browser.get(f"{url}/experiments")
+    browser.find_element(By.LINK_TEXT, "enclave-traces").click()
+    WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "tracking-runs"))
+    browser.find_element(By.LINK_TEXT, "traces").click()
+    rows = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#traces tbody tr"))
+    assert len(rows) == 3 and all("OK" in r.text for r in rows), [r.text for r in rows]  # the flow deletes one of its four
+    shot(browser, "22-traces")
+    rows[0].find_element(By.TAG_NAME, "a").click()
+    spans = WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.CSS_SELECTOR, "#spans tbody tr"))
+    names = [s.find_element(By.TAG_NAME, "td").text for s in spans]
+    assert names == ["outer", "inner", "leaf"], names
+    depths = [s.find_element(By.CSS_SELECTOR, "span.indent").get_attribute("class") for s in spans]
+    assert depths == ["indent i0", "indent i18", "indent i36"], depths
+    shot(browser, "23-trace")
+    assert console_errors(browser) == []
+
+
 def login(browser, url):
     browser.get(f"{url}/login")
     browser.find_element(By.NAME, "username").send_keys("admin")

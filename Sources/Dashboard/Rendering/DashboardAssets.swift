@@ -65,6 +65,8 @@ enum DashboardAssets {
         iframe.visual { width: 100%; min-height: 240px; border: 1px solid var(--line); background: #fff; }
         form.inline { margin: .8rem 0; display: flex; gap: .6rem; align-items: center; }
         .notice { background: #fdf0d5; padding: .5rem .7rem; border-radius: 4px; } .notice code { user-select: all; }
+        td.timeline { width: 40%; } .span-bar { fill: var(--accent); } .indent { display: inline-block; }
+        .indent.i0 { padding-left: 0px; } .indent.i18 { padding-left: 18px; } .indent.i36 { padding-left: 36px; } .indent.i54 { padding-left: 54px; } .indent.i72 { padding-left: 72px; } .indent.i90 { padding-left: 90px; } .indent.i108 { padding-left: 108px; } .indent.i126 { padding-left: 126px; } .indent.i144 { padding-left: 144px; } .indent.i162 { padding-left: 162px; } .indent.i180 { padding-left: 180px; } .indent.i198 { padding-left: 198px; } .indent.i216 { padding-left: 216px; }
         .error { color: #8a1f1f; background: #fbdcdc; padding: .4rem .6rem; border-radius: 4px; }
         """
 

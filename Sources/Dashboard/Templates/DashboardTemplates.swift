@@ -6,7 +6,7 @@ enum DashboardTemplates {
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
         "system": system, "accounts": accounts, "audit": audit, "stacks": stacks, "secrets": secrets, "secret": secret,
-        "compare": compare, "account": account,
+        "compare": compare, "account": account, "traces": traces, "trace": trace,
     ]
 
     static let layout = """
@@ -91,7 +91,7 @@ enum DashboardTemplates {
         {{$title}}{{experiment}}{{/title}}
         {{$content}}
         <p class="crumbs"><a href="/experiments">Experiments</a> / {{experiment}}</p>
-        <h1>{{experiment}}</h1>
+        <h1>{{experiment}} <small><a href="/experiments/{{experimentID}}/traces">traces</a></small></h1>
         <form class="search" method="get" action="/experiments/{{experimentID}}">
         <label>Filter <input name="filter" value="{{filter}}" placeholder="metrics.acc > 0.5 and params.model = 'cnn'" size="48"></label>
         <label>Metrics <input name="metrics" value="{{metricsText}}" size="18"></label>
@@ -440,6 +440,35 @@ enum DashboardTemplates {
         <form method="post" class="inline" id="key-form"><input type="hidden" name="csrf" value="{{user.csrf}}"><input type="hidden" name="action" value="create_key">
         <label>New key named <input name="key_name" required></label> <button type="submit">Create API key</button></form>
         {{/serviceAccount}}
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let traces = """
+        {{<layout}}
+        {{$title}}Traces{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/experiments">Experiments</a> / <a href="/experiments/{{experimentID}}">{{experiment}}</a> / traces</p>
+        <h1>Traces of {{experiment}}</h1>
+        <table class="list" id="traces"><thead><tr><th>Trace</th><th>State</th><th>At</th><th>Duration</th><th>Request</th><th>Response</th></tr></thead>
+        <tbody>{{#items}}<tr><td><a href="/traces/{{id}}">{{id}}</a></td><td><span class="status {{state}}">{{stateText}}</span></td><td>{{at}}</td>
+        <td>{{duration}}</td><td><small>{{request}}</small></td><td><small>{{response}}</small></td></tr>{{/items}}
+        {{^items}}<tr><td colspan="6" class="empty">No traces.</td></tr>{{/items}}</tbody></table>
+        \(openPager)
+        {{/content}}
+        {{/layout}}
+        """
+
+    static let trace = """
+        {{<layout}}
+        {{$title}}Trace {{id}}{{/title}}
+        {{$content}}
+        <p class="crumbs"><a href="/experiments/{{experimentID}}/traces">Traces</a> / {{id}}</p>
+        <h1>Trace <small>{{id}}</small> <span class="status">{{state}}</span></h1>
+        <table class="list" id="spans"><thead><tr><th>Span</th><th>Status</th><th>Duration</th><th class="timeline">Timeline</th></tr></thead>
+        <tbody>{{#spans}}<tr><td><span class="indent i{{indent}}"></span>{{name}}</td><td>{{status}}</td><td>{{duration}}</td>
+        <td class="timeline"><svg viewBox="0 0 100 6" preserveAspectRatio="none" width="100%" height="8"><rect x="{{offset}}" y="0" width="{{width}}" height="6" class="span-bar"/></svg></td></tr>{{/spans}}</tbody></table>
+        <h2>Request</h2><pre>{{request}}</pre><h2>Response</h2><pre>{{response}}</pre>
         {{/content}}
         {{/layout}}
         """
