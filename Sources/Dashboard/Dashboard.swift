@@ -112,6 +112,18 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         return Viewer(principal: principal, token: token)
     }
 
+    /// The refusal page when a form's token is not this session's; nil when it is.
+    func forgedForm(_ form: [String: String], _ viewer: Viewer) -> Response? {
+        DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) ? nil
+            : renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
+                            status: .forbidden)
+    }
+
+    /// The 404 page, saying what there is none of.
+    func notFound(_ text: String, _ viewer: Viewer) -> Response {
+        renderer.page("message", ["heading": "Not found", "text": text, "user": viewer.context], status: .notFound)
+    }
+
     /// Runs `page` for a signed-in person, or sends the browser to the login page.
     func signedIn(_ request: Request, _ page: (Viewer) async throws -> Response) async throws -> Response {
         guard let viewer = try await viewer(request) else {

@@ -15,7 +15,7 @@ extension Dashboard {
     func accountView(_ name: String, viewer: Viewer, created: String?, problem: String?) async throws -> Response {
         let account: Account
         do { account = try await identity.account(name) } catch is IdentityError {
-            return renderer.page("message", ["heading": "Not found", "text": "There is no such account.", "user": viewer.context], status: .notFound)
+            return notFound("There is no such account.", viewer)
         }
         var page: [String: Any] = ["user": viewer.context, "name": account.name, "kind": account.isServiceAccount ? "service account" : "person",
                                    "active": account.active ? "yes" : "no",
@@ -36,10 +36,7 @@ extension Dashboard {
         let name = try context.parameters.require("name")
         let form = try await Self.form(request, context)
         return try await admin(request) { viewer in
-            guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
-                return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
-                                     status: .forbidden)
-            }
+            if let refused = forgedForm(form, viewer) { return refused }
             do {
                 switch form["action"] {
                 case "role":

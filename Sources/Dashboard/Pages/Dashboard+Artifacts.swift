@@ -18,7 +18,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let found = try await artifacts.versions(artifactID: id, page: Self.pageNumber(request), size: Self.pageSize) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such artifact.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such artifact.", viewer)
             }
             return renderer.page("artifactVersions", ["user": viewer.context, "artifact": found.name, "items": found.page.items.map(Self.versionRow),
                                                       "pager": Self.pager(found.page, base: "/artifacts/\(id)")])
@@ -30,7 +30,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let version = try await artifacts.version(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such artifact version.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such artifact version.", viewer)
             }
             var visualizations: [[String: Any]] = []
             for (index, type) in version.visualizationTypes.enumerated().prefix(8) {

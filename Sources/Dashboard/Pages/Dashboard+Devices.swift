@@ -18,10 +18,7 @@ extension Dashboard {
     @Sendable func deviceVerify(_ request: Request, context: Context) async throws -> Response {
         let form = try await Self.form(request, context)
         return try await signedIn(request) { viewer in
-            guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
-                return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
-                                     status: .forbidden)
-            }
+            if let refused = forgedForm(form, viewer) { return refused }
             do {
                 let device = try await identity.verifyDevice(id: form["device_id"] ?? "", userCode: form["user_code"] ?? "",
                                                              trusted: form["trusted"] == "on", by: viewer.principal)
@@ -51,10 +48,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         let form = try await Self.form(request, context)
         return try await signedIn(request) { viewer in
-            guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
-                return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
-                                     status: .forbidden)
-            }
+            if let refused = forgedForm(form, viewer) { return refused }
             try await identity.revokeDevice(id: id, by: viewer.principal)
             return PageRenderer.redirect(to: "/devices")
         }

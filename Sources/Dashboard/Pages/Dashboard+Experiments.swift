@@ -26,7 +26,7 @@ extension Dashboard {
         let idText = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let id = Int64(idText), let experiment = try await experiments.experiment(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such experiment.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such experiment.", viewer)
             }
             let filterText = Self.query(request, "filter") ?? "", orderText = Self.query(request, "order") ?? "attributes.start_time DESC"
             var problem: String?
@@ -78,7 +78,7 @@ extension Dashboard {
         let id = try context.parameters.require("run")
         return try await signedIn(request) { viewer in
             guard let run = try await runs.run(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such run.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such run.", viewer)
             }
             var charts: [[String: Any]] = []
             for key in Set(run.metrics.map(\.key)).sorted().prefix(24) {

@@ -45,10 +45,7 @@ extension Dashboard {
     @Sendable func logout(_ request: Request, context: Context) async throws -> Response {
         let form = try await Self.form(request, context)
         guard let viewer = try await viewer(request) else { return PageRenderer.redirect(to: "/login") }
-        guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
-            return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
-                                 status: .forbidden)
-        }
+        if let refused = forgedForm(form, viewer) { return refused }
         try await identity.revoke(tokenHash: viewer.principal.tokenHash)
         return PageRenderer.redirect(to: "/login", headers: [.setCookie: session.setCookie(DashboardSession.cookie, "", maxAge: 0)])
     }

@@ -26,7 +26,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let model = try await models.model(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such model.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such model.", viewer)
             }
             let versions: [[String: Any]] = model.versions.map { version in
                 ["name": version.name, "number": version.number, "stage": version.stage ?? "none", "created": TimeText.moment(version.created),

@@ -23,7 +23,7 @@ extension Dashboard {
             let status = Self.query(request, "status").flatMap { Self.runStatuses.contains($0) ? $0 : nil }
             let page = try await pipelines.runs(pipelineID: id, status: status, page: Self.pageNumber(request), size: Self.pageSize)
             guard let name = try await pipelines.pipelineName(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such pipeline.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such pipeline.", viewer)
             }
             return renderer.page("runs", [
                 "user": viewer.context, "pipeline": name, "status": status as Any,
@@ -44,7 +44,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let run = try await pipelines.run(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such run.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such run.", viewer)
             }
             var durations: [String: String] = [:]
             for step in run.steps { durations[step.id] = TimeText.duration(from: step.startTime, to: step.endTime) }

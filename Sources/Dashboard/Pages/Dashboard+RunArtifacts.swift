@@ -40,7 +40,7 @@ extension Dashboard {
     @Sendable func runArtifact(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("run")
         return try await signedIn(request) { viewer in
-            let missing = renderer.page("message", ["heading": "Not found", "text": "There is no such artifact.", "user": viewer.context], status: .notFound)
+            let missing = notFound("There is no such artifact.", viewer)
             guard let run = try await runs.run(id: id),
                   let path = try? Self.artifactPath(run, relative: Self.query(request, "path")), path.components.count > 0 else { return missing }
             let content: BlobContent

@@ -38,10 +38,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         let form = try await Self.form(request, context)
         return try await signedIn(request) { viewer in
-            guard DashboardSession.same(form["csrf"], DashboardSession.csrfToken(for: viewer.token)) else {
-                return renderer.page("message", ["heading": "Refused", "text": "The form did not come from this dashboard.", "user": viewer.context],
-                                     status: .forbidden)
-            }
+            if let refused = forgedForm(form, viewer) { return refused }
             do {
                 let (secret, values) = try await secrets.read(id: id, by: secretCaller(viewer, context))
                 guard let values else {
@@ -52,7 +49,7 @@ extension Dashboard {
                                                  "values": values.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }])
             } catch let error as SecretsError {
                 if case .notFound = error {
-                    return renderer.page("message", ["heading": "Not found", "text": "There is no such secret.", "user": viewer.context], status: .notFound)
+                    return notFound("There is no such secret.", viewer)
                 }
                 throw error
             }

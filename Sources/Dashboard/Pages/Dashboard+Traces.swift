@@ -9,7 +9,7 @@ extension Dashboard {
         let idText = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let id = Int64(idText), let experiment = try await experiments.experiment(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such experiment.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such experiment.", viewer)
             }
             let page = Self.pageNumber(request), size = Self.experimentPageSize
             let found = try await traces.traces(experimentIDs: [id], filter: try SearchFilter("", attributes: .traces),
@@ -30,7 +30,7 @@ extension Dashboard {
         let id = try context.parameters.require("id")
         return try await signedIn(request) { viewer in
             guard let trace = try await traces.trace(id: id) else {
-                return renderer.page("message", ["heading": "Not found", "text": "There is no such trace.", "user": viewer.context], status: .notFound)
+                return notFound("There is no such trace.", viewer)
             }
             let spans = try await traces.spans(traceIDs: [trace.traceID])[trace.traceID] ?? []
             let start = spans.map(\.startNanos).min() ?? 0, end = spans.map(\.endNanos).max() ?? 1
