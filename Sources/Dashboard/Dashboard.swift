@@ -7,9 +7,6 @@ import NIOCore
 import Secrets
 import Tracking
 
-/// The offline web dashboard: server-rendered pages over what the ZenML control plane
-/// and the MLflow tracking server store, behind the same identities as both APIs. Pages live
-/// at `/`, `/pipelines…`, `/runs/{id}`, `/experiments…`; assets at `/static/`.
 /// What the dashboard needs of a request's context beyond Hummingbird's: the peer address
 /// that the secret store's audit records.
 public protocol DashboardRequestContext: RequestContext {
@@ -17,6 +14,10 @@ public protocol DashboardRequestContext: RequestContext {
     var peerAddress: String? { get }
 }
 
+/// The offline web dashboard: server-rendered pages over what the ZenML control plane
+/// and the MLflow tracking server store, behind the same identities as both APIs. Pages live
+/// at `/`, `/pipelines…`, `/runs/{id}`, `/artifacts…`, `/models…`, `/experiments…`,
+/// `/stacks`, `/secrets`, `/devices`, `/admin…`; assets at `/static/`.
 public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let identity: IdentityStore
     let pipelines: any PipelineCatalog
@@ -35,8 +36,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let session: DashboardSession
     let renderer: PageRenderer
 
-    /// A dashboard reading `pipelines`, signing people in through `identity`; `secureCookies`
-    /// when the server runs TLS.
+    /// A dashboard over the modules' read-only catalogs, signing people in through `identity`;
+    /// `secureCookies` when the server runs TLS.
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
                 audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, traces: any TraceRepository,
