@@ -138,9 +138,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
-            let project = try fields.requiredString("project")
-            let projectID = try await endpoints.store.pool.read { db in try ProjectLookup.id(of: project, db: db) }
-            let draft = ModelVersionDraft(projectID: projectID, modelID: try fields.requiredUUID("model"), name: try fields.optionalName("name"),
+            let draft = ModelVersionDraft(projectID: try fields.requiredString("project"), modelID: try fields.requiredUUID("model"), name: try fields.optionalName("name"),
                                           description: try fields.string("description"), tags: try TagSpec.list(fields.raw("tags"), field: "tags"),
                                           producerRunID: nil)
             let id = try await models.createVersion(draft, userID: principal.userID)

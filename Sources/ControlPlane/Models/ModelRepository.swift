@@ -11,7 +11,8 @@ protocol ModelRepository: Sendable {
     func updateModel(id: String, _ change: ModelFields, addTags: [TagSpec], removeTags: [String], userID: String) async throws
     /// Removes a model with its versions and their links; false when there was none.
     func deleteModel(id: String) async throws -> Bool
-    /// Makes a version (numbered next in its model); returns its id.
+    /// Makes a version (numbered next in its model; `draft.projectID` may be the project's
+    /// name); returns its id.
     func createVersion(_ draft: ModelVersionDraft, userID: String) async throws -> String
     /// Changes a version: stage (archiving the holder when forced), name, description, tags.
     func updateVersion(id: String, _ change: ModelVersionChange, userID: String) async throws
@@ -80,7 +81,11 @@ struct SQLiteModelRepository: ModelRepository {
     func createVersion(_ draft: ModelVersionDraft, userID: String) async throws -> String {
         if let name = draft.name { try ModelVersionDraft.checkName(name) }
         do {
-            return try await store.pool.write { db in try ModelRecords.insertVersion(draft, userID: userID, db: db) }
+            return try await store.pool.write { db in
+                var resolved = draft
+                resolved.projectID = try ProjectLookup.id(of: draft.projectID, db: db)
+                return try ModelRecords.insertVersion(resolved, userID: userID, db: db)
+            }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "model_versions") {
             let model = try await store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM models WHERE id = ?", arguments: [draft.modelID]) }
             throw ControlPlaneError.alreadyExists("Unable to create model version \(model ?? draft.modelID) (version \(draft.name ?? "")): "
