@@ -236,5 +236,13 @@ public enum TrackingMigrations {
                 DROP INDEX mlflow_runs_by_experiment;
                 """)
         },
+        .init("v6_runs_by_metric_and_param_value") { db in
+            // A runs table ordered by a metric or a param (`metrics.acc DESC`) walks the key's
+            // values in order and stops at the page's end, instead of sorting every run.
+            try db.execute(sql: """
+                CREATE INDEX mlflow_latest_metrics_by_value ON mlflow_latest_metrics(key, value, run_id);
+                CREATE INDEX mlflow_params_by_value ON mlflow_params(key, value, run_id);
+                """)
+        },
     ])
 }

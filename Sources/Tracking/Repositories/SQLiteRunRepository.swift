@@ -160,22 +160,33 @@ public struct SQLiteRunRepository: RunRepository {
 
     public func runs(experimentIDs: [Int64], view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Run] {
         guard !experimentIDs.isEmpty else { return [] }
+        let stages = view.stages
+        let scope = """
+            r.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
+            AND r.lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
+            """
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.runs)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.runs, fallback: "r.start_time DESC, r.run_id")
+        let matching = RunPageQuery(where: "\(scope) AND \(condition)",
+                                    arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + conditionArguments)
+        if let first = order.first, let indexed = SQLiteSearch.indexedOrderKey(first, SQLiteSearch.runs) {
+            let (rest, restArguments) = try SQLiteSearch.order(Array(order.dropFirst()), SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
+            return try await store.pool.read { db in
+                try SQLiteSearch.withCaseSensitiveLike(db) {
+                    try Self.assemble(db, try matching.page(db, orderedBy: indexed, ascending: first.ascending, then: (rest, restArguments),
+                                                            offset: offset, limit: limit))
+                }
+            }
+        }
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
         return try await store.pool.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
-                let stages = view.stages
-                let records = try RunRecord.fetchAll(db, sql: """
-                    SELECT r.* FROM mlflow_runs r
-                    WHERE r.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
-                      AND r.lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
-                      AND \(condition)
-                    ORDER BY \(ordering) LIMIT ? OFFSET ?
-                    """, arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + conditionArguments + orderArguments + [limit, offset])
-                return try Self.assemble(db, records)
+                try Self.assemble(db, try matching.page(db, ordering: ordering, orderArguments, offset: offset, limit: limit))
             }
         }
     }
+
+    /// Newest first, the id breaking ties: the order of `mlflow_runs_in_search_order`.
+    static let searchFallbackOrder = "r.start_time DESC, r.run_id"
 
     /// Runs with their latest metrics, params and tags, read in three queries.
     static func assemble(_ db: Database, _ records: [RunRecord]) throws -> [Run] {

@@ -150,6 +150,16 @@ enum SQLiteSearch {
         return (parts.joined(separator: ", "), arguments)
     }
 
+    /// The table and key an order term reads when it is a metric or a param, whose values are
+    /// indexed by key (`*_by_value`), so a page in that order can be read without a full sort.
+    static func indexedOrderKey(_ term: SearchOrder, _ t: Tables) -> (table: String, key: String)? {
+        switch term.entity {
+        case .metric(let key): return t.metrics.map { ($0, key) }
+        case .param(let key): return t.params.map { ($0, key) }
+        default: return nil
+        }
+    }
+
     /// Runs `body` with SQLite's LIKE case-sensitive, as MLflow's is, and restores it.
     static func withCaseSensitiveLike<T>(_ db: Database, _ body: () throws -> T) throws -> T {
         try db.execute(sql: "PRAGMA case_sensitive_like = ON")
