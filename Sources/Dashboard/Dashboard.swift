@@ -62,7 +62,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
 
     /// Adds the dashboard's routes.
     public func addRoutes(to router: Router<Context>) {
-        let router = router.group().add(middleware: CompressionMiddleware<Context>())
+        let router = router.group().add(middleware: CompressionMiddleware<Context>()).add(middleware: PageValidationMiddleware<Context>())
         router.get("/", use: home)
         router.get("login", use: loginPage)
         router.post("login", use: login)

@@ -46,7 +46,8 @@ extension Dashboard {
                                          status: .forbidden)
                 }
                 return renderer.page("secret", ["user": viewer.context, "name": secret.name,
-                                                 "values": values.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }])
+                                                 "values": values.sorted { $0.key < $1.key }.map { ["key": $0.key, "value": $0.value] }],
+                                     headers: [.cacheControl: "no-store"])
             } catch let error as SecretsError {
                 if case .notFound = error {
                     return notFound("There is no such secret.", viewer)

@@ -29,7 +29,8 @@ struct PageRenderer: Sendable {
         let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Enclave</title><p>Page missing."
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
-        headers[.cacheControl] = "no-store"
+        // Kept only privately and revalidated on every use (PageValidationMiddleware's ETag).
+        if extra[.cacheControl] == nil { headers[.cacheControl] = "private, no-cache" }
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
     }
