@@ -78,6 +78,7 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.post("secrets/:id/reveal", use: secretReveal)
         router.get("admin", use: systemPage)
         router.get("admin/accounts", use: accountsPage)
+        router.post("admin/accounts", use: accountCreate)
         router.get("admin/audit", use: auditPage)
         router.get("admin/accounts/:name", use: accountPage)
         router.post("admin/accounts/:name", use: accountChange)

@@ -18,7 +18,8 @@ extension Dashboard {
             return notFound("There is no such account.", viewer)
         }
         var page: [String: Any] = ["user": viewer.context, "name": account.name, "kind": account.isServiceAccount ? "service account" : "person",
-                                   "active": account.active ? "yes" : "no",
+                                   "active": account.active ? "yes" : "no", "isActive": account.active,
+                                   "isSelf": account.id == viewer.principal.userID,
                                    "roles": Role.allCases.map { ["value": $0.rawValue, "on": $0 == account.role] }]
         if account.isServiceAccount {
             let (_, keys) = try await identity.apiKeys(serviceAccount: account.id)
@@ -28,10 +29,12 @@ extension Dashboard {
         }
         if let created { page["newKey"] = created }
         if let problem { page["problem"] = problem }
-        return renderer.page("account", page)
+        // A new key is shown once and must not be kept in any cache.
+        return renderer.page("account", page, headers: created == nil ? [:] : [.cacheControl: "no-store"])
     }
 
-    /// The admin's forms on an account page: `role`, `create_key`, `revoke_key`.
+    /// The admin's forms on an account page: `role`, `activate`/`deactivate` (a deactivated
+    /// account's tokens and sessions stop working), `create_key`, `revoke_key`.
     @Sendable func accountChange(_ request: Request, context: Context) async throws -> Response {
         let name = try context.parameters.require("name")
         let form = try await Self.form(request, context)
@@ -44,6 +47,10 @@ extension Dashboard {
                     changes.role = form["role"].flatMap(Role.init(rawValue:))
                     guard changes.role != nil else { return try await accountView(name, viewer: viewer, created: nil, problem: "Choose a role.") }
                     _ = try await identity.updateAccount(name, changes: changes, actor: viewer.principal)
+                case "activate", "deactivate":
+                    var changes = AccountChanges()
+                    changes.active = form["action"] == "activate"
+                    _ = try await identity.updateAccount(name, changes: changes, actor: viewer.principal)
                 case "create_key":
                     let (_, key) = try await identity.createAPIKey(serviceAccount: name, name: form["key_name"] ?? "", description: "", actor: viewer.principal)
                     return try await accountView(name, viewer: viewer, created: key, problem: nil)
@@ -54,16 +61,24 @@ extension Dashboard {
                     return try await accountView(name, viewer: viewer, created: nil, problem: "Unknown change.")
                 }
             } catch let error as IdentityError {
-                let text: String
-                switch error {
-                case let .invalid(m), let .forbidden(m), let .notFound(m), let .alreadyExists(m), let .credentialsNotValid(m): text = m
-                case .damaged: text = "The account could not be changed."
-                }
-                return try await accountView(name, viewer: viewer, created: nil, problem: text)
+                return try await accountView(name, viewer: viewer, created: nil, problem: Self.text(of: error))
             }
-            var segment = CharacterSet.urlPathAllowed
-            segment.remove("/")
-            return PageRenderer.redirect(to: "/admin/accounts/\(name.addingPercentEncoding(withAllowedCharacters: segment) ?? "")")
+            return PageRenderer.redirect(to: Self.accountPath(name))
+        }
+    }
+
+    /// The account page's path, its name percent-encoded as one segment.
+    static func accountPath(_ name: String) -> String {
+        var segment = CharacterSet.urlPathAllowed
+        segment.remove("/")
+        return "/admin/accounts/" + (name.addingPercentEncoding(withAllowedCharacters: segment) ?? "")
+    }
+
+    /// What an identity refusal says to the admin who caused it.
+    static func text(of error: IdentityError) -> String {
+        switch error {
+        case let .invalid(m), let .forbidden(m), let .notFound(m), let .alreadyExists(m), let .credentialsNotValid(m): m
+        case .damaged: "The account could not be changed."
         }
     }
 }

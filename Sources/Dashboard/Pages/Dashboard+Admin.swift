@@ -25,13 +25,38 @@ extension Dashboard {
 
     /// People and service accounts with their roles.
     @Sendable func accountsPage(_ request: Request, context: Context) async throws -> Response {
-        try await admin(request) { viewer in
-            let accounts = try await identity.accountList(limit: 1000)
-            let rows: [[String: Any]] = accounts.map {
-                ["name": $0.name, "kind": $0.isServiceAccount ? "service account" : "person", "role": $0.role.rawValue,
-                 "active": $0.active ? "yes" : "no", "created": TimeText.moment($0.created)]
+        try await admin(request) { viewer in try await accountsView(viewer, problem: nil) }
+    }
+
+    func accountsView(_ viewer: Viewer, problem: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let accounts = try await identity.accountList(limit: 1000)
+        let rows: [[String: Any]] = accounts.map {
+            ["name": $0.name, "kind": $0.isServiceAccount ? "service account" : "person", "role": $0.role.rawValue,
+             "active": $0.active ? "yes" : "no", "created": TimeText.moment($0.created)]
+        }
+        var page: [String: Any] = ["user": viewer.context, "items": rows, "roles": Role.allCases.map { ["value": $0.rawValue, "on": $0 == .viewer] }]
+        if let problem { page["problem"] = problem }
+        return renderer.page("accounts", page, status: status)
+    }
+
+    /// A new person (name, password, role) or service account (name, role; it logs in with
+    /// API keys made on its page), made by an admin.
+    @Sendable func accountCreate(_ request: Request, context: Context) async throws -> Response {
+        let form = try await Self.form(request, context)
+        return try await admin(request) { viewer in
+            if let refused = forgedForm(form, viewer) { return refused }
+            guard let role = form["role"].flatMap(Role.init(rawValue:)) else {
+                return try await accountsView(viewer, problem: "Choose a role.", status: .badRequest)
             }
-            return renderer.page("accounts", ["user": viewer.context, "items": rows])
+            var draft = AccountDraft(name: (form["name"] ?? "").trimmingCharacters(in: .whitespaces), role: role)
+            draft.isServiceAccount = form["kind"] == "service"
+            if !draft.isServiceAccount { draft.password = form["password"] ?? "" }
+            do {
+                let account = try await identity.createAccount(draft)
+                return PageRenderer.redirect(to: Self.accountPath(account.name))
+            } catch let error as IdentityError {
+                return try await accountsView(viewer, problem: Self.text(of: error), status: .badRequest)
+            }
         }
     }
 

@@ -111,6 +111,14 @@ extension DashboardTemplates {
         <thead><tr><th>Name</th><th>Kind</th><th>Role</th><th>Active</th><th>Since</th></tr></thead>
         <tbody>{{#items}}<tr><td><a href="/admin/accounts/{{name}}">{{name}}</a></td><td>{{kind}}</td><td>{{role}}</td><td>{{active}}</td><td>{{created}}</td></tr>{{/items}}</tbody>
         </table>
+        <h2>New account</h2>
+        {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
+        <form method="post" action="/admin/accounts" class="inline" id="account-form"><input type="hidden" name="csrf" value="{{user.csrf}}">
+        <label>Name <input name="name" required maxlength="255"></label>
+        <label>Kind <select name="kind"><option value="person">person</option><option value="service">service account</option></select></label>
+        <label>Role <select name="role">{{#roles}}<option value="{{value}}"{{#on}} selected{{/on}}>{{value}}</option>{{/roles}}</select></label>
+        <label>Password (people only) <input name="password" type="password" autocomplete="new-password"></label>
+        <button type="submit">Create account</button></form>
         {{/content}}
         {{/layout}}
         """
@@ -142,6 +150,9 @@ extension DashboardTemplates {
         <form method="post" class="inline" id="role-form"><input type="hidden" name="csrf" value="{{user.csrf}}"><input type="hidden" name="action" value="role">
         <label>Role <select name="role">{{#roles}}<option value="{{value}}"{{#on}} selected{{/on}}>{{value}}</option>{{/roles}}</select></label>
         <button type="submit">Change role</button></form>
+        <div class="active-state">Active: {{active}}{{^isSelf}} <form method="post" class="inline" id="active-form"><input type="hidden" name="csrf" value="{{user.csrf}}">
+        {{#isActive}}<input type="hidden" name="action" value="deactivate"><button type="submit">Deactivate</button>{{/isActive}}
+        {{^isActive}}<input type="hidden" name="action" value="activate"><button type="submit">Activate</button>{{/isActive}}</form>{{/isSelf}}</div>
         {{#serviceAccount}}
         <h2>API keys</h2>
         <table class="list" id="api-keys"><thead><tr><th>Key</th><th>State</th><th>Last login</th><th>Made</th><th></th></tr></thead>
