@@ -33,10 +33,12 @@ struct ServiceController {
         return arguments.count > 1 && commands.contains(arguments[1]) && arguments.contains(layout.configFile)
     }
 
-    /// `serve` processes of this root left without their supervisor (it was killed).
-    func orphanedServers() -> [pid_t] {
+    /// Live processes of this root running one of `commands` that the pid file does not name:
+    /// a `serve` whose supervisor was killed, or a supervisor whose starter was killed before
+    /// it wrote the pid file (left alone, it would restart the server it was just stopped for).
+    func strayProcesses(_ commands: Set<String>) -> [pid_t] {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: "/proc")) ?? []
-        return entries.compactMap { pid_t($0) }.filter { isOurs($0, commands: ["serve"]) && Self.isAlive($0) }
+        return entries.compactMap { pid_t($0) }.filter { $0 != getpid() && isOurs($0, commands: commands) && Self.isAlive($0) }
     }
 
     /// Whether `pid` exists and has not exited (reaps it if it is our exited child).
@@ -104,7 +106,8 @@ struct ServiceController {
         defer { unlink(layout.pidFile) }
         let limit = Date().addingTimeInterval(grace)
         if let (pid, _) = running() { Self.terminate(pid, until: limit) }
-        for pid in orphanedServers() { Self.terminate(pid, until: limit) }
+        for pid in strayProcesses(["supervise"]) { Self.terminate(pid, until: limit) }
+        for pid in strayProcesses(["serve"]) { Self.terminate(pid, until: limit) }
     }
 
     /// SIGTERM, then SIGKILL once `limit` has passed; returns when `pid` is gone.
