@@ -131,14 +131,22 @@ def main():
         for label, path in pages.items():
             for _ in range(5):
                 browser.get(f"{url}{path}", timeout=30)
-            samples, size = [], 0
+            samples, size, wire, tag = [], 0, 0, None
             for _ in range(args.samples):
                 t = time.perf_counter()
                 answer = browser.get(f"{url}{path}", timeout=30)
                 samples.append((time.perf_counter() - t) * 1000)
                 assert answer.status_code == 200 and "Log out" in answer.text, (path, answer.status_code)
-                size = len(answer.content)
-            results[label] = {"path": path, "p50_ms": statistics.median(samples), "p99_ms": percentile(samples, 0.99), "bytes": size}
+                size, wire, tag = len(answer.content), int(answer.headers.get("Content-Length", 0)), answer.headers.get("ETag")
+            # A browser revalidating the page it holds (its ETag): the whole page is rendered, then a bodiless 304.
+            revalidations = []
+            for _ in range(args.samples):
+                t = time.perf_counter()
+                answer = browser.get(f"{url}{path}", headers={"If-None-Match": tag}, timeout=30)
+                revalidations.append((time.perf_counter() - t) * 1000)
+            results[label] = {"path": path, "p50_ms": statistics.median(samples), "p99_ms": percentile(samples, 0.99), "bytes": size,
+                              "wire_bytes": wire, "revalidated_status": answer.status_code,
+                              "revalidated_p50_ms": statistics.median(revalidations)}
         # The server's own time for the same requests, from its request log.
         log.flush()
         server_times = {}
@@ -150,9 +158,10 @@ def main():
         server.terminate()
         server.wait(timeout=30)
     print(f"data: {args.pipeline_runs} pipeline runs in {pipeline_seconds:.1f} s, {args.mlflow_runs} MLflow runs in {mlflow_seconds:.1f} s")
-    print(f"{'page':55} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>7}")
+    print(f"{'page':55} {'p50 ms':>8} {'p99 ms':>8} {'KiB':>7} {'gzip KiB':>9} {'304 p50 ms':>11}")
     for label, row in results.items():
-        print(f"{label:55} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['bytes'] / 1024:7.1f}")
+        revalidated = f"{row['revalidated_p50_ms']:11.2f}" if row["revalidated_status"] == 304 else f"{'(' + str(row['revalidated_status']) + ')':>11}"
+        print(f"{label:55} {row['p50_ms']:8.2f} {row['p99_ms']:8.2f} {row['bytes'] / 1024:7.1f} {row['wire_bytes'] / 1024:9.1f} {revalidated}")
     print("server time by route (p50 / p99 ms, from its log):")
     for route in ("/pipelines", "/pipelines/{id}", "/runs/{id}", "/artifacts", "/models", "/experiments", "/experiments/{id}",
                   "/experiments/{id}/runs/{run}"):
