@@ -159,6 +159,9 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         min(max(Int(query(request, "page") ?? "") ?? 1, 1), 1_000_000)
     }
 
+    /// The first row of page `page` of `size` rows.
+    static func rowOffset(page: Int, size: Int) -> Int { CatalogPage<String>.offset(page: page, size: size) }
+
     static func query(_ request: Request, _ key: String) -> String? {
         FormEncoding.pairs(Substring(request.uri.query ?? "")).last { $0.0 == key }?.1
     }

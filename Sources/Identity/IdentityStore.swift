@@ -253,9 +253,9 @@ public final class IdentityStore: Sendable {
 
 extension IdentityStore {
     /// People and service accounts by name, `limit` at most (the dashboard's administration page).
-    public func accountList(limit: Int) async throws -> [Account] {
+    public func accountList(offset: Int = 0, limit: Int) async throws -> [Account] {
         try await store.pool.read { db in
-            try Account.order(Column("is_service_account"), Column("name")).limit(max(1, min(limit, 10_000))).fetchAll(db)
+            try Account.order(Column("is_service_account"), Column("name"), Column("id")).limit(max(1, min(limit, 10_000)), offset: max(0, offset)).fetchAll(db)
         }
     }
 }

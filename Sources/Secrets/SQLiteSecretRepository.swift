@@ -57,6 +57,14 @@ public struct SQLiteSecretRepository: SecretRepository {
         }
     }
 
+    public func visible(to userID: String, offset: Int, limit: Int) async throws -> [SecretRecord] {
+        try await store.pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM secrets WHERE private = 0 OR user_id = ? ORDER BY name, id LIMIT ? OFFSET ?
+                """, arguments: [userID, max(0, limit), max(0, offset)]).map(Self.record)
+        }
+    }
+
     static func record(_ row: Row) throws -> SecretRecord {
         SecretRecord(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
                      isPrivate: try row.decode(forColumn: "private"), userID: try row.decode(forColumn: "user_id"),

@@ -12,4 +12,6 @@ public protocol SecretRepository: Sendable {
     func delete(id: String) async throws -> Bool
     /// Every secret id, oldest first, after `id`, at most `limit` (for `verify`).
     func ids(after id: String?, limit: Int) async throws -> [String]
+    /// One page of the secrets `userID` may see (public ones and its own private ones), by name.
+    func visible(to userID: String, offset: Int, limit: Int) async throws -> [SecretRecord]
 }

@@ -121,18 +121,10 @@ public struct SecretStore: Sendable {
 }
 
 extension SecretStore {
-    /// The secrets `caller` may see, by name, `limit` at most; never their values (listing is
-    /// not audited, as it reveals nothing a list answer does not).
-    public func list(by caller: SecretCaller, limit: Int) async throws -> [SecretRecord] {
-        var found: [SecretRecord] = [], after: String?
-        while found.count < limit {
-            let ids = try await records.ids(after: after, limit: 500)
-            guard let last = ids.last else { break }
-            after = last
-            for id in ids {
-                if let secret = try await records.record(id: id), caller.sees(secret) { found.append(secret) }
-            }
-        }
-        return Array(found.sorted { $0.name < $1.name }.prefix(limit))
+    /// One page of the secrets `caller` may see (public ones and its own private ones), by
+    /// name; never their values (listing is not audited, as it reveals nothing a list answer
+    /// does not).
+    public func list(by caller: SecretCaller, offset: Int, limit: Int) async throws -> [SecretRecord] {
+        try await records.visible(to: caller.userID, offset: max(0, offset), limit: max(0, limit))
     }
 }

@@ -39,6 +39,22 @@ import Testing
         }
     }
 
+    @Test func aListingPagesByNameThroughWhatTheCallerMaySee() async throws {
+        try await withStore { _, secrets in
+            for name in ["e", "c", "a"] { _ = try await secrets.create(name: name, isPrivate: false, values: ["k": "v"], by: owner) }
+            _ = try await secrets.create(name: "b", isPrivate: true, values: ["k": "v"], by: owner)
+            _ = try await secrets.create(name: "d", isPrivate: true, values: ["k": "v"], by: other)
+            func names(_ caller: SecretCaller, _ offset: Int, _ limit: Int) async throws -> [String] {
+                try await secrets.list(by: caller, offset: offset, limit: limit).map(\.name)
+            }
+            #expect(try await names(owner, 0, 10) == ["a", "b", "c", "e"])
+            #expect(try await names(other, 0, 10) == ["a", "c", "d", "e"])
+            #expect(try await names(reader, 0, 2) == ["a", "c"])
+            #expect(try await names(reader, 2, 2) == ["e"])
+            #expect(try await names(reader, -3, -1).isEmpty)
+        }
+    }
+
     @Test func aTakenNameIsRefusedByTheConstraintEvenUnderRacingWriters() async throws {
         try await withStore { folder, secrets in
             let outcomes = await withTaskGroup(of: Bool.self) { group in

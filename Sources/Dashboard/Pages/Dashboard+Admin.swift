@@ -25,18 +25,22 @@ extension Dashboard {
 
     /// People and service accounts with their roles.
     @Sendable func accountsPage(_ request: Request, context: Context) async throws -> Response {
-        try await admin(request) { viewer in try await accountsView(viewer, problem: nil) }
+        try await admin(request) { viewer in try await accountsView(viewer, page: Self.pageNumber(request), problem: nil) }
     }
 
-    func accountsView(_ viewer: Viewer, problem: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
-        let accounts = try await identity.accountList(limit: 1000)
-        let rows: [[String: Any]] = accounts.map {
+    static var accountPageSize: Int { 100 }
+
+    func accountsView(_ viewer: Viewer, page: Int = 1, problem: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
+        let size = Self.accountPageSize
+        let accounts = try await identity.accountList(offset: Self.rowOffset(page: page, size: size), limit: size + 1)
+        let rows: [[String: Any]] = accounts.prefix(size).map {
             ["name": $0.name, "kind": $0.isServiceAccount ? "service account" : "person", "role": $0.role.rawValue,
              "active": $0.active ? "yes" : "no", "created": TimeText.moment($0.created)]
         }
-        var page: [String: Any] = ["user": viewer.context, "items": rows, "roles": Role.allCases.map { ["value": $0.rawValue, "on": $0 == .viewer] }]
-        if let problem { page["problem"] = problem }
-        return renderer.page("accounts", page, status: status)
+        var context: [String: Any] = ["user": viewer.context, "items": rows, "roles": Role.allCases.map { ["value": $0.rawValue, "on": $0 == .viewer] },
+                                      "pager": Self.openPager(page: page, hasNext: accounts.count > size, base: "/admin/accounts")]
+        if let problem { context["problem"] = problem }
+        return renderer.page("accounts", context, status: status)
     }
 
     /// A new person (name, password, role) or service account (name, role; it logs in with

@@ -11,7 +11,7 @@ extension Dashboard {
             let page = Self.pageNumber(request), size = Self.experimentPageSize
             let found = try await experiments.experiments(view: .activeOnly, filter: try SearchFilter("", attributes: .experiments),
                                                            order: try SearchOrder.parse(["last_update_time DESC"], attributes: .experiments),
-                                                           offset: CatalogPage<Run>.offset(page: page, size: size), limit: size + 1)
+                                                           offset: Self.rowOffset(page: page, size: size), limit: size + 1)
             let items: [[String: Any]] = found.prefix(size).map { experiment in
                 ["id": experiment.id, "name": experiment.name, "updated": TimeText.moment(milliseconds: experiment.lastUpdateTime)]
             }
@@ -35,7 +35,7 @@ extension Dashboard {
             do {
                 runs = try await self.runs.runs(experimentIDs: [id], view: .activeOnly, filter: try SearchFilter(filterText, attributes: .runs),
                                                 order: try SearchOrder.parse([orderText], attributes: .runs),
-                                                offset: CatalogPage<Run>.offset(page: page, size: size), limit: size + 1)
+                                                offset: Self.rowOffset(page: page, size: size), limit: size + 1)
             } catch {
                 problem = "The filter or order is not one MLflow's search accepts: \(error)"
             }

@@ -25,11 +25,13 @@ extension Dashboard {
     /// The secrets the person may see: names, scope, owner; values only after an explicit reveal.
     @Sendable func secretList(_ request: Request, context: Context) async throws -> Response {
         try await signedIn(request) { viewer in
-            let secrets = try await self.secrets.list(by: secretCaller(viewer, context), limit: 1000)
-            let rows: [[String: Any]] = secrets.map {
+            let page = Self.pageNumber(request), size = Self.pageSize
+            let secrets = try await self.secrets.list(by: secretCaller(viewer, context), offset: Self.rowOffset(page: page, size: size), limit: size + 1)
+            let rows: [[String: Any]] = secrets.prefix(size).map {
                 ["id": $0.id, "name": $0.name, "scope": $0.isPrivate ? "private" : "public", "updated": TimeText.moment($0.updated)]
             }
-            return renderer.page("secrets", ["user": viewer.context, "items": rows, "mayReveal": viewer.principal.role.canWrite])
+            return renderer.page("secrets", ["user": viewer.context, "items": rows, "mayReveal": viewer.principal.role.canWrite,
+                                             "pager": Self.openPager(page: page, hasNext: secrets.count > size, base: "/secrets")])
         }
     }
 

@@ -28,6 +28,7 @@ extension DashboardTemplates {
         <td>{{#mayReveal}}<form method="post" action="/secrets/{{id}}/reveal"><input type="hidden" name="csrf" value="{{user.csrf}}"><button type="submit">Reveal values</button></form>{{/mayReveal}}</td></tr>{{/items}}
         {{^items}}<tr><td colspan="4" class="empty">No secrets.</td></tr>{{/items}}</tbody>
         </table>
+        \(openPager)
         <p class="empty">Revealing values is recorded in the secret audit log.</p>
         {{/content}}
         {{/layout}}
@@ -111,6 +112,7 @@ extension DashboardTemplates {
         <thead><tr><th>Name</th><th>Kind</th><th>Role</th><th>Active</th><th>Since</th></tr></thead>
         <tbody>{{#items}}<tr><td><a href="/admin/accounts/{{name}}">{{name}}</a></td><td>{{kind}}</td><td>{{role}}</td><td>{{active}}</td><td>{{created}}</td></tr>{{/items}}</tbody>
         </table>
+        \(openPager)
         <h2>New account</h2>
         {{#problem}}<p class="error" role="alert">{{problem}}</p>{{/problem}}
         <form method="post" action="/admin/accounts" class="inline" id="account-form"><input type="hidden" name="csrf" value="{{user.csrf}}">
