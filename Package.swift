@@ -134,6 +134,7 @@ let package = Package(
         ),
         .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore", "Storage", .product(name: "NIOCore", package: "swift-nio")]),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
+        .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ControlPlane", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(
             name: "ControlPlaneTests",
             dependencies: [

@@ -256,8 +256,8 @@ def test_zenml_login_without_a_key_is_approved_in_the_dashboard(server, browser,
 
 def test_artifact_versions_show_their_visualizations_safely(browser, tmp_path):
     """Artifacts → versions → one version, with the visualizations the server may read: CSV
-    as a table, JSON indented, Markdown as text, a PNG, and HTML in a sandboxed frame whose
-    script does not run."""
+    as a table, JSON indented, Markdown rendered (its raw HTML and script links left as text), a
+    PNG, and HTML in a sandboxed frame whose script does not run."""
     shared = tmp_path / "shared"
     (shared / "store").mkdir(parents=True)
     server = EnclaveServer(tmp_path / "data", "--artifact-read-root", str(shared)).start()
@@ -265,7 +265,9 @@ def test_artifact_versions_show_their_visualizations_safely(browser, tmp_path):
         url = server.url
         activate(url)
         key = create_service_account(url, tmp_path / "admin-config")
-        env = client_env(tmp_path / "bot-config", REPORT_HTML="<h1>Churn</h1><script>window.parent.__xss=4</script><p id=x>ok</p>")
+        env = client_env(tmp_path / "bot-config", REPORT_HTML="<h1>Churn</h1><script>window.parent.__xss=4</script><p id=x>ok</p>",
+                         REPORT_MARKDOWN="# Churn\n*up* and **down**\n\n- one\n- two\n\n[bad](javascript:window.__xss=5) "
+                                         "<script>window.__xss=6</script><img src=x onerror=\"window.__xss=7\"> [ok](https://intra.example/)")
         run_client(["zenml", "login", url, "--api-key"], env, stdin=key + "\n")
         run_client(["zenml", "artifact-store", "register", "shared", "--flavor", "local", f"--path={shared / 'store'}"], env)
         run_client(["zenml", "stack", "register", "shared", "-o", "default", "-a", "shared", "--set"], env)
@@ -292,7 +294,12 @@ def test_artifact_versions_show_their_visualizations_safely(browser, tmp_path):
         browser.switch_to.default_content()
         shot(browser, "12-html")
         for name, check in (("doc", lambda: '"k"' in browser.find_element(By.CSS_SELECTOR, "pre.json").text),
-                            ("notes", lambda: "# Churn" in browser.find_element(By.CSS_SELECTOR, "pre.markdown").text),
+                            ("notes", lambda: browser.find_element(By.CSS_SELECTOR, "div.markdown h3").text == "Churn"
+                             and browser.find_element(By.CSS_SELECTOR, "div.markdown em").text == "up"
+                             and [li.text for li in browser.find_elements(By.CSS_SELECTOR, "div.markdown li")] == ["one", "two"]
+                             and [a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "div.markdown a")] == ["https://intra.example/"]
+                             and "<script>" in browser.find_element(By.CSS_SELECTOR, "div.markdown").text
+                             and browser.execute_script("return window.__xss === undefined")),
                             ("picture", lambda: browser.execute_script(
                                 "var i = document.querySelector('img.visual'); return i.complete && i.naturalWidth === 1"))):
             browser.get(f"{url}/artifacts")

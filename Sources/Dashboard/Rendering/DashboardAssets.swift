@@ -40,6 +40,8 @@ enum DashboardAssets {
         section.step { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .8rem 1rem; margin: .8rem 0; }
         .io { display: grid; grid-template-columns: 1fr 1fr; gap: 1rem; } .io h4 { margin: .2rem 0; } .io ul { margin: 0; padding-left: 1.1rem; }
         pre { background: #f1f3f7; padding: .6rem; border-radius: 4px; overflow: auto; max-height: 24rem; white-space: pre-wrap; word-break: break-word; }
+        div.markdown { background: #fff; border: 1px solid var(--line); border-radius: 6px; padding: .4rem 1rem; max-height: 36rem; overflow: auto; }
+        div.markdown blockquote { border-left: 3px solid var(--line); margin: .6rem 0; padding-left: .8rem; color: var(--muted); }
         section.login { max-width: 22rem; margin: 3rem auto; background: #fff; padding: 1.5rem; border: 1px solid var(--line); border-radius: 8px; }
         section.login label { display: block; margin: .6rem 0; } section.login input { display: block; width: 100%; padding: .4rem; margin-top: .2rem; }
         section.login button { margin-top: .6rem; padding: .45rem 1rem; background: var(--accent); color: #fff; border: 0; border-radius: 4px; cursor: pointer; }

@@ -1,8 +1,8 @@
 import ControlPlane
 import Foundation
 
-/// A stored visualization made safe for a page: CSV as a table, JSON indented, Markdown and
-/// text as escaped text, images as `data:` URLs (an `<img>` runs no script, SVG included),
+/// A stored visualization made safe for a page: CSV as a table, JSON indented, Markdown
+/// rendered from parsed blocks (`MarkdownView`), other text as escaped text, images as `data:` URLs (an `<img>` runs no script, SVG included),
 /// HTML only inside a sandboxed frame with scripts off. Everything passes through the
 /// template's escaping.
 enum VisualizationView {
@@ -16,6 +16,8 @@ enum VisualizationView {
             return ["text": JSONText.pretty(text), "kind": "json"]
         case "image": return ["image": "data:\(mediaType(loaded.bytes));base64," + Data(loaded.bytes).base64EncodedString()]
         case "html": return ["html": String(decoding: loaded.bytes, as: UTF8.self)]
+        case "markdown" where loaded.bytes.count <= MarkdownView.maxBytes:
+            return ["markdown": ["blocks": MarkdownView.blocks(String(decoding: loaded.bytes, as: UTF8.self))]]
         default: return ["text": String(decoding: loaded.bytes, as: UTF8.self), "kind": loaded.type]
         }
     }

@@ -1,5 +1,21 @@
 /// The dashboard's templates for pipelines, runs, artifacts and ZenML models.
 extension DashboardTemplates {
+    /// A Markdown visualization's blocks (`MarkdownView`); headings start at h3 inside the page.
+    static let markdown = """
+        <div class="markdown">{{#blocks}}{{#h1}}<h3>\(markdownSpans)</h3>{{/h1}}{{#h2}}<h4>\(markdownSpans)</h4>{{/h2}}\
+        {{#h3}}<h5>\(markdownSpans)</h5>{{/h3}}{{#h4}}<h6>\(markdownSpans)</h6>{{/h4}}\
+        {{#paragraph}}<p>\(markdownSpans)</p>{{/paragraph}}{{#quote}}<blockquote>\(markdownSpans)</blockquote>{{/quote}}\
+        {{#list}}{{#ordered}}<ol>{{/ordered}}{{^ordered}}<ul>{{/ordered}}{{#items}}<li>\(markdownSpans)</li>{{/items}}\
+        {{#ordered}}</ol>{{/ordered}}{{^ordered}}</ul>{{/ordered}}{{/list}}\
+        {{#code}}<pre class="markdown-code">{{text}}</pre>{{/code}}{{#rule}}<hr>{{/rule}}{{/blocks}}</div>
+        """
+
+    /// Inline Markdown spans (`MarkdownSpans`), every value escaped by the template.
+    static let markdownSpans = """
+        {{#spans}}{{#text}}{{value}}{{/text}}{{#strong}}<strong>{{value}}</strong>{{/strong}}{{#em}}<em>{{value}}</em>{{/em}}\
+        {{#code}}<code>{{value}}</code>{{/code}}{{#link}}<a href="{{href}}" rel="noopener noreferrer">{{value}}</a>{{/link}}{{/spans}}
+        """
+
     static let pipelines = """
         {{<layout}}
         {{$title}}Pipelines{{/title}}
@@ -130,6 +146,7 @@ extension DashboardTemplates {
         {{#csv}}<table class="list csv"><thead><tr>{{#header}}<th>{{cell}}</th>{{/header}}</tr></thead>
         <tbody>{{#rows}}<tr>{{#cells}}<td>{{cell}}</td>{{/cells}}</tr>{{/rows}}</tbody></table>{{#cut}}<p class="empty">First rows only.</p>{{/cut}}{{/csv}}
         {{#text}}<pre class="{{kind}}">{{text}}</pre>{{/text}}
+        {{#markdown}}\(markdown){{/markdown}}
         {{#image}}<img class="visual" alt="visualization {{index}}" src="{{image}}">{{/image}}
         {{#html}}<iframe class="visual" sandbox="" referrerpolicy="no-referrer" title="visualization {{index}}" srcdoc="{{html}}"></iframe>{{/html}}
         </section>

@@ -37,7 +37,8 @@ class PictureMaterializer(BaseMaterializer):
 def report() -> Tuple[Annotated[HTMLString, "page"], Annotated[MarkdownString, "notes"], Annotated[CSVString, "table"], Annotated[JSONString, "doc"]]:
     print("writing the churn report")
     page = os.environ.get("REPORT_HTML", "<h1>Churn</h1>")
-    return HTMLString(page), MarkdownString("# Churn\n*up*"), CSVString("a,b\n1,2"), JSONString('{"k": 1}')
+    notes = os.environ.get("REPORT_MARKDOWN", "# Churn\n*up*")
+    return HTMLString(page), MarkdownString(notes), CSVString("a,b\n1,2"), JSONString('{"k": 1}')
 
 
 @step(output_materializers=PictureMaterializer)
