@@ -30,6 +30,8 @@ extension Dashboard {
 
     static var accountPageSize: Int { 100 }
 
+    /// The accounts page: one page of accounts and the form for a new one (with `problem`
+    /// when the last attempt was refused).
     func accountsView(_ viewer: Viewer, page: Int = 1, problem: String?, status: HTTPResponse.Status = .ok) async throws -> Response {
         let size = Self.accountPageSize
         let accounts = try await identity.accountList(offset: Self.rowOffset(page: page, size: size), limit: size + 1)
