@@ -4,8 +4,9 @@ import Testing
 @testable import Tracking
 
 /// Runs searched in a metric's or a param's order on a real SQLite file: the order read through
-/// the key's value index, page by page, is the whole order — runs without the key (or with a
-/// NaN) last, newest first — with and without a filter, across every page boundary.
+/// the key's value index, page by page, is the whole order — a NaN after every number and runs
+/// without the key last, as the real MLflow server answers — with and without a filter, across
+/// every page boundary.
 @Suite struct RunSearchOrderTests {
     func withRuns(_ test: (SQLiteRunRepository, Int64, [String]) async throws -> Void) async throws {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-order-\(UUID().uuidString)").path
@@ -43,17 +44,21 @@ import Testing
 
     @Test func aMetricsOrderPutsRunsWithoutItLastOnEveryPageSize() async throws {
         try await withRuns { runs, experiment, _ in
-            let descending = ["run-2", "run-5", "run-3", "run-1", "run-6", "run-9", "run-8", "run-7", "run-4"]
-            let ascending = ["run-6", "run-3", "run-1", "run-5", "run-2", "run-9", "run-8", "run-7", "run-4"]
+            // The real MLflow 3.17.2 server's answers for these runs: a NaN after every number, then the runs without it.
+            let descending = ["run-2", "run-5", "run-3", "run-1", "run-6", "run-4", "run-9", "run-8", "run-7"]
+            let ascending = ["run-6", "run-3", "run-1", "run-5", "run-2", "run-4", "run-9", "run-8", "run-7"]
             for size in [1, 2, 3, 4, 5, 9, 50] {
                 try #expect(await names(runs, experiment, order: ["metrics.acc DESC"], pageSize: size) == descending, "page size \(size)")
                 try #expect(await names(runs, experiment, order: ["metrics.acc ASC"], pageSize: size) == ascending, "page size \(size)")
             }
             // A later term breaks the ties instead of the start time.
             try #expect(await names(runs, experiment, order: ["metrics.acc DESC", "attributes.run_name DESC"], pageSize: 2)
-                    == ["run-2", "run-5", "run-3", "run-1", "run-6", "run-9", "run-8", "run-7", "run-4"])
+                    == ["run-2", "run-5", "run-3", "run-1", "run-6", "run-4", "run-9", "run-8", "run-7"])
             try #expect(await names(runs, experiment, order: ["metrics.acc DESC", "attributes.run_name ASC"], pageSize: 2)
                     == ["run-2", "run-5", "run-1", "run-3", "run-6", "run-4", "run-7", "run-8", "run-9"])
+            // The same order where the metric is not the first term (no index walk).
+            try #expect(await names(runs, experiment, order: ["attributes.status", "metrics.acc DESC"], pageSize: 4) == descending)
+            try #expect(await names(runs, experiment, order: ["attributes.status", "metrics.acc ASC"], pageSize: 4) == ascending)
         }
     }
 

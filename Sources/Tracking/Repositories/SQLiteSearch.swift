@@ -136,8 +136,15 @@ enum SQLiteSearch {
                 default: table = t.tags
                 }
                 guard let table else { throw TrackingError.invalidParameter("this search cannot be ordered by that entity") }
-                expression = "(SELECT x.value FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?)"
+                let lookup = "FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?"
+                expression = "(SELECT x.value \(lookup))"
                 arguments += [key, key]
+                if case .metric = term.entity, table == nanMarkedMetrics {
+                    // MLflow puts a NaN after every number and before a missing value, either way.
+                    parts.append("COALESCE((SELECT CASE WHEN x.value IS NOT NULL THEN 0 WHEN x.is_nan = 1 THEN 1 ELSE 2 END \(lookup)), 2), "
+                                 + "\(expression) \(term.ascending ? "ASC" : "DESC")")
+                    continue
+                }
             case .attribute(let name):
                 guard let column = t.attributes[name] else { throw TrackingError.invalidParameter("unknown attribute '\(name)'") }
                 expression = "(\(column))"
@@ -150,12 +157,16 @@ enum SQLiteSearch {
         return (parts.joined(separator: ", "), arguments)
     }
 
+    /// The table of runs' latest metrics, where a NaN is a NULL value with `is_nan` set.
+    static let nanMarkedMetrics = "mlflow_latest_metrics"
+
     /// The table and key an order term reads when it is a metric or a param, whose values are
-    /// indexed by key (`*_by_value`), so a page in that order can be read without a full sort.
-    static func indexedOrderKey(_ term: SearchOrder, _ t: Tables) -> (table: String, key: String)? {
+    /// indexed by key (`*_by_value`), so a page in that order can be read without a full sort;
+    /// `nanMarked` when a NULL value there may be a NaN (sorted after numbers, before missing).
+    static func indexedOrderKey(_ term: SearchOrder, _ t: Tables) -> (table: String, key: String, nanMarked: Bool)? {
         switch term.entity {
-        case .metric(let key): return t.metrics.map { ($0, key) }
-        case .param(let key): return t.params.map { ($0, key) }
+        case .metric(let key): return t.metrics.map { ($0, key, $0 == nanMarkedMetrics) }
+        case .param(let key): return t.params.map { ($0, key, false) }
         default: return nil
         }
     }

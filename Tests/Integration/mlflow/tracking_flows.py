@@ -103,6 +103,7 @@ elif flow == "runs":
         "status": names("attributes.status = 'FAILED'"),
         "start_time": len(names("attributes.start_time > 0")),
         "by_metric_desc": names("", ["metrics.child_metric DESC", "attributes.run_name ASC"]),
+        "nan_before_missing": names("", ["metrics.diverged ASC", "attributes.run_name DESC"]),
     }
     out["bad_filters"] = [error_of(lambda f=f: client.search_runs(exp, filter_string=f)) for f in
                           ["metrics.loss < 'x'", "params.lr > 1", "nonsense", "metrics.loss < 0.5 OR params.lr = '1'", "tags.x = 'unterminated"]]
