@@ -33,7 +33,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         auth.addRoutes(to: secured)
         UserController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ServiceAccountController<Context>(endpoints: endpoints).addRoutes(to: secured)
-        ProjectController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ProjectController<Context>(endpoints: endpoints, projects: SQLiteProjectRepository(store: endpoints.store)).addRoutes(to: secured)
         StackController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ComponentController<Context>(endpoints: endpoints).addRoutes(to: secured)
         PipelineController<Context>(endpoints: endpoints).addRoutes(to: secured)

@@ -37,4 +37,21 @@ import Testing
             expectConflict(try await admin.call(.put, "/api/v1/stacks/\(stackID)", json: #"{"name":"default"}"#), "stack")
         }
     }
+
+    @Test func racingCreatesOfOneProjectNameMakeOneProject() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+                for index in 0..<8 {
+                    group.addTask { try await admin.call(.post, "/api/v1/projects", json: #"{"name":"raced","description":"\#(index)"}"#).status }
+                }
+                return try await group.reduce(into: []) { $0.append($1) }
+            }
+            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+            #expect(try await admin.call(.get, "/api/v1/projects?name=raced").json["items"]?.arrayValue?.count == 1)
+            #expect(try await admin.call(.delete, "/api/v1/projects/raced").status == .ok)
+            #expect(try await admin.call(.delete, "/api/v1/projects/default").status == .forbidden)
+            #expect(try await admin.call(.get, "/api/v1/projects/raced").status == .notFound)
+        }
+    }
 }

@@ -1,11 +1,10 @@
-import GRDB
 import Hummingbird
-import Storage
 
 /// `/projects`: the namespaces pipelines, runs and artifacts live in. Paths take a
 /// name or an id; project `default` always exists.
 struct ProjectController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
+    let projects: any ProjectRepository
 
     static var schema: ResourceSchema {
         ResourceSchema(table: "projects", noun: "project", projectScoped: false, fields: [
@@ -37,17 +36,8 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { _ in
             let name = try fields.name()
-            let displayName = try fields.optionalName("display_name") ?? name
-            let description = try fields.string("description") ?? ""
-            let id = String.newID()
-            try await endpoints.store.pool.write { db in
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ?", arguments: [name]) ?? 0 > 0 {
-                    throw ControlPlaneError.alreadyExists("A project named '\(name)' already exists.")
-                }
-                let now = Timestamp.now()
-                try db.execute(sql: "INSERT INTO projects (id, name, display_name, description, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
-                               arguments: [id, name, displayName, description, now, now])
-            }
+            let id = try await projects.create(name: name, displayName: try fields.optionalName("display_name") ?? name,
+                                               description: try fields.string("description") ?? "")
             return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
@@ -56,19 +46,8 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         let key = try context.parameters.require("id")
         return try await endpoints.write(request, context) { _ in
-            let name = try fields.optionalName("name"), displayName = try fields.optionalName("display_name")
-            let description = try fields.string("description")
-            let id = try await endpoints.store.pool.write { db -> String in
-                let id = try ProjectLookup.id(of: key, db: db)
-                if let name, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM projects WHERE name = ? AND id != ?", arguments: [name, id]) ?? 0 > 0 {
-                    throw ControlPlaneError.alreadyExists("A project named '\(name)' already exists.")
-                }
-                try db.execute(sql: """
-                    UPDATE projects SET name = COALESCE(?, name), display_name = COALESCE(?, display_name),
-                    description = COALESCE(?, description), updated = ? WHERE id = ?
-                    """, arguments: [name, displayName, description, Timestamp.now(), id])
-                return id
-            }
+            let id = try await projects.update(key, name: try fields.optionalName("name"), displayName: try fields.optionalName("display_name"),
+                                               description: try fields.string("description"))
             return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
@@ -76,21 +55,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("id")
         return try await endpoints.write(request, context) { _ in
-            try await endpoints.store.pool.write { db in
-                let id = try ProjectLookup.id(of: key, db: db)
-                if try String.fetchOne(db, sql: "SELECT name FROM projects WHERE id = ?", arguments: [id]) == "default" {
-                    throw ControlPlaneError.forbidden("The default project cannot be deleted.")
-                }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ?", arguments: [id]) ?? 0 > 0
-                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ?", arguments: [id]) ?? 0 > 0
-                    || Int.fetchOne(db, sql: "SELECT COUNT(*) FROM models WHERE project_id = ?", arguments: [id]) ?? 0 > 0 {
-                    throw ControlPlaneError.forbidden("The project still holds runs, artifacts or models; delete them first.")
-                }
-                try db.execute(sql: "DELETE FROM logs WHERE project_id = ?", arguments: [id])
-                try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE project_id = ?", arguments: [id])
-                try db.execute(sql: "DELETE FROM pipelines WHERE project_id = ?", arguments: [id])
-                try db.execute(sql: "DELETE FROM projects WHERE id = ?", arguments: [id])
-            }
+            try await projects.delete(key)
             return nil
         }
     }
