@@ -38,16 +38,30 @@ import Testing
         }
     }
 
-    @Test func racingCreatesOfOneProjectNameMakeOneProject() async throws {
+    /// The statuses of `count` POSTs of `body` to `path`, sent at once.
+    func race(_ admin: APITestClient, _ path: String, _ body: String, count: Int = 8) async throws -> [HTTPResponse.Status] {
+        try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
+            for _ in 0..<count { group.addTask { try await admin.call(.post, path, json: body).status } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+    }
+
+    func expectOneWinner(_ statuses: [HTTPResponse.Status], _ what: String) {
+        #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == statuses.count - 1, "\(what): \(statuses)")
+    }
+
+    @Test func racingCreatesOfOneNameMakeOneProjectStackAndComponent() async throws {
         try await withEnclave { api in
             let admin = try await api.activateAdmin()
-            let statuses = try await withThrowingTaskGroup(of: HTTPResponse.Status.self) { group in
-                for index in 0..<8 {
-                    group.addTask { try await admin.call(.post, "/api/v1/projects", json: #"{"name":"raced","description":"\#(index)"}"#).status }
-                }
-                return try await group.reduce(into: []) { $0.append($1) }
-            }
-            #expect(statuses.filter { $0 == .ok }.count == 1 && statuses.filter { $0 == .conflict }.count == 7, "\(statuses)")
+            expectOneWinner(try await race(admin, "/api/v1/projects", #"{"name":"raced"}"#), "project")
+            expectOneWinner(try await race(admin, "/api/v1/components", #"{"name":"raced","type":"artifact_store","flavor":"local","configuration":{"path":"/tmp/r"}}"#),
+                            "component")
+            let store = try #require(try await admin.call(.get, "/api/v1/components?name=raced&type=artifact_store").json["items"]?.arrayValue?.first?["id"]?.stringValue)
+            let orchestrator = try #require(try await admin.call(.get, "/api/v1/components?name=default&type=orchestrator").json["items"]?.arrayValue?.first?["id"]?.stringValue)
+            expectOneWinner(try await race(admin, "/api/v1/stacks", #"{"name":"raced","components":{"artifact_store":["\#(store)"],"orchestrator":["\#(orchestrator)"]}}"#),
+                            "stack")
+            #expect(try await admin.call(.get, "/api/v1/stacks?name=raced").json["items"]?.arrayValue?.count == 1)
+            #expect(try await admin.call(.delete, "/api/v1/components/\(store)").status == .forbidden)  // in a stack
             #expect(try await admin.call(.get, "/api/v1/projects?name=raced").json["items"]?.arrayValue?.count == 1)
             #expect(try await admin.call(.delete, "/api/v1/projects/raced").status == .ok)
             #expect(try await admin.call(.delete, "/api/v1/projects/default").status == .forbidden)
