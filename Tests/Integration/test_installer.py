@@ -321,7 +321,11 @@ def test_the_service_comes_back_by_itself_after_a_crash(release, root, port, cra
     assert "before-the-crash" in pipelines(root, port)
     assert status(root)["health"] == "ok"
     text = log.read_text(errors="replace")
-    assert "the server died; restarting" in text and f'"signal":"{int(crash)}"' in text
+    supervisor = [line for line in text.splitlines() if '"logger":"enclave.supervisor"' in line]
+    # The crash signal ends it, or — when the runtime's backtracer leaves the process with its
+    # main thread gone for over 5 s, as on a loaded host — the supervisor's own SIGKILL.
+    assert any("the server died; restarting" in line and (f'"signal":"{int(crash)}"' in line or '"signal":"9"' in line)
+               for line in supervisor), supervisor
     run("stop", "--root", str(root))
     assert served_by(root) == [] and not (root / "var/lib/enclave/installer/enclave.pid").exists()
 
