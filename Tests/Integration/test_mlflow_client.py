@@ -96,6 +96,7 @@ def test_runs_params_metrics_and_tags_through_the_real_client(tracking, tmp_path
     assert filters["start_time"] == 3
     assert filters["by_metric_desc"] == ["child", "batch-renamed", "parent"]  # runs without the metric come last
     assert filters["nan_before_missing"] == ["parent", "child", "batch-renamed"]  # as the real server: a NaN, then the runs without it
+    assert filters["nan_not_equal"] == ["parent"]  # as the real server: a NaN differs from every number
     assert all(error and error["code"] == "INVALID_PARAMETER_VALUE" for error in seen["bad_filters"]), seen["bad_filters"]
     assert seen["bad_order"]["code"] == "INVALID_PARAMETER_VALUE"
     assert seen["unknown_run"]["code"] == "RESOURCE_DOES_NOT_EXIST"

@@ -70,6 +70,11 @@ import Testing
                 try #expect(await names(runs, experiment, filter: "attributes.start_time >= 5", order: ["params.kind DESC"], pageSize: size)
                         == ["run-5", "run-8", "run-7", "run-9", "run-6"], "page size \(size)")
             }
+            // A NaN differs from every number, as the real MLflow server answers; runs without the metric do not match.
+            try #expect(await names(runs, experiment, filter: "metrics.acc != 0.3", order: ["attributes.start_time DESC"], pageSize: 10)
+                    == ["run-6", "run-5", "run-4", "run-2"])
+            try #expect(await names(runs, experiment, filter: "metrics.acc > -1", order: ["attributes.start_time DESC"], pageSize: 10)
+                    == ["run-6", "run-5", "run-3", "run-2", "run-1"])
             // A page past the runs with the key starts at the right place among those without it.
             let page = try await runs.runs(experimentIDs: [experiment], view: .activeOnly, filter: try SearchFilter("", attributes: .runs),
                                            order: try SearchOrder.parse(["params.kind ASC"], attributes: .runs), offset: 6, limit: 2)

@@ -76,6 +76,10 @@ enum SQLiteSearch {
             case .notEqual where t.notEqualMatchesMissing:
                 let (test, value) = try comparison("x.value", .equal, clause.value)
                 return ("NOT EXISTS (\(lookup) AND \(test))", [key] + value)
+            case .notEqual where table == nanMarkedMetrics:
+                // A NaN (a NULL value marked `is_nan`) differs from every number, as in MLflow.
+                let (test, value) = try comparison("x.value", .notEqual, clause.value)
+                return ("EXISTS (\(lookup) AND (\(test) OR x.is_nan = 1))", [key] + value)
             default:
                 let (test, value) = try comparison("x.value", clause.comparator, clause.value)
                 return ("EXISTS (\(lookup) AND \(test))", [key] + value)

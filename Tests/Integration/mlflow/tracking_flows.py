@@ -104,6 +104,7 @@ elif flow == "runs":
         "start_time": len(names("attributes.start_time > 0")),
         "by_metric_desc": names("", ["metrics.child_metric DESC", "attributes.run_name ASC"]),
         "nan_before_missing": names("", ["metrics.diverged ASC", "attributes.run_name DESC"]),
+        "nan_not_equal": names("metrics.diverged != 1"),
     }
     out["bad_filters"] = [error_of(lambda f=f: client.search_runs(exp, filter_string=f)) for f in
                           ["metrics.loss < 'x'", "params.lr > 1", "nonsense", "metrics.loss < 0.5 OR params.lr = '1'", "tags.x = 'unterminated"]]
