@@ -59,9 +59,24 @@ public enum KeyringGate {
     /// One sealed value per key id, read without writing (the file may not exist yet, or
     /// predate the secret store).
     static func sealedSamples(_ databasePath: String) throws -> [Sample] {
+        // Another connection closing as this one opens (it checkpoints and removes the log
+        // under an exclusive lock) answers "database is locked" without asking a busy
+        // handler: look again for the log and read again, for a while.
+        let deadline = Date().addingTimeInterval(10)
+        while true {
+            do {
+                return try readSamples(databasePath)
+            } catch let error as DatabaseError where error.resultCode == .SQLITE_BUSY && Date() < deadline {
+                usleep(20_000)
+            }
+        }
+    }
+
+    static func readSamples(_ databasePath: String) throws -> [Sample] {
         guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
         var configuration = Configuration()
         configuration.readonly = true
+        configuration.busyMode = .timeout(10)
         // Without a write-ahead log the file alone is the database: read it as immutable, so
         // SQLite creates no -wal/-shm beside it. With one, read through it (its files exist).
         let hasLog = FileManager.default.fileExists(atPath: databasePath + "-wal")
