@@ -76,8 +76,12 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     let droppedLogLines = registry.makeGauge(descriptor: .init(
         namespace: "enclave", subsystem: "log", metricName: "dropped_lines", unitName: "total",
         helpText: "Log lines dropped because the log queue was full"))
+    let statements = registry.makeGauge(descriptor: .init(
+        namespace: "enclave", subsystem: "database", metricName: "statements", unitName: "total",
+        helpText: "SQL statements executed since the server started"))
     router.get("metrics") { _, _ in
         droppedLogLines.set(Double(logSink?.droppedLines ?? 0))
+        statements.set(Double(store.statements.value))
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }

@@ -10,6 +10,9 @@ public final class StateStore: Sendable {
     public let pool: DatabasePool
     /// Path of the SQLite file.
     public let path: String
+    /// Statements executed on this file since it was opened, on every connection: what
+    /// `/metrics` reports and the tests use to hold a page's query count flat.
+    public let statements: StatementCounter
 
     /// Opens (creating if needed) the database at `path` and applies `migrationSets` in order.
     ///
@@ -18,7 +21,10 @@ public final class StateStore: Sendable {
     public init(path: String, migrationSets: [MigrationSet]) throws {
         var configuration = Configuration()
         configuration.busyMode = .timeout(10)
+        let counter = StatementCounter()
+        statements = counter
         configuration.prepareDatabase { db in
+            db.trace(options: .statement) { _ in counter.increment() }
             // WAL + NORMAL: a committed transaction survives a killed process;
             // FULL would also survive power loss at one fsync per commit.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")

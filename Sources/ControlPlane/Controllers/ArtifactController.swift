@@ -138,7 +138,8 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
             let ids = try await endpoints.store.pool.write { db in try drafts.map { try $0.insert(userID: principal.userID, db: db) } }
             return try await endpoints.store.pool.read { db in
                 let renderer = WireRenderer(db: db)
-                return .array(try ids.map { try renderer.artifactVersion(try renderer.row("artifact_versions", id: $0, noun: "artifact version"), detail: .full) })
+                let rows = try ids.map { try renderer.row("artifact_versions", id: $0, noun: "artifact version") }
+                return try renderer.settled { renderer in .array(try rows.map { try renderer.artifactVersion($0, detail: .full) }) }
             }
         }
     }

@@ -38,9 +38,9 @@ struct Endpoints: Sendable {
         try RequestFields(try await body(request, context))
     }
 
-    /// Runs `work` with a renderer inside one read transaction.
+    /// Runs `work` with a renderer inside one read transaction, until its relations are loaded.
     func read(_ work: @escaping @Sendable (WireRenderer) throws -> JSONValue) async throws -> Response {
-        let value = try await store.pool.read { db in try work(WireRenderer(db: db)) }
+        let value = try await store.pool.read { db in try WireRenderer(db: db).settled(work) }
         return ZenMLResponse.json(value)
     }
 
@@ -49,7 +49,11 @@ struct Endpoints: Sendable {
              render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
         let id = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try hydrate(request))
-        return try await read { renderer in try render(renderer, try renderer.row(table, id: id, noun: noun), detail) }
+        return try await store.pool.read { db in
+            let renderer = WireRenderer(db: db)
+            let row = try renderer.row(table, id: id, noun: noun)
+            return ZenMLResponse.json(try renderer.settled { try render($0, row, detail) })
+        }
     }
 
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
@@ -59,30 +63,45 @@ struct Endpoints: Sendable {
                                   documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
         query.scope += scope
         let finalQuery = query
-        return try await read { renderer in
-            let (rows, total) = try finalQuery.run(schema, db: renderer.db)
+        return try await store.pool.read { db in
+            let renderer = WireRenderer(db: db)
+            let (rows, total) = try finalQuery.run(schema, db: db)
             let detail = Detail.of(hydrate: finalQuery.hydrate)
-            return finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
+            return ZenMLResponse.json(try renderer.settled { renderer in
+                finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
+            })
         }
     }
 
-    /// A write: replays the stored answer when the `Idempotency-Key` was seen before,
-    /// otherwise performs `work` and remembers its answer — unless `remember` is false, for
-    /// answers that carry a credential (a new API key), which must never be stored.
+    /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with
+    /// it exactly one performs `work` and the others replay its answer; a failed write gives
+    /// the key back. `remember: false` is for answers that carry a credential (a new API
+    /// key), which must never be stored: the key is given back and a retry writes again.
     func write(_ request: Request, _ context: some ControlPlaneRequestContext, remember: Bool = true,
                work: (Principal) async throws -> JSONValue) async throws -> Response {
         let principal = try context.caller()
-        let key = Self.idempotencyKey(request)
-        let method = request.method.rawValue
-        let path = request.uri.path
-        if let key, let stored = try await ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
-            return ZenMLResponse.serialized(stored.body, status: .init(code: stored.status))
+        guard let key = Self.idempotencyKey(request) else {
+            return ZenMLResponse.serialized(try await work(principal).serialized)
         }
-        let bytes = try await work(principal).serialized
-        if let key, remember {
-            try await ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: bytes)
+        let userID = principal.userID
+        switch try await ledger.claim(key: key, userID: userID, method: request.method.rawValue, path: request.uri.path) {
+        case let .answered(status, body):
+            return ZenMLResponse.serialized(body, status: .init(code: status))
+        case .claimed:
+            let bytes: [UInt8]
+            do {
+                bytes = try await work(principal).serialized
+            } catch {
+                try? await ledger.release(key: key, userID: userID)
+                throw error
+            }
+            if remember {
+                try await ledger.answer(key: key, userID: userID, status: 200, body: bytes)
+            } else {
+                try await ledger.release(key: key, userID: userID)
+            }
+            return ZenMLResponse.serialized(bytes)
         }
-        return ZenMLResponse.serialized(bytes)
     }
 
     /// A delete-by-id endpoint over a repository: `remove` answers whether there was a row;
@@ -108,7 +127,8 @@ struct Endpoints: Sendable {
                 _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
         try await store.pool.read { db in
             let renderer = WireRenderer(db: db)
-            return try render(renderer, try renderer.row(table, id: id, noun: noun), detail)
+            let row = try renderer.row(table, id: id, noun: noun)
+            return try renderer.settled { try render($0, row, detail) }
         }
     }
 }

@@ -16,10 +16,9 @@ extension WireRenderer {
             ["source": .optional(try row.decode(String?.self, forColumn: "source")),
              "exception_info": JSONValue.parseStored(try row.decode(String?.self, forColumn: "exception_info"))]
         }, resources: {
-            let logs = try Row.fetchAll(db, sql: "SELECT * FROM logs WHERE hook_invocation_id = ? ORDER BY created", arguments: [id])
-            return ["user": try user(id: try row.decode(String?.self, forColumn: "user_id")),
-                    "outputs": JSONValue.parseStored(try row.decode(String?.self, forColumn: "outputs")),
-                    "log_collection": .array(try logs.map { try self.logs($0, detail: .nested) })]
+            ["user": try user(id: try row.decode(String?.self, forColumn: "user_id")),
+             "outputs": JSONValue.parseStored(try row.decode(String?.self, forColumn: "outputs")),
+             "log_collection": try logCollection(column: "hook_invocation_id", id: id)]
         })
     }
 }

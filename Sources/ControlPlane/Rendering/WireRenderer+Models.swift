@@ -16,9 +16,9 @@ extension WireRenderer {
             metadata["save_models_to_registry"] = .bool(try row.decode(forColumn: "save_models_to_registry"))
             return metadata
         }, resources: {
-            let latest = try Row.fetchOne(db, sql: "SELECT id, name FROM model_versions WHERE model_id = ? ORDER BY number DESC LIMIT 1", arguments: [id])
+            let latest = relations.latestModelVersions.lookup(id) ?? nil
             return ["user": try user(id: try row.decode(String?.self, forColumn: "user_id")), "tags": try tags(on: .model, id: id),
-                    "latest_version_name": .optional(latest?["name"] as String?), "latest_version_id": .optional(latest?["id"] as String?),
+                    "latest_version_name": .optional(latest?.name), "latest_version_id": .optional(latest?.id),
                     "visualizations": []]
         })
     }

@@ -3,10 +3,8 @@ import GRDB
 extension WireRenderer {
     /// `latest_run_id/status/user` of a pipeline or snapshot, computed from its runs.
     func latestRun(column: String, id: String) throws -> (id: JSONValue, status: JSONValue, user: JSONValue) {
-        guard let run = try Row.fetchOne(db, sql: "SELECT id, status, user_id FROM pipeline_runs WHERE \(column) = ? ORDER BY created DESC, id DESC LIMIT 1",
-                                         arguments: [id])
-        else { return (.null, .null, .null) }
-        return (.string(run["id"]), .string(run["status"]), try user(id: run["user_id"]))
+        guard let found = relations.latestRuns.lookup(RelationKey(group: column, id: id)), let run = found else { return (.null, .null, .null) }
+        return (.string(run.id), .string(run.status), try user(id: run.userID))
     }
 
     func pipeline(_ row: Row, detail: Detail) throws -> JSONValue {
@@ -48,7 +46,7 @@ extension WireRenderer {
 
     /// A related entity rendered `nested`, or null when the id is null or gone.
     func related(_ table: String, _ id: String?, _ render: (Row, Detail) throws -> JSONValue) throws -> JSONValue {
-        guard let id, let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id]) else { return .null }
+        guard let id, let found = relations.rows.lookup(RelationKey(group: table, id: id)), let row = found else { return .null }
         return try render(row, .nested)
     }
 
@@ -81,7 +79,7 @@ extension WireRenderer {
 
     /// The logs attached to a run or step, rendered nested.
     func logCollection(column: String, id: String) throws -> JSONValue {
-        let rows = try Row.fetchAll(db, sql: "SELECT * FROM logs WHERE \(column) = ? ORDER BY created, id", arguments: [id])
+        let rows = relations.logs.lookup(RelationKey(group: column, id: id)) ?? []
         return .array(try rows.map { try logs($0, detail: .nested) })
     }
 

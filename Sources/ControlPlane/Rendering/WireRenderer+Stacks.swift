@@ -15,7 +15,7 @@ extension WireRenderer {
     }
 
     func component(_ row: Row, detail: Detail) throws -> JSONValue {
-        let flavorRow = try Row.fetchOne(db, sql: "SELECT * FROM flavors WHERE name = ? AND type = ?", arguments: [(try row.decode(DatabaseValue.self, forColumn: "flavor")), (try row.decode(DatabaseValue.self, forColumn: "type"))])
+        let flavorRow = relations.flavors.lookup(RelationKey(group: try row.decode(forColumn: "type"), id: try row.decode(forColumn: "flavor"))) ?? nil
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
             "type": .string((try row.decode(forColumn: "type"))), "flavor_name": .string((try row.decode(forColumn: "flavor"))),
@@ -34,10 +34,7 @@ extension WireRenderer {
         let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id"))]
         return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
             var components: JSONValue = [:]
-            let rows = try Row.fetchAll(db, sql: """
-                SELECT c.* FROM stack_components c JOIN stack_composition s ON s.component_id = c.id
-                WHERE s.stack_id = ? ORDER BY c.type, c.created
-                """, arguments: [(try row.decode(DatabaseValue.self, forColumn: "id"))])
+            let rows = relations.stackComponents.lookup(try row.decode(forColumn: "id")) ?? []
             for componentRow in rows {
                 let type: String = (try componentRow.decode(forColumn: "type"))
                 let rendered = try component(componentRow, detail: .nested)

@@ -3,11 +3,7 @@ import GRDB
 extension WireRenderer {
     /// The `substitutions` of a run's configuration (`date`, `time`, …), cached per response.
     func substitutions(ofRun runID: String) throws -> JSONValue {
-        if let cached = runConfigs[runID] { return cached }
-        let config = JSONValue.parseStored(try String.fetchOne(db, sql: "SELECT config FROM pipeline_runs WHERE id = ?", arguments: [runID]))
-        let value = config["substitutions"] ?? [:]
-        runConfigs[runID] = value
-        return value
+        relations.substitutions.lookup(runID) ?? [:]
     }
 
     func step(_ row: Row, detail: Detail) throws -> JSONValue {
@@ -21,7 +17,7 @@ extension WireRenderer {
             "substitutions": try substitutions(ofRun: runID), "heartbeat_threshold": nil,
         ]
         return try entity(id: id, name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            let parents = try String.fetchAll(db, sql: "SELECT parent_id FROM step_run_parents WHERE step_run_id = ? ORDER BY rowid", arguments: [id])
+            let parents = relations.stepParents.lookup(id) ?? []
             return ["config": JSONValue.parseStored((try row.decode(forColumn: "config"))), "spec": JSONValue.parseStored((try row.decode(forColumn: "spec"))),
                     "cache_key": .optional(try row.decode(String?.self, forColumn: "cache_key")), "cache_expires_at": .optional(try row.decode(String?.self, forColumn: "cache_expires_at")),
                     "code_hash": .optional(try row.decode(String?.self, forColumn: "code_hash")), "docstring": .optional(try row.decode(String?.self, forColumn: "docstring")),
@@ -40,18 +36,14 @@ extension WireRenderer {
     /// A step's inputs or outputs: `{name: [artifact version, …]}`; inputs also carry
     /// `input_type`, `index`, `chunk_index`, `chunk_size`.
     func stepArtifacts(_ stepID: String, direction: String) throws -> JSONValue {
-        let links = try Row.fetchAll(db, sql: """
-            SELECT l.name, l.position, l.input_type, v.* FROM step_run_artifacts l
-            JOIN artifact_versions v ON v.id = l.artifact_version_id
-            WHERE l.step_run_id = ? AND l.direction = ? ORDER BY l.name, l.position
-            """, arguments: [stepID, direction])
+        let links = relations.stepArtifacts.lookup(RelationKey(group: direction, id: stepID)) ?? []
         var result: JSONValue = [:]
         for link in links {
-            let name: String = link["name"]
+            let name: String = try link.decode(forColumn: "link_name")
             var rendered = try artifactVersion(link, detail: .nested)
             if direction == "input" {
-                rendered["input_type"] = .string(link["input_type"] ?? "step_output")
-                rendered["index"] = .int(link["position"])
+                rendered["input_type"] = .string(try link.decode(String?.self, forColumn: "link_input_type") ?? "step_output")
+                rendered["index"] = .int(try link.decode(forColumn: "link_position"))
                 rendered["chunk_index"] = nil
                 rendered["chunk_size"] = nil
             }
@@ -66,20 +58,17 @@ extension WireRenderer {
         return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
             ["has_custom_name": .bool((try row.decode(forColumn: "has_custom_name")))]
         }, resources: {
-            let latest = try Row.fetchOne(db, sql: """
-                SELECT id, version FROM artifact_versions WHERE artifact_id = ?
-                ORDER BY version_number IS NULL, version_number DESC, created DESC LIMIT 1
-                """, arguments: [(try row.decode(DatabaseValue.self, forColumn: "id"))])
+            let latest = relations.latestArtifactVersions.lookup(try row.decode(forColumn: "id")) ?? nil
             return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifact, id: try row.decode(forColumn: "id")),
-                    "latest_version_name": .optional(latest?["version"] as String?), "latest_version_id": .optional(latest?["id"] as String?)]
+                    "latest_version_name": .optional(latest?.name), "latest_version_id": .optional(latest?.id)]
         })
     }
 
     func artifactVersion(_ row: Row, detail: Detail) throws -> JSONValue {
-        let artifactRow = try self.row("artifacts", id: (try row.decode(forColumn: "artifact_id")), noun: "artifact")
+        let nestedArtifact = try related("artifacts", try row.decode(forColumn: "artifact_id"), self.artifact)
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "project_id": .string((try row.decode(forColumn: "project_id"))), "artifact": try artifact(artifactRow, detail: .nested),
+            "project_id": .string((try row.decode(forColumn: "project_id"))), "artifact": nestedArtifact,
             "version": .string((try row.decode(forColumn: "version"))), "uri": .string((try row.decode(forColumn: "uri"))), "type": .string((try row.decode(forColumn: "type"))),
             "materializer": JSONValue.parseStored((try row.decode(forColumn: "materializer"))), "data_type": JSONValue.parseStored((try row.decode(forColumn: "data_type"))),
             "save_type": .string((try row.decode(forColumn: "save_type"))), "artifact_store_id": .optional(try row.decode(String?.self, forColumn: "artifact_store_id")),
@@ -97,9 +86,7 @@ extension WireRenderer {
             }), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
         }, resources: {
             let producer: String? = (try row.decode(forColumn: "producer_step_run_id"))
-            let producerRun = try producer.flatMap {
-                try String.fetchOne(db, sql: "SELECT pipeline_run_id FROM step_runs WHERE id = ?", arguments: [$0])
-            }
+            let producerRun = producer.flatMap { relations.producerRuns.lookup($0) ?? nil }
             return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifactVersion, id: try row.decode(forColumn: "id")),
                     "producer_step_run_id": .optional(producer),
                     "producer_pipeline_run_id": .optional(producerRun)]

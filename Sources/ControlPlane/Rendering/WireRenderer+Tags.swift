@@ -10,15 +10,13 @@ extension WireRenderer {
             "exclusive": .bool(try row.decode(forColumn: "exclusive")),
         ]
         return try entity(id: id, name: .string(try row.decode(forColumn: "name")), body: body, detail: detail, metadata: {
-            ["tagged_count": .int(try Int64.fetchOne(db, sql: "SELECT COUNT(*) FROM tag_resources WHERE tag_id = ?", arguments: [id]) ?? 0)]
+            ["tagged_count": .int(relations.tagCounts.lookup(id) ?? 0)]
         }, resources: { ["user": try user(id: try row.decode(String?.self, forColumn: "user_id"))] })
     }
 
     /// The tags on one resource, rendered nested, in name order.
     func tags(on kind: TaggableResource, id: String) throws -> JSONValue {
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT t.* FROM tags t JOIN tag_resources l ON l.tag_id = t.id WHERE l.resource_id = ? AND l.resource_type = ? ORDER BY t.name
-            """, arguments: [id, kind.rawValue])
+        let rows = relations.tags.lookup(RelationKey(group: kind.rawValue, id: id)) ?? []
         return .array(try rows.map { try tag($0, detail: .nested) })
     }
 

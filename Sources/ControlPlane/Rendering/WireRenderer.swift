@@ -10,14 +10,36 @@ enum Detail {
     static func of(hydrate: Bool) -> Detail { hydrate ? .full : .list }
 }
 
-/// Renders stored rows as ZenML response models inside one read transaction, caching
-/// the related rows it looks up along the way (users, runs) for the length of one response.
+/// Renders stored rows as ZenML response models inside one read transaction.
+///
+/// Related records (owners, nested entities, tags, logs…) come from `relations`: a render
+/// pass that meets one not loaded yet leaves a placeholder, `settled` loads every missing
+/// relation of the pass in one query per kind and renders again, until nothing is missing.
 final class WireRenderer {
     let db: GRDB.Database
-    private var users: [String: JSONValue] = [:]
-    var runConfigs: [String: JSONValue] = [:]
+    var relations = PageRelations()
 
     init(db: GRDB.Database) { self.db = db }
+
+    /// Renders with `work` until every relation it asks for has been loaded, and answers the
+    /// last pass. Passes are as many as relations are deep (three at most today), whatever
+    /// the number of rows.
+    func settled(_ work: (WireRenderer) throws -> JSONValue) throws -> JSONValue {
+        for _ in 0..<Self.maximumPasses {
+            let value = try work(self)
+            guard relations.isWaiting else { return value }
+            try relations.load(db)
+        }
+        throw UnsettledRelations(passes: Self.maximumPasses)
+    }
+
+    /// A programming error: some entity's relations are deeper than `maximumPasses`.
+    struct UnsettledRelations: Error {
+        let passes: Int
+    }
+
+    /// More passes than the deepest chain of relations any entity has.
+    static let maximumPasses = 8
 
     /// The envelope every entity shares.
     static func envelope(id: String, name: JSONValue?, body: JSONValue, metadata: JSONValue, resources: JSONValue) -> JSONValue {
@@ -39,10 +61,7 @@ final class WireRenderer {
     /// The unhydrated user for `resources.user`, or null for server-owned rows.
     func user(id: String?) throws -> JSONValue {
         guard let id else { return .null }
-        if let cached = users[id] { return cached }
-        let rendered = try Account.fetchOne(db, key: id).map { Self.user($0, detail: .nested) } ?? .null
-        users[id] = rendered
-        return rendered
+        return relations.users.lookup(id) ?? .null
     }
 
     /// A user; needs no database, so callers outside a transaction use it directly.
