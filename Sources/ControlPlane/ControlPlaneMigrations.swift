@@ -173,5 +173,6 @@ public enum ControlPlaneMigrations {
                 CREATE INDEX tag_resources_resource ON tag_resources(resource_id, resource_type);
                 """)
         },
+        .init("v4_several_writers") { db in try SeveralWritersMigration.apply(db) },
     ])
 }

@@ -28,4 +28,17 @@ public enum ConstraintViolation: Sendable, Equatable {
             self = .invalidValue
         }
     }
+
+    /// The columns of the unique key `error` broke (`["project_id", "name"]`), or nil when it
+    /// is no uniqueness violation: what tells a taken name (the caller's 409) from a number a
+    /// concurrent writer took first (try again).
+    public static func duplicateColumns(_ error: any Error) -> Set<String>? {
+        guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT,
+              error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        else { return nil }
+        let list = error.message?.split(separator: ":", maxSplits: 1).last ?? ""
+        return Set(list.split(separator: ",").map { column in
+            String(column.split(separator: ".").last ?? column).trimmingCharacters(in: .whitespaces)
+        })
+    }
 }

@@ -6,32 +6,78 @@ import Storage
 /// Remembers the answers to writes that carried an `Idempotency-Key`, so a write the
 /// client retries (it retries POSTs on 502/503/504 and dropped connections) happens
 /// once and the retry gets the first answer. Entries live for a day.
+///
+/// A key is claimed before the write runs, by inserting it under its primary key: of two
+/// requests with one key, on any number of connections or replicas, exactly one claims it
+/// and executes; the other waits for the answer and replays it.
 struct IdempotencyLedger: Sendable {
     let store: StateStore
     static let retention: TimeInterval = 86_400
+    /// A claim whose write has not answered after this long is taken to be abandoned (its
+    /// server stopped mid-write), and the next request with the key may claim it again.
+    static let abandonedAfter: TimeInterval = 300
+    /// How long a retry waits for the first request's answer before it is told to try later.
+    static let waitForAnswer: Duration = .seconds(30)
 
-    /// The stored answer to this key from this caller, if the same method and path made it.
-    func replay(key: String, userID: String, method: String, path: String) async throws -> (status: Int, body: [UInt8])? {
-        try await store.pool.read { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body FROM idempotent_requests WHERE key = ? AND user_id = ?",
-                                             arguments: [key, userID])
-            else { return nil }
-            guard (try row.decode(forColumn: "method")) == method, (try row.decode(forColumn: "path")) == path else {
-                throw ControlPlaneError.invalid("Idempotency-Key '\(key)' was already used for a different request.")
+    /// What claiming a key found.
+    enum Claim {
+        /// The key is this request's: perform the write, then `answer` or `release`.
+        case claimed
+        /// An earlier request with the key has answered: replay it.
+        case answered(status: Int, body: [UInt8])
+    }
+
+    /// Claims `key` for this caller's request, or returns the answer an earlier request with
+    /// it got; waits while an earlier request with it is still being performed.
+    func claim(key: String, userID: String, method: String, path: String) async throws -> Claim {
+        let deadline = ContinuousClock.now + Self.waitForAnswer
+        while true {
+            if let claim = try await tryClaim(key: key, userID: userID, method: method, path: path) { return claim }
+            guard ContinuousClock.now < deadline else {
+                throw ControlPlaneError.stateConflict("A request with Idempotency-Key '\(key)' is still being performed; retry it later.")
             }
-            let data: Data = (try row.decode(forColumn: "body"))
-            return ((try row.decode(forColumn: "status")), Array(data))
+            try await Task.sleep(for: .milliseconds(20))
         }
     }
 
-    /// Stores the answer to a successful write.
-    func record(key: String, userID: String, method: String, path: String, status: Int, body: [UInt8]) async throws {
+    /// One attempt: nil while another request holds the key unanswered.
+    private func tryClaim(key: String, userID: String, method: String, path: String) async throws -> Claim? {
         let now = Date()
-        try await store.pool.write { db in
+        return try await store.pool.write { db -> Claim? in
             try db.execute(sql: "DELETE FROM idempotent_requests WHERE created < ?", arguments: [Timestamp.format(now.addingTimeInterval(-Self.retention))])
             try db.execute(sql: """
-                INSERT OR REPLACE INTO idempotent_requests (key, user_id, method, path, status, body, created) VALUES (?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [key, userID, method, path, status, Data(body), Timestamp.format(now)])
+                INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created) VALUES (?, ?, ?, ?, 0, ?, ?)
+                ON CONFLICT (key, user_id) DO NOTHING
+                """, arguments: [key, userID, method, path, Data(), Timestamp.format(now)])
+            if db.changesCount == 1 { return .claimed }
+            guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body, created FROM idempotent_requests WHERE key = ? AND user_id = ?",
+                                             arguments: [key, userID])
+            else { return nil }
+            guard (try row.decode(String.self, forColumn: "method")) == method, (try row.decode(String.self, forColumn: "path")) == path else {
+                throw ControlPlaneError.invalid("Idempotency-Key '\(key)' was already used for a different request.")
+            }
+            let status: Int = try row.decode(forColumn: "status")
+            if status > 0 { return .answered(status: status, body: Array(try row.decode(Data.self, forColumn: "body"))) }
+            // Unanswered: still running elsewhere, or abandoned by a server that stopped mid-write.
+            try db.execute(sql: "UPDATE idempotent_requests SET created = ? WHERE key = ? AND user_id = ? AND status = 0 AND created < ?",
+                           arguments: [Timestamp.format(now), key, userID, Timestamp.format(now.addingTimeInterval(-Self.abandonedAfter))])
+            return db.changesCount == 1 ? .claimed : nil
+        }
+    }
+
+    /// Stores the answer of the write that claimed `key`.
+    func answer(key: String, userID: String, status: Int, body: [UInt8]) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: "UPDATE idempotent_requests SET status = ?, body = ? WHERE key = ? AND user_id = ?",
+                           arguments: [status, Data(body), key, userID])
+        }
+    }
+
+    /// Gives `key` up after its write failed, or answered with something never stored (a
+    /// credential), so a retry performs the write again.
+    func release(key: String, userID: String) async throws {
+        try await store.pool.write { db in
+            try db.execute(sql: "DELETE FROM idempotent_requests WHERE key = ? AND user_id = ? AND status = 0", arguments: [key, userID])
         }
     }
 }

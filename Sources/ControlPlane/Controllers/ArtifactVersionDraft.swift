@@ -57,36 +57,52 @@ struct ArtifactVersionDraft {
                 throw ControlPlaneError.notFound("Unable to get artifact with ID '\(artifactID)': No artifact with this ID found.")
             }
             artifact = artifactID
-        } else if let existing = try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE project_id = ? AND name = ?", arguments: [projectID, artifactName]) {
+        } else {
+            // Get-or-create in one statement behind UNIQUE (project_id, name), then read whichever row won.
+            try db.execute(sql: """
+                INSERT INTO artifacts (id, project_id, name, has_custom_name, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)
+                ON CONFLICT (project_id, name) DO NOTHING
+                """, arguments: [String.newID(), projectID, artifactName, hasCustomName, userID, now, now])
+            guard let existing = try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE project_id = ? AND name = ?", arguments: [projectID, artifactName]) else {
+                throw ControlPlaneError.notFound("Unable to get artifact '\(artifactName ?? "")'.")
+            }
             artifact = existing
-        } else {
-            artifact = String.newID()
-            try db.execute(sql: "INSERT INTO artifacts (id, project_id, name, has_custom_name, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                           arguments: [artifact, projectID, artifactName, hasCustomName, userID, now, now])
-        }
-        let label: String
-        let number: Int64?
-        if let version {
-            label = version
-            number = Int64(version)
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ? AND version = ?", arguments: [artifact, version]) ?? 0 > 0 {
-                throw ControlPlaneError.alreadyExists("Version '\(version)' of artifact '\(artifactName ?? artifact)' already exists.")
-            }
-        } else {
-            let latest = try Int64.fetchOne(db, sql: "SELECT MAX(version_number) FROM artifact_versions WHERE artifact_id = ?", arguments: [artifact]) ?? 0
-            let (next, overflow) = latest.addingReportingOverflow(1)
-            guard !overflow else {
-                throw ControlPlaneError.invalid("Artifact '\(artifactName ?? artifact)' has no version number left after \(latest); give the version explicitly.")
-            }
-            label = String(next)
-            number = next
         }
         let id = String.newID()
-        var names = ["id", "project_id", "artifact_id", "version", "version_number", "visualizations", "user_id", "created", "updated"]
-        var values: [DatabaseValueConvertible?] = [id, projectID, artifact, label, number, JSONValue.array(visualizations).text, userID, now, now]
+        var names = ["id", "project_id", "artifact_id", "visualizations", "user_id", "created", "updated"]
+        var values: [DatabaseValueConvertible?] = [id, projectID, artifact, JSONValue.array(visualizations).text, userID, now, now]
         for (name, value) in columns { names.append(name); values.append(value) }
-        try db.execute(sql: "INSERT INTO artifact_versions (\(names.joined(separator: ", "))) VALUES (\(Array(repeating: "?", count: names.count).joined(separator: ", ")))",
-                       arguments: StatementArguments(values))
+        let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
+        var inserted = false
+        for _ in 0..<8 where !inserted {
+            do {
+                try db.inSavepoint {
+                    if let version {
+                        try db.execute(sql: "INSERT INTO artifact_versions (\(names.joined(separator: ", ")), version, version_number) VALUES (\(marks), ?, ?)",
+                                       arguments: StatementArguments(values + [version, Int64(version)]))
+                    } else {
+                        // The next number, computed in the same statement; a writer that took it first makes this try again.
+                        guard try Int64.fetchOne(db, sql: "SELECT MAX(version_number) FROM artifact_versions WHERE artifact_id = ?", arguments: [artifact]) != Int64.max else {
+                            throw ControlPlaneError.invalid("Artifact '\(artifactName ?? artifact)' has no version number left; give the version explicitly.")
+                        }
+                        try db.execute(sql: """
+                            INSERT INTO artifact_versions (\(names.joined(separator: ", ")), version, version_number)
+                            SELECT \(marks), CAST(COALESCE(MAX(version_number), 0) + 1 AS TEXT), COALESCE(MAX(version_number), 0) + 1
+                            FROM artifact_versions WHERE artifact_id = ?
+                            """, arguments: StatementArguments(values + [artifact]))
+                    }
+                    return .commit
+                }
+                inserted = true
+            } catch where ConstraintViolation.duplicateColumns(error)?.contains("version") == true {
+                if let version {
+                    throw ControlPlaneError.alreadyExists("Version '\(version)' of artifact '\(artifactName ?? artifact)' already exists.")
+                }
+            }
+        }
+        guard inserted else {
+            throw ControlPlaneError.stateConflict("Too many versions of artifact '\(artifactName ?? artifact)' are being created at once; try again.")
+        }
         try TagLinks.attach(tags, to: [(.artifactVersion, id)], userID: userID, db: db)
         return id
     }

@@ -33,14 +33,15 @@ struct LogsController<Context: ControlPlaneRequestContext> {
             ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM logs WHERE id = ?", arguments: [id]) ?? 0 > 0 {
+                let now = Timestamp.now()
+                do {
+                    try db.execute(sql: """
+                        INSERT INTO logs (id, project_id, uri, source, step_run_id, pipeline_run_id, artifact_store_id, log_store_id, hook_invocation_id, user_id, created, updated)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """, arguments: StatementArguments([id, projectID].map(\.databaseValue) + values + [principal.userID, now, now].map(\.databaseValue)))
+                } catch where ConstraintViolation(error) == .duplicate(table: "logs") {
                     throw ControlPlaneError.alreadyExists("Logs with ID '\(id)' already exist.")
                 }
-                let now = Timestamp.now()
-                try db.execute(sql: """
-                    INSERT INTO logs (id, project_id, uri, source, step_run_id, pipeline_run_id, artifact_store_id, log_store_id, hook_invocation_id, user_id, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments([id, projectID].map(\.databaseValue) + values + [principal.userID, now, now].map(\.databaseValue)))
             }
             return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }

@@ -69,12 +69,13 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             let id = String.newID()
             try await endpoints.store.pool.write { db in
                 let projectID = try ProjectLookup.id(of: project, db: db)
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE project_id = ? AND name = ?", arguments: [projectID, name]) ?? 0 > 0 {
+                let now = Timestamp.now()
+                do {
+                    try db.execute(sql: "INSERT INTO pipelines (id, project_id, name, description, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                                   arguments: [id, projectID, name, description, principal.userID, now, now])
+                } catch where ConstraintViolation(error) == .duplicate(table: "pipelines") {
                     throw ControlPlaneError.alreadyExists("A pipeline named '\(name)' already exists in this project.")
                 }
-                let now = Timestamp.now()
-                try db.execute(sql: "INSERT INTO pipelines (id, project_id, name, description, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                               arguments: [id, projectID, name, description, principal.userID, now, now])
                 try TagLinks.apply(fields, kind: .pipeline, id: id, userID: principal.userID, db: db, keys: ("tags", nil))
             }
             return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }

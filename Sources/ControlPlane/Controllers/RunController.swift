@@ -77,18 +77,24 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 }
                 let now = Timestamp.now()
                 if let orchestratorRunID {
-                    if let existing = try String.fetchOne(db, sql: "SELECT id FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id = ?",
-                                                          arguments: [snapshotID, orchestratorRunID]) {
-                        return (existing, false)
-                    }
-                    if let placeholder = try Row.fetchOne(db, sql: """
-                        SELECT id, status FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id IS NULL AND status = 'initializing'
+                    if let existing = try Self.run(snapshotID: snapshotID, orchestratorRunID: orchestratorRunID, db: db) { return (existing, false) }
+                    if let placeholderID = try String.fetchOne(db, sql: """
+                        SELECT id FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id IS NULL AND status = 'initializing'
                         ORDER BY created LIMIT 1
                         """, arguments: [snapshotID]) {
-                        let placeholderID: String = placeholder["id"]
-                        try db.execute(sql: """
-                            UPDATE pipeline_runs SET orchestrator_run_id = ?, orchestrator_environment = ?, updated = ? WHERE id = ?
-                            """, arguments: [orchestratorRunID, environment.text, now, placeholderID])
+                        // The unique (snapshot, orchestrator run id) key decides between writers claiming at once.
+                        do {
+                            try db.inSavepoint {
+                                try db.execute(sql: """
+                                    UPDATE pipeline_runs SET orchestrator_run_id = ?, orchestrator_environment = ?, updated = ?
+                                    WHERE id = ? AND orchestrator_run_id IS NULL
+                                    """, arguments: [orchestratorRunID, environment.text, now, placeholderID])
+                                return .commit
+                            }
+                        } catch where ConstraintViolation.duplicateColumns(error)?.contains("orchestrator_run_id") == true {
+                            if let existing = try Self.run(snapshotID: snapshotID, orchestratorRunID: orchestratorRunID, db: db) { return (existing, false) }
+                            throw error
+                        }
                         if status != "initializing" { try RunLifecycle.setStatus(runID: placeholderID, status: status, endTime: nil, db: db) }
                         try Self.attachLogs(logsID, runID: placeholderID, db: db)
                         try TagLinks.attach(tags, to: [(.pipelineRun, placeholderID)], userID: principal.userID, db: db)
@@ -96,22 +102,22 @@ struct RunController<Context: ControlPlaneRequestContext> {
                         return (placeholderID, true)
                     }
                 }
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs WHERE project_id = ? AND name = ?", arguments: [projectID, name]) ?? 0 > 0 {
-                    throw ControlPlaneError.alreadyExists("Unable to create pipeline run: a pipeline run named '\(name)' already exists.")
-                }
-                let pipelineID: String? = snapshot["pipeline_id"]
-                let index = try Int.fetchOne(db, sql: "SELECT COALESCE(MAX(run_index), 0) + 1 FROM pipeline_runs WHERE pipeline_id IS ? AND project_id = ?",
-                                             arguments: [pipelineID, projectID]) ?? 1
                 var config = JSONValue.parseStored(snapshot["pipeline_configuration"])
                 config["substitutions"] = RunLifecycle.substitutions(start: start, configured: config["substitutions"])
                 let id = String.newID()
-                try db.execute(sql: """
-                    INSERT INTO pipeline_runs (id, project_id, name, pipeline_id, snapshot_id, stack_id, user_id, status, status_reason, run_index,
-                    orchestrator_run_id, start_time, config, client_environment, orchestrator_environment, trigger_info, exception_info, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: [id, projectID, name, pipelineID, snapshotID, snapshot["stack_id"], principal.userID, status, statusReason, index,
-                                     orchestratorRunID, start, config.text, snapshot["client_environment"], environment.text,
-                                     triggerInfo?.text, exception?.text, now, now])
+                let values: [DatabaseValueConvertible?] = [id, projectID, name, snapshot["pipeline_id"] as String?, snapshotID, snapshot["stack_id"] as String?,
+                                                           principal.userID, status, statusReason, orchestratorRunID, start, config.text,
+                                                           snapshot["client_environment"] as String?, environment.text, triggerInfo?.text, exception?.text, now, now]
+                switch try Self.insertNumbered(values, db: db) {
+                case .inserted: break
+                case .nameTaken:
+                    throw ControlPlaneError.alreadyExists("Unable to create pipeline run: a pipeline run named '\(name)' already exists.")
+                case .orchestratorRunTaken:
+                    if let orchestratorRunID, let existing = try Self.run(snapshotID: snapshotID, orchestratorRunID: orchestratorRunID, db: db) {
+                        return (existing, false)
+                    }
+                    throw ControlPlaneError.alreadyExists("Unable to create pipeline run: its orchestrator run is already recorded.")
+                }
                 if RunStatus.isFinished(status) { try RunLifecycle.setStatus(runID: id, status: status, endTime: try fields.time("end_time"), db: db) }
                 try Self.attachLogs(logsID, runID: id, db: db)
                 try TagLinks.attach(tags, to: [(.pipelineRun, id)], userID: principal.userID, db: db)
@@ -123,6 +129,46 @@ struct RunController<Context: ControlPlaneRequestContext> {
             let run = try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
             return [run, .bool(created)]
         }
+    }
+
+    /// The run an orchestrator run id names within a snapshot.
+    static func run(snapshotID: String, orchestratorRunID: String, db: GRDB.Database) throws -> String? {
+        try String.fetchOne(db, sql: "SELECT id FROM pipeline_runs WHERE snapshot_id = ? AND orchestrator_run_id = ?",
+                            arguments: [snapshotID, orchestratorRunID])
+    }
+
+    /// What inserting a run found.
+    enum NumberedInsert { case inserted, nameTaken, orchestratorRunTaken }
+
+    /// Inserts a run with the next index of its pipeline, computed in the same statement;
+    /// when another writer took that index first, the unique index refuses and this tries
+    /// again with the next one. A taken name or orchestrator run is reported, not retried.
+    static func insertNumbered(_ values: [DatabaseValueConvertible?], db: GRDB.Database) throws -> NumberedInsert {
+        // values: id, project, name, pipeline, snapshot, stack, user, status, reason, orchestrator run, start,
+        // config, client env, orchestrator env, trigger, exception, created, updated.
+        let pipelineID = values[3], projectID = values[1]
+        for _ in 0..<8 {
+            do {
+                try db.inSavepoint {
+                    try db.execute(sql: """
+                        INSERT INTO pipeline_runs (id, project_id, name, pipeline_id, snapshot_id, stack_id, user_id, status, status_reason,
+                        orchestrator_run_id, start_time, config, client_environment, orchestrator_environment, trigger_info, exception_info,
+                        created, updated, run_index)
+                        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(MAX(run_index), 0) + 1
+                        FROM pipeline_runs WHERE project_id = ? AND (pipeline_id = ? OR (pipeline_id IS NULL AND ? IS NULL))
+                        """, arguments: StatementArguments(values + [projectID, pipelineID, pipelineID]))
+                    return .commit
+                }
+                return .inserted
+            } catch {
+                guard let columns = ConstraintViolation.duplicateColumns(error) else { throw error }
+                if columns.contains("run_index") { continue }
+                if columns.contains("orchestrator_run_id") { return .orchestratorRunTaken }
+                if columns.contains("name") { return .nameTaken }
+                throw error
+            }
+        }
+        throw ControlPlaneError.stateConflict("Too many runs of this pipeline are being created at once; try again.")
     }
 
     static func attachLogs(_ logsID: String?, runID: String, db: GRDB.Database) throws {

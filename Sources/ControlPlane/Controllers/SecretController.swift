@@ -111,21 +111,28 @@ struct SecretController<Context: ControlPlaneRequestContext> {
     /// the answer with `values` emptied, and a replay reads the secret again (audited).
     func write(_ request: Request, _ context: Context, work: () async throws -> JSONValue?) async throws -> Response {
         let principal = try context.caller()
-        let key = Endpoints.idempotencyKey(request)
-        let method = request.method.rawValue, path = request.uri.path
-        if let key, let stored = try await endpoints.ledger.replay(key: key, userID: principal.userID, method: method, path: path) {
-            guard let answer = try? JSONValue.parse(stored.body), case let .string(id)? = answer["id"] else {
-                return ZenMLResponse.serialized(stored.body, status: .init(code: stored.status))
+        guard let key = Endpoints.idempotencyKey(request) else {
+            return ZenMLResponse.serialized((try await work() ?? .null).serialized)
+        }
+        switch try await endpoints.ledger.claim(key: key, userID: principal.userID, method: request.method.rawValue, path: request.uri.path) {
+        case let .answered(status, body):
+            guard let answer = try? JSONValue.parse(body), case let .string(id)? = answer["id"] else {
+                return ZenMLResponse.serialized(body, status: .init(code: status))
             }
             let (record, values) = try await secrets.read(id: id, by: try Self.caller(context))
             return ZenMLResponse.json(try await render(record, values: values ?? [:], detail: .full))
-        }
-        let answer = try await work()
-        if let key {
+        case .claimed:
+            let answer: JSONValue?
+            do {
+                answer = try await work()
+            } catch {
+                try? await endpoints.ledger.release(key: key, userID: principal.userID)
+                throw error
+            }
             var redacted = answer ?? .null
             if redacted["body"] != nil { redacted["body"]?["values"] = [:] }
-            try await endpoints.ledger.record(key: key, userID: principal.userID, method: method, path: path, status: 200, body: redacted.serialized)
+            try await endpoints.ledger.answer(key: key, userID: principal.userID, status: 200, body: redacted.serialized)
+            return ZenMLResponse.serialized((answer ?? .null).serialized)
         }
-        return ZenMLResponse.serialized((answer ?? .null).serialized)
     }
 }

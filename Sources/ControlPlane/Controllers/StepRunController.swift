@@ -78,20 +78,16 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 var substitutions = runSubstitutions?.objectValue ?? [:]
                 for (key, value) in config["substitutions"]?.objectValue ?? [:] { substitutions[key] = value }
                 config["substitutions"] = .object(substitutions)
-                let version = (try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM step_runs WHERE pipeline_run_id = ? AND name = ?", arguments: [runID, name]) ?? 0) + 1
                 try StepRetries.supersede(step: name, inRun: runID, db: db)
                 let now = Timestamp.now()
-                try db.execute(sql: """
-                    INSERT INTO step_runs (id, project_id, pipeline_run_id, name, status, start_time, end_time, cache_key, cache_expires_at,
-                    code_hash, docstring, source_code, original_step_run_id, exception_info, version, snapshot_id, config, spec, user_id, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments([id, run["project_id"] as String, runID, name].map(\.databaseValue) + values
-                        + ([version, run["snapshot_id"] as String?, config.text, spec.text, principal.userID, now, now] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }))
+                try Self.insertAttempt(StatementArguments([id, run["project_id"] as String, runID, name].map(\.databaseValue) + values
+                    + ([run["snapshot_id"] as String?, config.text, spec.text, principal.userID, now, now] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }),
+                    runID: runID, name: name, db: db)
                 // The client sends `parent_step_ids: []`; the real server then takes the spec's upstream steps.
                 let sent = parents ?? []
                 let parentIDs = sent.isEmpty ? try Self.upstreamStepIDs(spec: spec, runID: runID, db: db) : sent
                 for parent in parentIDs {
-                    try db.execute(sql: "INSERT OR IGNORE INTO step_run_parents (step_run_id, parent_id) VALUES (?, ?)", arguments: [id, parent])
+                    try db.execute(sql: "INSERT INTO step_run_parents (step_run_id, parent_id) VALUES (?, ?) ON CONFLICT DO NOTHING", arguments: [id, parent])
                 }
                 try Self.link(inputs, to: id, direction: "input", db: db)
                 try Self.link(outputs, to: id, direction: "output", db: db)
@@ -109,6 +105,28 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
             }
             return try await endpoints.render("step_runs", id: id, noun: "step run") { try $0.step($1, detail: $2) }
         }
+    }
+
+    /// Inserts a step with the next attempt number of its name in its run, computed in the
+    /// same statement; another writer's attempt taking that number first makes it try again.
+    static func insertAttempt(_ arguments: StatementArguments, runID: String, name: String, db: GRDB.Database) throws {
+        for _ in 0..<8 {
+            do {
+                try db.inSavepoint {
+                    try db.execute(sql: """
+                        INSERT INTO step_runs (id, project_id, pipeline_run_id, name, status, start_time, end_time, cache_key, cache_expires_at,
+                        code_hash, docstring, source_code, original_step_run_id, exception_info, snapshot_id, config, spec, user_id, created, updated, version)
+                        SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, COALESCE(MAX(version), 0) + 1
+                        FROM step_runs WHERE pipeline_run_id = ? AND name = ?
+                        """, arguments: arguments + [runID, name])
+                    return .commit
+                }
+                return
+            } catch where ConstraintViolation.duplicateColumns(error)?.contains("version") == true {
+                continue
+            }
+        }
+        throw ControlPlaneError.stateConflict("Too many attempts of step '\(name)' are being recorded at once; try again.")
     }
 
     /// The ids of the latest attempts of the steps named in `spec.upstream_steps`.
