@@ -1,6 +1,7 @@
 import Crypto
 import Foundation
 import NIOCore
+import NIOPosix
 
 /// The artifact store on the local file system, under one root folder (the data folder's
 /// `artifacts/`). Every path is walked one component at a time from an open descriptor of
@@ -8,6 +9,10 @@ import NIOCore
 /// is ever followed, and nothing outside the root can be reached. Uploads go to a private
 /// folder beside the root (`artifacts.incoming/`, same file system), are flushed, and are
 /// renamed into place only when complete.
+///
+/// Every system call that may wait on the disk (open, write, fsync, pread, readdir, rename)
+/// runs on NIO's blocking-I/O thread pool, never on the request threads, so a slow disk
+/// holds up the requests that use it and no others.
 public final class LocalBlobStore: BlobStore {
     public let root: String
     let incoming: String
@@ -31,8 +36,19 @@ public final class LocalBlobStore: BlobStore {
     public func put<Chunks: AsyncSequence & Sendable>(_ path: ArtifactPath, chunks: Chunks, limit: Int64?) async throws -> BlobInfo
         where Chunks.Element == ByteBuffer {
         let staged = try await stage(chunks, limit: limit)
-        var placed = false
-        defer { if !placed { unlink(staged.file) } }
+        do {
+            try await NIOThreadPool.singleton.runIfActive { try self.place(staged, at: path) }
+        } catch {
+            unlink(staged.file)
+            throw error
+        }
+        let info = BlobInfo(path: path, size: staged.size, sha256: staged.sha256)
+        try await index?.record(info)
+        return info
+    }
+
+    /// Renames a staged upload into place at `path` (blocking: run on the thread pool).
+    func place(_ staged: StagedFile, at path: ArtifactPath) throws {
         let incomingFD = open(incoming, O_DIRECTORY | O_RDONLY | O_CLOEXEC)
         guard incomingFD >= 0 else { throw Self.failure("cannot open the upload folder") }
         let incomingFolder = Descriptor(incomingFD)
@@ -43,11 +59,7 @@ public final class LocalBlobStore: BlobStore {
         }
         let name = String(staged.file.dropFirst(incoming.count + 1))
         guard renameat(incomingFolder.fd, name, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
-        placed = true
         fsync(parent.fd)
-        let info = BlobInfo(path: path, size: staged.size, sha256: staged.sha256)
-        try await index?.record(info)
-        return info
     }
 
     /// A file written in full to the upload folder and flushed: where it is, its size and digest.
@@ -60,8 +72,12 @@ public final class LocalBlobStore: BlobStore {
     /// Writes the chunks to a new file in the upload folder (removed again on any failure).
     func stage<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, limit: Int64?) async throws -> StagedFile where Chunks.Element == ByteBuffer {
         let file = incoming + "/upload-" + UUID().uuidString
-        let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-        guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
+        // errno is read on the thread that made the call.
+        let fd = try await NIOThreadPool.singleton.runIfActive { () throws -> Int32 in
+            let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
+            guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
+            return fd
+        }
         let output = Descriptor(fd)
         var kept = false
         defer { if !kept { unlink(file) } }
@@ -70,28 +86,37 @@ public final class LocalBlobStore: BlobStore {
         for try await chunk in chunks {
             size += Int64(chunk.readableBytes)
             if let limit, size > limit { throw ArtifactStoreError.tooLarge("the upload is larger than \(limit) bytes") }
-            try chunk.withUnsafeReadableBytes { bytes in
-                guard let base = bytes.baseAddress else { return }
-                hasher.update(bufferPointer: bytes)
-                var offset = 0
-                while offset < bytes.count {
-                    let written = Foundation.write(output.fd, base + offset, bytes.count - offset)
-                    if written < 0 && errno == EINTR { continue }
-                    guard written > 0 else { throw Self.failure("cannot write the upload") }
-                    offset += written
-                }
-            }
+            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
+            try await NIOThreadPool.singleton.runIfActive { try Self.write(chunk, to: output.fd) }
         }
-        guard fsync(output.fd) == 0 else { throw Self.failure("cannot flush the upload") }
+        try await NIOThreadPool.singleton.runIfActive {
+            guard fsync(output.fd) == 0 else { throw Self.failure("cannot flush the upload") }
+        }
         kept = true
         return StagedFile(file: file, size: size, sha256: hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
     }
 
+    /// Writes all of `chunk` to `fd` (blocking: run on the thread pool).
+    static func write(_ chunk: ByteBuffer, to fd: Int32) throws {
+        try chunk.withUnsafeReadableBytes { bytes in
+            guard let base = bytes.baseAddress else { return }
+            var offset = 0
+            while offset < bytes.count {
+                let written = Foundation.write(fd, base + offset, bytes.count - offset)
+                if written < 0 && errno == EINTR { continue }
+                guard written > 0 else { throw Self.failure("cannot write the upload") }
+                offset += written
+            }
+        }
+    }
+
     public func get(_ path: ArtifactPath, range: ClosedRange<Int64>?) async throws -> BlobContent {
-        let file = try openFile(path)
-        var info = Foundation.stat()
-        guard fstat(file.fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
-        let size = Int64(info.st_size)
+        let (file, size) = try await NIOThreadPool.singleton.runIfActive { () throws -> (Descriptor, Int64) in
+            let file = try self.openFile(path)
+            var info = Foundation.stat()
+            guard fstat(file.fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
+            return (file, Int64(info.st_size))
+        }
         if let range {
             guard range.lowerBound >= 0, range.upperBound < size else {
                 throw ArtifactStoreError.unsatisfiableRange("bytes \(range.lowerBound)-\(range.upperBound) are outside '\(path)' (\(size) bytes)")
@@ -102,10 +127,15 @@ public final class LocalBlobStore: BlobStore {
         let chunks = AsyncThrowingStream<ByteBuffer, any Error> {
             guard offset < end else { return nil }
             let count = Int(min(Int64(Self.chunkSize), end - offset))
-            var buffer = ByteBufferAllocator().buffer(capacity: count)
-            let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
-                max(0, pread(file.fd, bytes.baseAddress, count, off_t(offset)))
+            let at = offset
+            let buffer = try await NIOThreadPool.singleton.runIfActive { () -> ByteBuffer in
+                var buffer = ByteBufferAllocator().buffer(capacity: count)
+                buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
+                    max(0, pread(file.fd, bytes.baseAddress, count, off_t(at)))
+                }
+                return buffer
             }
+            let read = buffer.readableBytes
             guard read > 0 else { throw ArtifactStoreError.storage("'\(path)' ended early (changed while being read)") }
             offset += Int64(read)
             return buffer
@@ -114,6 +144,11 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func list(_ path: ArtifactPath?) async throws -> [BlobEntry]? {
+        try await NIOThreadPool.singleton.runIfActive { try self.listing(path) }
+    }
+
+    /// The entries of the folder at `path` (blocking: run on the thread pool).
+    func listing(_ path: ArtifactPath?) throws -> [BlobEntry]? {
         let folder: Descriptor
         do {
             folder = try openDirectory(path?.components ?? [], create: false)
@@ -139,26 +174,34 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func delete(_ path: ArtifactPath) async throws {
-        let parent: Descriptor
-        do {
-            parent = try openDirectory(Array(path.components.dropLast()), create: false)
-        } catch ArtifactStoreError.notFound {
-            return
+        let removed = try await NIOThreadPool.singleton.runIfActive { () throws -> Bool in
+            let parent: Descriptor
+            do {
+                parent = try self.openDirectory(Array(path.components.dropLast()), create: false)
+            } catch ArtifactStoreError.notFound {
+                return false
+            }
+            try Self.remove(path.name, in: parent.fd)
+            return true
         }
-        try Self.remove(path.name, in: parent.fd)
+        guard removed else { return }
         try await index?.forget(path)
     }
 
     public func stat(_ path: ArtifactPath) async throws -> BlobInfo? {
-        let file: Descriptor
-        do {
-            file = try openFile(path)
-        } catch ArtifactStoreError.notFound, ArtifactStoreError.wrongKind {
-            return nil
+        let size = try await NIOThreadPool.singleton.runIfActive { () throws -> Int64? in
+            let file: Descriptor
+            do {
+                file = try self.openFile(path)
+            } catch ArtifactStoreError.notFound, ArtifactStoreError.wrongKind {
+                return nil
+            }
+            var info = Foundation.stat()
+            guard fstat(file.fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
+            return Int64(info.st_size)
         }
-        var info = Foundation.stat()
-        guard fstat(file.fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
-        return BlobInfo(path: path, size: Int64(info.st_size), sha256: try await index?.digest(of: path))
+        guard let size else { return nil }
+        return BlobInfo(path: path, size: size, sha256: try await index?.digest(of: path))
     }
 
     /// The folder at `components` under the root, each step opened without following links.
