@@ -70,6 +70,7 @@ $(MLFLOW_VENV)/.installed: Tests/Integration/requirements-mlflow.txt
 bench: deps release venv
 	@dpkg -s wrk >/dev/null 2>&1 || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get install -y -qq wrk; }
 	Benchmarks/zenml/run.sh
+	Benchmarks/lists/run.sh
 	Benchmarks/mlflow/run.sh
 	Benchmarks/installer/run.sh
 	Benchmarks/logging/run.sh
