@@ -103,7 +103,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("pipelines", id: id, noun: "pipeline")
-                try RunController<Context>.deleteRuns(where: "pipeline_id = ?", id, db: db)
+                try SQLiteRunRepository.deleteRuns(where: "pipeline_id = ?", id, db: db)
                 try TagLinks.forget(.pipelineSnapshot, ids: try String.fetchAll(db, sql: "SELECT id FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id]), db: db)
                 try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id])
                 try TagLinks.forget(.pipeline, ids: [id], db: db)
@@ -166,7 +166,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             try await endpoints.store.pool.write { db in
                 _ = try WireRenderer(db: db).row("pipeline_snapshots", id: id, noun: "snapshot")
-                try RunController<Context>.deleteRuns(where: "snapshot_id = ?", id, db: db)
+                try SQLiteRunRepository.deleteRuns(where: "snapshot_id = ?", id, db: db)
                 try TagLinks.forget(.pipelineSnapshot, ids: [id], db: db)
                 try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE id = ?", arguments: [id])
             }

@@ -80,6 +80,12 @@ enum TagLinks {
         }
     }
 
+    /// Adds and removes the tags of `change` on one resource.
+    static func apply(_ change: ResourceTagChange, kind: TaggableResource, id: String, userID: String?, db: GRDB.Database) throws {
+        try attach(change.add, to: [(kind, id)], userID: userID, db: db)
+        try detach(change.remove, from: [(kind, id)], db: db)
+    }
+
     /// Applies a `tags` list on create, or `add_tags`/`remove_tags` on update, from a request.
     static func apply(_ fields: RequestFields, kind: TaggableResource, id: String, userID: String?, db: GRDB.Database,
                       keys: (add: String, remove: String?) = ("add_tags", "remove_tags")) throws {
