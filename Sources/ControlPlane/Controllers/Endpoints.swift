@@ -49,11 +49,12 @@ struct Endpoints: Sendable {
              render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
         let id = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try hydrate(request))
-        return try await store.pool.read { db in
+        let value = try await store.pool.read { db in
             let renderer = WireRenderer(db: db)
             let row = try renderer.row(table, id: id, noun: noun)
-            return ZenMLResponse.json(try renderer.settled { try render($0, row, detail) })
+            return try renderer.settled { try render($0, row, detail) }
         }
+        return ZenMLResponse.json(value)
     }
 
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
@@ -63,14 +64,16 @@ struct Endpoints: Sendable {
                                   documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
         query.scope += scope
         let finalQuery = query
-        return try await store.pool.read { db in
+        // The answer is serialized after the read, so the connection goes back to the pool first.
+        let value = try await store.pool.read { db in
             let renderer = WireRenderer(db: db)
             let (rows, total) = try finalQuery.run(schema, db: db)
             let detail = Detail.of(hydrate: finalQuery.hydrate)
-            return ZenMLResponse.json(try renderer.settled { renderer in
+            return try renderer.settled { renderer in
                 finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
-            })
+            }
         }
+        return ZenMLResponse.json(value)
     }
 
     /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with
