@@ -112,14 +112,14 @@ def wrk(url, token, seconds, connections):
                           "-H", f"Authorization: Bearer {token}", url], capture_output=True, text=True, check=True).stdout
 
     def ms(text):
-        value, unit = re.match(r"([\d.]+)(us|ms|s)", text).groups()
-        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[unit]
+        value, unit = re.match(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
 
     requests_total = int(re.search(r"(\d+) requests in", out).group(1))
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
     return {"requests_per_s": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)), "requests": requests_total,
             "non_2xx": int(errors.group(1)) if errors else 0,
-            "p50_ms": ms(re.search(r"50%\s+(\S+)", out).group(1)), "p99_ms": ms(re.search(r"99%\s+(\S+)", out).group(1))}
+            "p50_ms": ms(re.search(r"^\s*50%\s+(\S+)", out, re.M).group(1)), "p99_ms": ms(re.search(r"^\s*99%\s+(\S+)", out, re.M).group(1))}
 
 
 def measure(server_class, binary, bodies, seconds, connections, workers):
@@ -166,7 +166,9 @@ def main():
     parser.add_argument("--connections", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4, help="parallel clients while populating")
     parser.add_argument("--skip-reference", action="store_true")
+    parser.add_argument("--pipelines", type=int, default=PIPELINES, help="smaller for a quick check of the script")
     args = parser.parse_args()
+    globals()["PIPELINES"] = args.pipelines
     if not shutil.which("wrk"):
         sys.exit("wrk is needed: apt-get install wrk (make bench installs it)")
     bodies = recorded_bodies()
