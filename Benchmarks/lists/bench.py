@@ -53,13 +53,6 @@ def recorded_bodies():
 def populate(url, token, bodies, workers):
     session = requests.Session()
     session.headers["Authorization"] = f"Bearer {token}"
-
-    def post(path, body):
-        response = session.post(f"{url}{path}", json=body, timeout=120)
-        if response.status_code != 200:
-            raise RuntimeError(f"{path}: {response.status_code} {response.text[:500]}")
-        return response.json()
-
     project = session.get(f"{url}/api/v1/projects?name=default", timeout=30).json()["items"][0]["id"]
     stack = session.get(f"{url}/api/v1/stacks?name=default", timeout=30).json()["items"][0]["id"]
 

@@ -139,7 +139,9 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
             return try await endpoints.store.pool.read { db in
                 let renderer = WireRenderer(db: db)
                 let rows = try ids.map { try renderer.row("artifact_versions", id: $0, noun: "artifact version") }
-                return try renderer.settled { renderer in .array(try rows.map { try renderer.artifactVersion($0, detail: .full) }) }
+                return try renderer.settled(anticipating: rows, table: "artifact_versions", detail: .full) { renderer in
+                    .array(try rows.map { try renderer.artifactVersion($0, detail: .full) })
+                }
             }
         }
     }

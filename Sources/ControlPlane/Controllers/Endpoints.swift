@@ -52,7 +52,7 @@ struct Endpoints: Sendable {
         let value = try await store.pool.read { db in
             let renderer = WireRenderer(db: db)
             let row = try renderer.row(table, id: id, noun: noun)
-            return try renderer.settled { try render($0, row, detail) }
+            return try renderer.settled(anticipating: [row], table: table, detail: detail) { try render($0, row, detail) }
         }
         return ZenMLResponse.json(value)
     }
@@ -69,7 +69,7 @@ struct Endpoints: Sendable {
             let renderer = WireRenderer(db: db)
             let (rows, total) = try finalQuery.run(schema, db: db)
             let detail = Detail.of(hydrate: finalQuery.hydrate)
-            return try renderer.settled { renderer in
+            return try renderer.settled(anticipating: rows, table: schema.table, detail: detail) { renderer in
                 finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
             }
         }
@@ -131,7 +131,7 @@ struct Endpoints: Sendable {
         try await store.pool.read { db in
             let renderer = WireRenderer(db: db)
             let row = try renderer.row(table, id: id, noun: noun)
-            return try renderer.settled { try render($0, row, detail) }
+            return try renderer.settled(anticipating: [row], table: table, detail: detail) { try render($0, row, detail) }
         }
     }
 }

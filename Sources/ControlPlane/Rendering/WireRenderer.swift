@@ -26,9 +26,9 @@ final class WireRenderer {
     /// the number of rows.
     func settled(_ work: (WireRenderer) throws -> JSONValue) throws -> JSONValue {
         for _ in 0..<Self.maximumPasses {
+            try relations.loadAll(db)
             let value = try work(self)
             guard relations.isWaiting else { return value }
-            try relations.load(db)
         }
         throw UnsettledRelations(passes: Self.maximumPasses)
     }
@@ -36,6 +36,13 @@ final class WireRenderer {
     /// A programming error: some entity's relations are deeper than `maximumPasses`.
     struct UnsettledRelations: Error {
         let passes: Int
+    }
+
+    /// `settled` for `rows` of `table`, with what they will look up wanted before the first
+    /// pass, so that most pages render once.
+    func settled(anticipating rows: [Row], table: String, detail: Detail, _ work: (WireRenderer) throws -> JSONValue) throws -> JSONValue {
+        try relations.anticipate(rows, table: table, detail: detail)
+        return try settled(work)
     }
 
     /// More passes than the deepest chain of relations any entity has.
