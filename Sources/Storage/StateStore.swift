@@ -39,7 +39,18 @@ public final class StateStore: Sendable {
         try Self.migrate(pool, path: path, sets: migrationSets)
     }
 
-    static func migrate(_ pool: DatabasePool, path: String, sets: [MigrationSet]) throws {
+    /// An in-memory database with `migrationSets` applied: the same schema and SQL as the
+    /// file, nothing on disk. Repository tests run over it and over a file, so the storage
+    /// seam is exercised by two writers, not one.
+    public static func inMemory(migrationSets: [MigrationSet]) throws -> DatabaseQueue {
+        var configuration = Configuration()
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        let queue = try DatabaseQueue(configuration: configuration)
+        try migrate(queue, path: ":memory:", sets: migrationSets)
+        return queue
+    }
+
+    static func migrate(_ pool: any DatabaseWriter, path: String, sets: [MigrationSet]) throws {
         var migrator = DatabaseMigrator()
         for set in sets {
             for migration in set.migrations {
