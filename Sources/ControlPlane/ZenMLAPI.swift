@@ -37,7 +37,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         let stacks = SQLiteStackRepository(store: endpoints.store)
         StackController<Context>(endpoints: endpoints, stacks: stacks).addRoutes(to: secured)
         ComponentController<Context>(endpoints: endpoints, stacks: stacks).addRoutes(to: secured)
-        PipelineController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        PipelineController<Context>(endpoints: endpoints, pipelines: SQLitePipelineRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
         let runs = SQLiteRunRepository(writer: endpoints.store.pool)
         RunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
         StepRunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)

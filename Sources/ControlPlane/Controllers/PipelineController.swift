@@ -7,6 +7,7 @@ import Storage
 /// opaque JSON and later runs its steps from, so it is returned as sent.
 struct PipelineController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
+    let pipelines: any PipelineRepository
 
     static var schema: ResourceSchema {
         ResourceSchema(table: "pipelines", noun: "pipeline", projectScoped: true, fields: [
@@ -63,21 +64,10 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
-            let name = try fields.name()
-            let project = try fields.requiredString("project")
-            let description = try fields.string("description")
-            let id = String.newID()
-            try await endpoints.store.pool.write { db in
-                let projectID = try ProjectLookup.id(of: project, db: db)
-                let now = Timestamp.now()
-                do {
-                    try db.execute(sql: "INSERT INTO pipelines (id, project_id, name, description, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                                   arguments: [id, projectID, name, description, principal.userID, now, now])
-                } catch where ConstraintViolation(error) == .duplicate(table: "pipelines") {
-                    throw ControlPlaneError.alreadyExists("A pipeline named '\(name)' already exists in this project.")
-                }
-                try TagLinks.apply(fields, kind: .pipeline, id: id, userID: principal.userID, db: db, keys: ("tags", nil))
-            }
+            let draft = PipelineDraft(project: try fields.requiredString("project"), name: try fields.name(),
+                                      description: try fields.string("description"),
+                                      tags: try TagSpec.list(fields.raw("tags"), field: "tags"), userID: principal.userID)
+            let id = try await pipelines.createPipeline(draft)
             return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
     }
@@ -86,13 +76,8 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { principal in
-            let description = try fields.string("description")
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("pipelines", id: id, noun: "pipeline")
-                try db.execute(sql: "UPDATE pipelines SET description = COALESCE(?, description), updated = ? WHERE id = ?",
-                               arguments: [description, Timestamp.now(), id])
-                try TagLinks.apply(fields, kind: .pipeline, id: id, userID: principal.userID, db: db)
-            }
+            try await pipelines.updatePipeline(id: id, description: try fields.string("description"), tags: try ResourceTagChange(fields),
+                                               userID: principal.userID)
             return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
     }
@@ -101,14 +86,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("pipelines", id: id, noun: "pipeline")
-                try SQLiteRunRepository.deleteRuns(where: "pipeline_id = ?", id, db: db)
-                try TagLinks.forget(.pipelineSnapshot, ids: try String.fetchAll(db, sql: "SELECT id FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id]), db: db)
-                try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id])
-                try TagLinks.forget(.pipeline, ids: [id], db: db)
-                try db.execute(sql: "DELETE FROM pipelines WHERE id = ?", arguments: [id])
-            }
+            try await pipelines.deletePipeline(id: id)
             return nil
         }
     }
@@ -127,36 +105,18 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
             let project = try fields.requiredString("project")
             let template = try fields.requiredString("run_name_template")
             guard let configuration = try fields.object("pipeline_configuration") else { throw fields.fail("pipeline_configuration", "Field required") }
-            let steps = try fields.object("step_configurations") ?? [:]
-            let spec = try fields.object("pipeline_spec")
             var environment = try fields.object("client_environment") ?? [:]
             environment["python_packages"] = nil
-            let pipelineID = try fields.uuid("pipeline"), stackID = try fields.uuid("stack")
-            let name = try fields.optionalName("name")
-            let values: [DatabaseValue] = ([
-                try fields.string("description"), template, configuration.text, steps.text, spec?.text, environment.text,
-                try fields.string("client_version"), try fields.string("server_version"), try fields.string("pipeline_version_hash"),
-                try fields.string("source_code"), try fields.string("code_path"), try fields.bool("is_dynamic") ?? false,
-                steps.objectValue?.count ?? 0,
-            ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
-            let id = String.newID()
-            try await endpoints.store.pool.write { db in
-                let projectID = try ProjectLookup.id(of: project, db: db)
-                if let pipelineID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines WHERE id = ? AND project_id = ?", arguments: [pipelineID, projectID]) ?? 0 == 0 {
-                    throw ControlPlaneError.notFound("Unable to get pipeline with ID '\(pipelineID)': No pipeline with this ID found.")
-                }
-                if let stackID, try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM stacks WHERE id = ?", arguments: [stackID]) ?? 0 == 0 {
-                    throw ControlPlaneError.notFound("Unable to get stack with ID '\(stackID)': No stack with this ID found.")
-                }
-                let now = Timestamp.now()
-                try db.execute(sql: """
-                    INSERT INTO pipeline_snapshots (id, project_id, pipeline_id, stack_id, user_id, name, description, run_name_template,
-                    pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
-                    pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                    """, arguments: StatementArguments(([id, projectID, pipelineID, stackID, principal.userID, name] as [String?]).map { $0?.databaseValue ?? .null } + values + [now.databaseValue, now.databaseValue]))
-                try TagLinks.apply(fields, kind: .pipelineSnapshot, id: id, userID: principal.userID, db: db, keys: ("tags", nil))
-            }
+            let draft = SnapshotDraft(
+                project: project, pipelineID: try fields.uuid("pipeline"), stackID: try fields.uuid("stack"), name: try fields.optionalName("name"),
+                description: try fields.string("description"), runNameTemplate: template, pipelineConfiguration: configuration,
+                stepConfigurations: try fields.object("step_configurations") ?? [:], pipelineSpec: try fields.object("pipeline_spec"),
+                clientEnvironment: environment, clientVersion: try fields.string("client_version"),
+                serverVersion: try fields.string("server_version"), pipelineVersionHash: try fields.string("pipeline_version_hash"),
+                sourceCode: try fields.string("source_code"), codePath: try fields.string("code_path"),
+                isDynamic: try fields.bool("is_dynamic") ?? false, tags: try TagSpec.list(fields.raw("tags"), field: "tags"),
+                userID: principal.userID)
+            let id = try await pipelines.createSnapshot(draft)
             return try await endpoints.render("pipeline_snapshots", id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
         }
     }
@@ -164,12 +124,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     @Sendable func deleteSnapshot(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("pipeline_snapshots", id: id, noun: "snapshot")
-                try SQLiteRunRepository.deleteRuns(where: "snapshot_id = ?", id, db: db)
-                try TagLinks.forget(.pipelineSnapshot, ids: [id], db: db)
-                try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE id = ?", arguments: [id])
-            }
+            try await pipelines.deleteSnapshot(id: id)
             return nil
         }
     }
