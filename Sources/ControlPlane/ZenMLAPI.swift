@@ -42,7 +42,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         RunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
         StepRunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
         ArtifactController<Context>(endpoints: endpoints).addRoutes(to: secured)
-        LogsController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        LogsController<Context>(endpoints: endpoints, logs: SQLiteLogsRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
         RunMetadataController<Context>(endpoints: endpoints, metadata: SQLiteRunMetadataRepository(store: endpoints.store))
             .addRoutes(to: secured)
         HookInvocationController<Context>(endpoints: endpoints, invocations: SQLiteHookInvocationRepository(store: endpoints.store))

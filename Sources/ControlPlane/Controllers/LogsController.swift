@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Storage
 
@@ -6,6 +5,7 @@ import Storage
 /// itself and links the record to its run or step later.
 struct LogsController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
+    let logs: any LogsRepository
 
     static var sources: Set<String> { ["client", "step", "prepare_step", "orchestrator", "hook", "execution_environment", "deployment"] }
 
@@ -27,22 +27,10 @@ struct LogsController<Context: ControlPlaneRequestContext> {
             let project = try fields.requiredString("project")
             guard let source = try fields.string("source") else { throw fields.fail("source", "Field required") }
             guard EntityName.problem(with: source) == nil else { throw fields.fail("source", "Invalid source") }
-            let values: [DatabaseValue] = ([
-                try fields.string("uri"), source, try fields.uuid("step_run_id"), try fields.uuid("pipeline_run_id"),
-                try fields.uuid("artifact_store_id"), try fields.uuid("log_store_id"), try fields.uuid("hook_invocation_id"),
-            ] as [DatabaseValueConvertible?]).map { $0?.databaseValue ?? .null }
-            try await endpoints.store.pool.write { db in
-                let projectID = try ProjectLookup.id(of: project, db: db)
-                let now = Timestamp.now()
-                do {
-                    try db.execute(sql: """
-                        INSERT INTO logs (id, project_id, uri, source, step_run_id, pipeline_run_id, artifact_store_id, log_store_id, hook_invocation_id, user_id, created, updated)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: StatementArguments([id, projectID].map(\.databaseValue) + values + [principal.userID, now, now].map(\.databaseValue)))
-                } catch where ConstraintViolation(error) == .duplicate(table: "logs") {
-                    throw ControlPlaneError.alreadyExists("Logs with ID '\(id)' already exist.")
-                }
-            }
+            try await logs.create(LogsDraft(
+                id: id, project: project, uri: try fields.string("uri"), source: source, stepRunID: try fields.uuid("step_run_id"),
+                pipelineRunID: try fields.uuid("pipeline_run_id"), artifactStoreID: try fields.uuid("artifact_store_id"),
+                logStoreID: try fields.uuid("log_store_id"), hookInvocationID: try fields.uuid("hook_invocation_id"), userID: principal.userID))
             return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }
     }
@@ -52,15 +40,8 @@ struct LogsController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
-            let runID = try fields.uuid("pipeline_run_id"), stepID = try fields.uuid("step_run_id")
-            let hookID = try fields.uuid("hook_invocation_id")
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("logs", id: id, noun: "logs")
-                try db.execute(sql: """
-                    UPDATE logs SET pipeline_run_id = COALESCE(?, pipeline_run_id), step_run_id = COALESCE(?, step_run_id),
-                    hook_invocation_id = COALESCE(?, hook_invocation_id), updated = ? WHERE id = ?
-                    """, arguments: [runID, stepID, hookID, Timestamp.now(), id])
-            }
+            try await logs.link(id: id, pipelineRunID: try fields.uuid("pipeline_run_id"), stepRunID: try fields.uuid("step_run_id"),
+                                hookInvocationID: try fields.uuid("hook_invocation_id"))
             return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }
     }
