@@ -41,7 +41,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         let runs = SQLiteRunRepository(writer: endpoints.store.pool)
         RunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
         StepRunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
-        ArtifactController<Context>(endpoints: endpoints).addRoutes(to: secured)
+        ArtifactController<Context>(endpoints: endpoints, artifacts: SQLiteArtifactRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
         LogsController<Context>(endpoints: endpoints, logs: SQLiteLogsRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
         RunMetadataController<Context>(endpoints: endpoints, metadata: SQLiteRunMetadataRepository(store: endpoints.store))
             .addRoutes(to: secured)

@@ -7,6 +7,7 @@ import Storage
 /// bytes stay in the client's artifact store: the server keeps only URIs.
 struct ArtifactController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
+    let artifacts: any ArtifactRepository
 
     static var schema: ResourceSchema {
         ResourceSchema(table: "artifacts", noun: "artifact", projectScoped: true, fields: [
@@ -81,17 +82,8 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { principal in
-            let name = try fields.optionalName("name"), custom = try fields.bool("has_custom_name")
-            try await endpoints.store.pool.write { db in
-                let row = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
-                if let name, name != (try row.decode(String.self, forColumn: "name")),
-                   try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts WHERE project_id = ? AND name = ?", arguments: [(try row.decode(DatabaseValue.self, forColumn: "project_id")), name]) ?? 0 > 0 {
-                    throw ControlPlaneError.alreadyExists("An artifact named '\(name)' already exists in this project.")
-                }
-                try db.execute(sql: "UPDATE artifacts SET name = COALESCE(?, name), has_custom_name = COALESCE(?, has_custom_name), updated = ? WHERE id = ?",
-                               arguments: [name, custom, Timestamp.now(), id])
-                try TagLinks.apply(fields, kind: .artifact, id: id, userID: principal.userID, db: db)
-            }
+            try await artifacts.updateArtifact(id: id, name: try fields.optionalName("name"), hasCustomName: try fields.bool("has_custom_name"),
+                                               tags: try ResourceTagChange(fields), userID: principal.userID)
             return try await endpoints.render("artifacts", id: id, noun: "artifact") { try $0.artifact($1, detail: $2) }
         }
     }
@@ -99,14 +91,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     @Sendable func delete(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("artifacts", id: id, noun: "artifact")
-                if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [id]) ?? 0 > 0 {
-                    throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
-                }
-                try TagLinks.forget(.artifact, ids: [id], db: db)
-                try db.execute(sql: "DELETE FROM artifacts WHERE id = ?", arguments: [id])
-            }
+            try await artifacts.deleteArtifact(id: id)
             return nil
         }
     }
@@ -123,7 +108,9 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         let fields = try await endpoints.fields(request, context)
         return try await endpoints.write(request, context) { principal in
             let draft = try ArtifactVersionDraft(fields)
-            let id = try await endpoints.store.pool.write { db in try draft.insert(userID: principal.userID, db: db) }
+            guard let id = try await artifacts.createVersions([draft], userID: principal.userID).first else {
+                throw ControlPlaneError.invalid("The artifact version was not recorded.")
+            }
             return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
@@ -135,7 +122,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         guard items.count <= 1000 else { throw ControlPlaneError.validation("At most 1000 artifact versions per batch.") }
         return try await endpoints.write(request, context) { principal in
             let drafts = try items.map { try ArtifactVersionDraft(try RequestFields($0)) }
-            let ids = try await endpoints.store.pool.write { db in try drafts.map { try $0.insert(userID: principal.userID, db: db) } }
+            let ids = try await artifacts.createVersions(drafts, userID: principal.userID)
             return try await endpoints.store.pool.read { db in
                 let renderer = WireRenderer(db: db)
                 let rows = try ids.map { try renderer.row("artifact_versions", id: $0, noun: "artifact version") }
@@ -149,11 +136,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     @Sendable func deleteVersion(_ request: Request, context: Context) async throws -> Response {
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { _ in
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("artifact_versions", id: id, noun: "artifact version")
-                try TagLinks.forget(.artifactVersion, ids: [id], db: db)
-                try db.execute(sql: "DELETE FROM artifact_versions WHERE id = ?", arguments: [id])
-            }
+            try await artifacts.deleteVersion(id: id)
             return nil
         }
     }
@@ -165,10 +148,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         let id = try context.parameters.require("id").lowercased()
         return try await endpoints.write(request, context) { principal in
             if try fields.string("name") != nil { throw fields.fail("name", "Rename the artifact through PUT /artifacts/{id}") }
-            try await endpoints.store.pool.write { db in
-                _ = try WireRenderer(db: db).row("artifact_versions", id: id, noun: "artifact version")
-                try TagLinks.apply(fields, kind: .artifactVersion, id: id, userID: principal.userID, db: db)
-            }
+            try await artifacts.updateVersion(id: id, tags: try ResourceTagChange(fields), userID: principal.userID)
             return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
