@@ -10,14 +10,15 @@ extension IdentityStore {
         let secret = CredentialDigest.randomHex(bytes: 32)
         return try await store.pool.write { db in
             let owner = try Self.account(idOrName, serviceAccount: true, db: db)
-            if try APIKey.filter(Column("service_account_id") == owner.id && Column("name") == name).fetchCount(db) > 0 {
-                throw IdentityError.alreadyExists("An API key named '\(name)' already exists for service account '\(owner.name)'.")
-            }
             let now = Timestamp.now()
             let key = APIKey(id: UUID().uuidString.lowercased(), serviceAccountId: owner.id, name: name, description: description,
                              keyHash: CredentialDigest.digest(secret), active: true, lastLogin: nil, lastRotated: nil,
                              created: now, updated: now)
-            try key.insert(db)
+            do {
+                try key.insert(db)
+            } catch where ConstraintViolation(error) == .duplicate(table: "api_keys") {
+                throw IdentityError.alreadyExists("An API key named '\(name)' already exists for service account '\(owner.name)'.")
+            }
             return (key, APIKeyCredential(keyID: key.id, secret: secret).encoded)
         }
     }

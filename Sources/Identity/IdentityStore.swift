@@ -122,9 +122,6 @@ public final class IdentityStore: Sendable {
     }
 
     static func insert(_ draft: AccountDraft, passwordHash: String?, db: GRDB.Database) throws -> Account {
-        if try Account.filter(Column("name") == draft.name).fetchCount(db) > 0 {
-            throw IdentityError.alreadyExists("An account named '\(draft.name)' already exists.")
-        }
         let now = Timestamp.now()
         let account = Account(
             id: UUID().uuidString.lowercased(), name: draft.name, fullName: draft.fullName, email: draft.email,
@@ -133,7 +130,12 @@ public final class IdentityStore: Sendable {
             emailOptedIn: draft.isServiceAccount ? false : nil, userMetadata: "{}", passwordChangedAt: nil,
             created: now, updated: now
         )
-        try account.insert(db)
+        // A taken name is the UNIQUE constraint's answer, so two writers cannot both take it.
+        do {
+            try account.insert(db)
+        } catch where ConstraintViolation(error) == .duplicate(table: "users") {
+            throw IdentityError.alreadyExists("An account named '\(draft.name)' already exists.")
+        }
         return account
     }
 
@@ -192,12 +194,7 @@ public final class IdentityStore: Sendable {
         let replacementHash = newHash
         return try await store.pool.write { db in
             var account = try Self.account(current.id, serviceAccount: nil, db: db)
-            if let name = changes.name, name != account.name {
-                if try Account.filter(Column("name") == name).fetchCount(db) > 0 {
-                    throw IdentityError.alreadyExists("An account named '\(name)' already exists.")
-                }
-                account.name = name
-            }
+            if let name = changes.name { account.name = name }
             if let value = changes.fullName { account.fullName = value }
             if let value = changes.email { account.email = value }
             if let value = changes.description { account.description = value }
@@ -221,7 +218,11 @@ public final class IdentityStore: Sendable {
                 revoke = true
             }
             account.updated = Timestamp.now()
-            try account.update(db)
+            do {
+                try account.update(db)
+            } catch where ConstraintViolation(error) == .duplicate(table: "users") {
+                throw IdentityError.alreadyExists("An account named '\(account.name)' already exists.")
+            }
             if revoke { try db.execute(sql: "DELETE FROM access_tokens WHERE user_id = ?", arguments: [account.id]) }
             return account
         }

@@ -92,4 +92,22 @@ import Testing
             #expect(other.status == .badRequest)
         }
     }
+
+    @Test func takenAccountAndKeyNamesAreTheConstraintsAnswer() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let accounts = try await concurrently(8) { _ in
+                try await admin.call(.post, "/api/v1/service_accounts", json: #"{"name":"bot","active":true}"#)
+            }
+            #expect(accounts.filter { $0.status == .ok }.count == 1, "\(accounts.map(\.text))")
+            #expect(accounts.filter { $0.status == .conflict }.count == 7)
+            let keys = try await concurrently(8) { _ in
+                try await admin.call(.post, "/api/v1/service_accounts/bot/api_keys", json: #"{"name":"k","description":""}"#)
+            }
+            #expect(keys.filter { $0.status == .ok }.count == 1, "\(keys.map(\.text))")
+            #expect(keys.filter { $0.status == .conflict }.count == 7)
+            let renamed = try await admin.call(.put, "/api/v1/users/admin", json: #"{"name":"bot"}"#)
+            #expect(renamed.status == .conflict)
+        }
+    }
 }
