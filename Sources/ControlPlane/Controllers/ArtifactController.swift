@@ -123,13 +123,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             let drafts = try items.map { try ArtifactVersionDraft(try RequestFields($0)) }
             let ids = try await artifacts.createVersions(drafts, userID: principal.userID)
-            return try await endpoints.store.pool.read { db in
-                let renderer = WireRenderer(db: db)
-                let rows = try ids.map { try renderer.row("artifact_versions", id: $0, noun: "artifact version") }
-                return try renderer.settled(anticipating: rows, table: "artifact_versions", detail: .full) { renderer in
-                    .array(try rows.map { try renderer.artifactVersion($0, detail: .full) })
-                }
-            }
+            return try await endpoints.renderAll("artifact_versions", ids: ids, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
 

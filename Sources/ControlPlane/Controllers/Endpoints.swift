@@ -125,6 +125,19 @@ struct Endpoints: Sendable {
         request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
     }
 
+    /// Reads and renders the rows `ids` of `table` after a write, in order, their relations
+    /// loaded together.
+    func renderAll(_ table: String, ids: [String], noun: String, detail: Detail = .full,
+                   _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
+        try await store.pool.read { db in
+            let renderer = WireRenderer(db: db)
+            let rows = try ids.map { try renderer.row(table, id: $0, noun: noun) }
+            return try renderer.settled(anticipating: rows, table: table, detail: detail) { renderer in
+                .array(try rows.map { try render(renderer, $0, detail) })
+            }
+        }
+    }
+
     /// Reads, renders and returns one row of `table` after a write.
     func render(_ table: String, id: String, noun: String, detail: Detail = .full,
                 _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {

@@ -75,7 +75,9 @@ struct TagController<Context: ControlPlaneRequestContext> {
         let body = try await endpoints.body(request, context)
         return try await endpoints.write(request, context) { _ in
             let ids = try await tags.link([try Self.link(body)])
-            return try await endpoints.store.pool.read { db in try WireRenderer(db: db).tagResource(id: ids[0]) }
+            return try await endpoints.renderAll("tag_resources", ids: ids, noun: "tag resource") { renderer, row, _ in
+                try renderer.tagResource(row)
+            }.arrayValue?.first ?? .null
         }
     }
 
@@ -83,9 +85,8 @@ struct TagController<Context: ControlPlaneRequestContext> {
         let links = try Self.links(try await endpoints.body(request, context))
         return try await endpoints.write(request, context) { _ in
             let ids = try await tags.link(links)
-            return try await endpoints.store.pool.read { db in
-                let renderer = WireRenderer(db: db)
-                return .array(try ids.map { try renderer.tagResource(id: $0) })
+            return try await endpoints.renderAll("tag_resources", ids: ids, noun: "tag resource") { renderer, row, _ in
+                try renderer.tagResource(row)
             }
         }
     }

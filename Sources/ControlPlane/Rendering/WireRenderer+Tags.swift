@@ -21,9 +21,8 @@ extension WireRenderer {
     }
 
     /// One tag-resource link as the batch endpoints answer it.
-    func tagResource(id: String) throws -> JSONValue {
-        let row = try self.row("tag_resources", id: id, noun: "tag resource")
-        return Self.envelope(id: id, name: nil, body: [
+    func tagResource(_ row: Row) throws -> JSONValue {
+        Self.envelope(id: try row.decode(forColumn: "id"), name: nil, body: [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
             "tag_id": .string(try row.decode(forColumn: "tag_id")), "resource_id": .string(try row.decode(forColumn: "resource_id")),
             "resource_type": .string(try row.decode(forColumn: "resource_type")),
