@@ -15,12 +15,19 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
 
 from conftest import ADMIN_PASSWORD, HERE, EnclaveServer, activate, client_env, create_service_account, run_client
 from test_mlflow_client import run_flow
 
 SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
+
+
+def reloading(browser):
+    """A wait across a form's submit and the page it reloads: an element read just as the
+    page goes is stale, which means "not yet", not a failure."""
+    return WebDriverWait(browser, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
 
 
 @pytest.fixture
@@ -189,7 +196,7 @@ def test_experiments_runs_and_metric_charts_from_the_real_mlflow_client(bot, bro
     listed = [a.text for a in browser.find_elements(By.CSS_SELECTOR, "#run-artifacts a")]
     assert listed == ["reports/", "notes.txt"], listed
     browser.find_element(By.LINK_TEXT, "reports/").click()
-    WebDriverWait(browser, 20).until(lambda d: "summary.html" in d.find_element(By.ID, "run-artifacts").text)
+    reloading(browser).until(lambda d: "summary.html" in d.find_element(By.ID, "run-artifacts").text)
     cookies = {c["name"]: c["value"] for c in browser.get_cookies()}
     link = browser.find_element(By.LINK_TEXT, "summary.html").get_attribute("href")
     download = requests.get(link, cookies=cookies, timeout=30)
@@ -372,7 +379,7 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     assert requests.post(f"{url}/api/v1/login", data={"password": key}, timeout=30).status_code == 200
     row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "#api-keys tbody tr") if "dash-key" in r.text)
     row.find_element(By.CSS_SELECTOR, "button").click()
-    WebDriverWait(browser, 20).until(lambda d: any("dash-key" in r.text and "revoked" in r.text for r in d.find_elements(By.CSS_SELECTOR, "#api-keys tbody tr")))
+    reloading(browser).until(lambda d: any("dash-key" in r.text and "revoked" in r.text for r in d.find_elements(By.CSS_SELECTOR, "#api-keys tbody tr")))
     assert requests.post(f"{url}/api/v1/login", data={"password": key}, timeout=30).status_code == 401
     shot(browser, "21-api-keys")
     browser.get(f"{url}/admin/accounts/vera")
@@ -397,11 +404,11 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     nora_session = signed_in(url, "nora", "Nora-Passw0rd!")
     assert nora_session.get(f"{url}/pipelines", allow_redirects=False, timeout=30).status_code == 200
     browser.find_element(By.CSS_SELECTOR, "#active-form button").click()
-    WebDriverWait(browser, 20).until(lambda d: "Active: no" in d.find_element(By.CLASS_NAME, "active-state").text)
+    reloading(browser).until(lambda d: "Active: no" in d.find_element(By.CLASS_NAME, "active-state").text)
     assert requests.post(f"{url}/api/v1/login", data={"username": "nora", "password": "Nora-Passw0rd!"}, timeout=30).status_code == 401
     assert nora_session.get(f"{url}/pipelines", allow_redirects=False, timeout=30).status_code == 303  # her session ended too
     browser.find_element(By.CSS_SELECTOR, "#active-form button").click()
-    WebDriverWait(browser, 20).until(lambda d: "Active: yes" in d.find_element(By.CLASS_NAME, "active-state").text)
+    reloading(browser).until(lambda d: "Active: yes" in d.find_element(By.CLASS_NAME, "active-state").text)
     assert requests.post(f"{url}/api/v1/login", data={"username": "nora", "password": "Nora-Passw0rd!"}, timeout=30).status_code == 200
     browser.get(f"{url}/admin/accounts")
     browser.find_element(By.CSS_SELECTOR, "#account-form [name=name]").send_keys("dash-sa")
