@@ -17,4 +17,9 @@ public enum ControlPlaneError: Error, Sendable, Equatable {
     /// stage another version holds without `force` (412; the client raises `RuntimeError`,
     /// which is what its CLI catches to offer forcing).
     case stateConflict(String)
+
+    /// ZenML's not-found answer for the `noun` with `id` (404, `KeyError`).
+    static func missing(_ noun: String, id: String) -> ControlPlaneError {
+        .notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
+    }
 }

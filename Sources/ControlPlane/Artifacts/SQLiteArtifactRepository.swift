@@ -30,14 +30,14 @@ struct SQLiteArtifactRepository: ArtifactRepository {
             } catch where ConstraintViolation(error) == .duplicate(table: "artifacts") {
                 throw ControlPlaneError.alreadyExists("An artifact named '\(name ?? "")' already exists in this project.")
             }
-            guard db.changesCount == 1 else { throw Self.missing("artifact", id) }
+            guard db.changesCount == 1 else { throw ControlPlaneError.missing("artifact", id: id) }
             try TagLinks.apply(tags, kind: .artifact, id: id, userID: userID, db: db)
         }
     }
 
     func deleteArtifact(id: String) async throws {
         try await writer.write { db in
-            guard try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE id = ?", arguments: [id]) != nil else { throw Self.missing("artifact", id) }
+            guard try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE id = ?", arguments: [id]) != nil else { throw ControlPlaneError.missing("artifact", id: id) }
             if try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE artifact_id = ? LIMIT 1", arguments: [id]) != nil {
                 throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
             }
@@ -53,7 +53,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     func updateVersion(id: String, tags: ResourceTagChange, userID: String?) async throws {
         try await writer.write { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE id = ?", arguments: [id]) != nil else {
-                throw Self.missing("artifact version", id)
+                throw ControlPlaneError.missing("artifact version", id: id)
             }
             try TagLinks.apply(tags, kind: .artifactVersion, id: id, userID: userID, db: db)
         }
@@ -62,17 +62,13 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     func deleteVersion(id: String) async throws {
         try await writer.write { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE id = ?", arguments: [id]) != nil else {
-                throw Self.missing("artifact version", id)
+                throw ControlPlaneError.missing("artifact version", id: id)
             }
             try TagLinks.forget(.artifactVersion, ids: [id], db: db)
             try db.execute(sql: "DELETE FROM artifact_versions WHERE id = ?", arguments: [id])
         }
     }
 
-    /// ZenML's not-found answer for a `noun` with `id`.
-    static func missing(_ noun: String, _ id: String) -> ControlPlaneError {
-        .notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
-    }
 
     /// Inserts one version (and its artifact when the name is new); returns its id.
     static func insert(_ draft: ArtifactVersionDraft, userID: String, db: GRDB.Database) throws -> String {
@@ -82,7 +78,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
         let label = draft.artifactName ?? draft.artifactID ?? ""
         if let artifactID = draft.artifactID {
             guard try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE id = ? AND project_id = ?", arguments: [artifactID, projectID]) != nil else {
-                throw missing("artifact", artifactID)
+                throw ControlPlaneError.missing("artifact", id: artifactID)
             }
             artifact = artifactID
         } else {

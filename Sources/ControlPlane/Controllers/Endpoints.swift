@@ -114,7 +114,7 @@ struct Endpoints: Sendable {
         let id = try context.parameters.require("id").lowercased()
         return try await write(request, context) { _ in
             guard try await remove(id) else {
-                throw ControlPlaneError.notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
+                throw ControlPlaneError.missing(noun, id: id)
             }
             return nil
         }
@@ -141,11 +141,7 @@ struct Endpoints: Sendable {
     /// Reads, renders and returns one row of `table` after a write.
     func render(_ table: String, id: String, noun: String, detail: Detail = .full,
                 _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
-        try await store.pool.read { db in
-            let renderer = WireRenderer(db: db)
-            let row = try renderer.row(table, id: id, noun: noun)
-            return try renderer.settled(anticipating: [row], table: table, detail: detail) { try render($0, row, detail) }
-        }
+        try await renderAll(table, ids: [id], noun: noun, detail: detail, render).arrayValue?.first ?? .null
     }
 }
 

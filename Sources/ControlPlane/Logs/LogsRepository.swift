@@ -51,7 +51,7 @@ struct SQLiteLogsRepository: LogsRepository {
                 hook_invocation_id = COALESCE(?, hook_invocation_id), updated = ? WHERE id = ?
                 """, arguments: [pipelineRunID, stepRunID, hookInvocationID, Timestamp.now(), id])
             guard db.changesCount == 1 else {
-                throw ControlPlaneError.notFound("Unable to get logs with ID '\(id)': No logs with this ID found.")
+                throw ControlPlaneError.missing("logs", id: id)
             }
         }
     }

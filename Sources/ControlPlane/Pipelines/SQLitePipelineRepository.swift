@@ -26,14 +26,14 @@ struct SQLitePipelineRepository: PipelineRepository {
         try await writer.write { db in
             try db.execute(sql: "UPDATE pipelines SET description = COALESCE(?, description), updated = ? WHERE id = ?",
                            arguments: [description, Timestamp.now(), id])
-            guard db.changesCount == 1 else { throw Self.missing("pipeline", id) }
+            guard db.changesCount == 1 else { throw ControlPlaneError.missing("pipeline", id: id) }
             try TagLinks.apply(tags, kind: .pipeline, id: id, userID: userID, db: db)
         }
     }
 
     func deletePipeline(id: String) async throws {
         try await writer.write { db in
-            guard try String.fetchOne(db, sql: "SELECT id FROM pipelines WHERE id = ?", arguments: [id]) != nil else { throw Self.missing("pipeline", id) }
+            guard try String.fetchOne(db, sql: "SELECT id FROM pipelines WHERE id = ?", arguments: [id]) != nil else { throw ControlPlaneError.missing("pipeline", id: id) }
             try SQLiteRunRepository.deleteRuns(where: "pipeline_id = ?", id, db: db)
             try TagLinks.forget(.pipelineSnapshot, ids: try String.fetchAll(db, sql: "SELECT id FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id]), db: db)
             try db.execute(sql: "DELETE FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id])
@@ -48,10 +48,10 @@ struct SQLitePipelineRepository: PipelineRepository {
             let projectID = try ProjectLookup.id(of: draft.project, db: db)
             if let pipelineID = draft.pipelineID,
                try String.fetchOne(db, sql: "SELECT id FROM pipelines WHERE id = ? AND project_id = ?", arguments: [pipelineID, projectID]) == nil {
-                throw Self.missing("pipeline", pipelineID)
+                throw ControlPlaneError.missing("pipeline", id: pipelineID)
             }
             if let stackID = draft.stackID, try String.fetchOne(db, sql: "SELECT id FROM stacks WHERE id = ?", arguments: [stackID]) == nil {
-                throw Self.missing("stack", stackID)
+                throw ControlPlaneError.missing("stack", id: stackID)
             }
             let now = Timestamp.now()
             let values: [DatabaseValueConvertible?] = [
@@ -74,7 +74,7 @@ struct SQLitePipelineRepository: PipelineRepository {
     func deleteSnapshot(id: String) async throws {
         try await writer.write { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM pipeline_snapshots WHERE id = ?", arguments: [id]) != nil else {
-                throw Self.missing("snapshot", id)
+                throw ControlPlaneError.missing("snapshot", id: id)
             }
             try SQLiteRunRepository.deleteRuns(where: "snapshot_id = ?", id, db: db)
             try TagLinks.forget(.pipelineSnapshot, ids: [id], db: db)
@@ -82,8 +82,4 @@ struct SQLitePipelineRepository: PipelineRepository {
         }
     }
 
-    /// ZenML's not-found answer for a `noun` with `id`.
-    static func missing(_ noun: String, _ id: String) -> ControlPlaneError {
-        .notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
-    }
 }

@@ -125,7 +125,7 @@ final class WireRenderer {
     /// Reads one row by id from `table`, or throws the ZenML not-found error.
     func row(_ table: String, id: String, noun: String) throws -> Row {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id.lowercased()]) else {
-            throw ControlPlaneError.notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
+            throw ControlPlaneError.missing(noun, id: id)
         }
         return row
     }

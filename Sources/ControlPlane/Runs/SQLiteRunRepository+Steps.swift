@@ -53,7 +53,7 @@ extension SQLiteRunRepository {
     func updateStep(id: String, _ change: StepRunChange) async throws {
         try await writer.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT status, config, version, pipeline_run_id FROM step_runs WHERE id = ?", arguments: [id]) else {
-                throw ControlPlaneError.notFound("Unable to get step run with ID '\(id)': No step run with this ID found.")
+                throw ControlPlaneError.missing("step run", id: id)
             }
             let current: String = try row.decode(forColumn: "status")
             let runID: String = try row.decode(forColumn: "pipeline_run_id")

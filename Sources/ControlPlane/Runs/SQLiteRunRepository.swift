@@ -164,7 +164,5 @@ struct SQLiteRunRepository: RunRepository {
         return runs.count
     }
 
-    static func missing(_ id: String) -> ControlPlaneError {
-        .notFound("Unable to get pipeline run with ID '\(id)': No pipeline run with this ID found.")
-    }
+    static func missing(_ id: String) -> ControlPlaneError { .missing("pipeline run", id: id) }
 }
