@@ -120,6 +120,7 @@ let package = Package(
             name: "Storage",
             dependencies: [
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "NIOPosix", package: "swift-nio"),
             ]
         ),
         .testTarget(name: "StorageTests", dependencies: ["Storage", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -133,7 +134,15 @@ let package = Package(
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ]
         ),
-        .testTarget(name: "ArtifactStoreTests", dependencies: ["ArtifactStore", "Storage", .product(name: "NIOCore", package: "swift-nio")]),
+        .testTarget(
+            name: "ArtifactStoreTests",
+            dependencies: [
+                "ArtifactStore", "Storage",
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+            ]
+        ),
         .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ControlPlane", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(

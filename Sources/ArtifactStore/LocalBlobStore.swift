@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import NIOCore
-import NIOPosix
+import Storage
 
 /// The artifact store on the local file system, under one root folder (the data folder's
 /// `artifacts/`). Every path is walked one component at a time from an open descriptor of
@@ -11,19 +11,22 @@ import NIOPosix
 /// renamed into place only when complete.
 ///
 /// Every system call that may wait on the disk (open, write, fsync, pread, readdir, rename)
-/// runs on NIO's blocking-I/O thread pool, never on the request threads, so a slow disk
-/// holds up the requests that use it and no others.
+/// runs through `disk` (NIO's blocking-I/O thread pool), never on the request threads, so a
+/// slow disk holds up the requests that use it and no others.
 public final class LocalBlobStore: BlobStore {
     public let root: String
     let incoming: String
     let index: (any BlobIndex)?
+    let disk: any DiskCalls
     static let chunkSize = 1 << 20
 
-    /// A store rooted at `root` (created 0700 if missing) recording digests in `index`.
-    public init(root: String, index: (any BlobIndex)? = nil) throws {
+    /// A store rooted at `root` (created 0700 if missing) recording digests in `index`, its
+    /// disk calls made through `disk`.
+    public init(root: String, index: (any BlobIndex)? = nil, disk: any DiskCalls = ThreadPoolDiskCalls()) throws {
         self.root = root.hasSuffix("/") ? String(root.dropLast()) : root
         incoming = self.root + ".incoming"
         self.index = index
+        self.disk = disk
         for folder in [self.root, incoming] {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -37,7 +40,7 @@ public final class LocalBlobStore: BlobStore {
         where Chunks.Element == ByteBuffer {
         let staged = try await stage(chunks, limit: limit)
         do {
-            try await NIOThreadPool.singleton.runIfActive { try self.place(staged, at: path) }
+            try await disk.run { try self.place(staged, at: path) }
         } catch {
             unlink(staged.file)
             throw error
@@ -73,7 +76,7 @@ public final class LocalBlobStore: BlobStore {
     func stage<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, limit: Int64?) async throws -> StagedFile where Chunks.Element == ByteBuffer {
         let file = incoming + "/upload-" + UUID().uuidString
         // errno is read on the thread that made the call.
-        let fd = try await NIOThreadPool.singleton.runIfActive { () throws -> Int32 in
+        let fd = try await disk.run { () throws -> Int32 in
             let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
             guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
             return fd
@@ -87,9 +90,9 @@ public final class LocalBlobStore: BlobStore {
             size += Int64(chunk.readableBytes)
             if let limit, size > limit { throw ArtifactStoreError.tooLarge("the upload is larger than \(limit) bytes") }
             chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            try await NIOThreadPool.singleton.runIfActive { try Self.write(chunk, to: output.fd) }
+            try await disk.run { try Self.write(chunk, to: output.fd) }
         }
-        try await NIOThreadPool.singleton.runIfActive {
+        try await disk.run {
             guard fsync(output.fd) == 0 else { throw Self.failure("cannot flush the upload") }
         }
         kept = true
@@ -111,7 +114,7 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func get(_ path: ArtifactPath, range: ClosedRange<Int64>?) async throws -> BlobContent {
-        let (file, size) = try await NIOThreadPool.singleton.runIfActive { () throws -> (Descriptor, Int64) in
+        let (file, size) = try await disk.run { () throws -> (Descriptor, Int64) in
             let file = try self.openFile(path)
             var info = Foundation.stat()
             guard fstat(file.fd, &info) == 0 else { throw Self.failure("cannot read '\(path)'") }
@@ -124,11 +127,12 @@ public final class LocalBlobStore: BlobStore {
         }
         var offset = range?.lowerBound ?? 0
         let end = (range?.upperBound ?? size - 1) + 1
+        let disk = disk
         let chunks = AsyncThrowingStream<ByteBuffer, any Error> {
             guard offset < end else { return nil }
             let count = Int(min(Int64(Self.chunkSize), end - offset))
             let at = offset
-            let buffer = try await NIOThreadPool.singleton.runIfActive { () -> ByteBuffer in
+            let buffer = try await disk.run { () -> ByteBuffer in
                 var buffer = ByteBufferAllocator().buffer(capacity: count)
                 buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: count) { bytes in
                     max(0, pread(file.fd, bytes.baseAddress, count, off_t(at)))
@@ -144,7 +148,7 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func list(_ path: ArtifactPath?) async throws -> [BlobEntry]? {
-        try await NIOThreadPool.singleton.runIfActive { try self.listing(path) }
+        try await disk.run { try self.listing(path) }
     }
 
     /// The entries of the folder at `path` (blocking: run on the thread pool).
@@ -174,7 +178,7 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func delete(_ path: ArtifactPath) async throws {
-        let removed = try await NIOThreadPool.singleton.runIfActive { () throws -> Bool in
+        let removed = try await disk.run { () throws -> Bool in
             let parent: Descriptor
             do {
                 parent = try self.openDirectory(Array(path.components.dropLast()), create: false)
@@ -189,7 +193,7 @@ public final class LocalBlobStore: BlobStore {
     }
 
     public func stat(_ path: ArtifactPath) async throws -> BlobInfo? {
-        let size = try await NIOThreadPool.singleton.runIfActive { () throws -> Int64? in
+        let size = try await disk.run { () throws -> Int64? in
             let file: Descriptor
             do {
                 file = try self.openFile(path)

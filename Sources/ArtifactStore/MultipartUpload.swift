@@ -1,5 +1,6 @@
 import Foundation
 import NIOCore
+import Storage
 
 /// A store that also takes one file in numbered parts sent separately (and in parallel),
 /// then joins them into place; the way large files arrive from clients that split them.
@@ -31,9 +32,12 @@ extension LocalBlobStore: MultipartBlobStore {
     public func beginUpload(_ path: ArtifactPath) async throws -> String {
         let id = UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased()
         let folder = uploadFolder(id)
-        guard mkdir(folder, 0o700) == 0 else { throw Self.failure("cannot open an upload") }
-        guard FileManager.default.createFile(atPath: folder + "/target", contents: Data(path.description.utf8), attributes: [.posixPermissions: 0o600]) else {
-            throw ArtifactStoreError.storage("cannot record the upload's target")
+        try await disk.run {
+            guard mkdir(folder, 0o700) == 0 else { throw Self.failure("cannot open an upload") }
+            guard FileManager.default.createFile(atPath: folder + "/target", contents: Data(path.description.utf8),
+                                                 attributes: [.posixPermissions: 0o600]) else {
+                throw ArtifactStoreError.storage("cannot record the upload's target")
+            }
         }
         return id
     }
@@ -43,40 +47,47 @@ extension LocalBlobStore: MultipartBlobStore {
         guard (1...MultipartLimits.maximumParts).contains(number) else {
             throw ArtifactStoreError.invalidPath("part numbers run from 1 to \(MultipartLimits.maximumParts)")
         }
-        _ = try target(of: upload)
+        _ = try await target(of: upload)
         let part = try await stage(chunks, limit: limit)
-        guard rename(part.file, uploadFolder(upload) + "/" + Self.partName(number)) == 0 else {
-            unlink(part.file)
-            throw Self.failure("cannot keep the part")
+        let kept = uploadFolder(upload) + "/" + Self.partName(number)
+        try await disk.run {
+            guard rename(part.file, kept) == 0 else {
+                unlink(part.file)
+                throw Self.failure("cannot keep the part")
+            }
         }
         return part.sha256
     }
 
     public func completeUpload(_ upload: String, parts: [Int]) async throws -> BlobInfo {
-        let path = try target(of: upload)
+        let path = try await target(of: upload)
         guard !parts.isEmpty, parts.count <= MultipartLimits.maximumParts else {
             throw ArtifactStoreError.invalidPath("an upload is completed with 1 to \(MultipartLimits.maximumParts) parts")
         }
         let folder = uploadFolder(upload)
-        var files: [String] = []
-        for number in parts {
-            let file = folder + "/" + Self.partName(number)
-            guard (1...MultipartLimits.maximumParts).contains(number), access(file, F_OK) == 0 else {
-                throw ArtifactStoreError.notFound("part \(number) of upload \(upload) was never uploaded")
+        let files = try await disk.run { () throws -> [String] in
+            try parts.map { number in
+                let file = folder + "/" + Self.partName(number)
+                guard (1...MultipartLimits.maximumParts).contains(number), access(file, F_OK) == 0 else {
+                    throw ArtifactStoreError.notFound("part \(number) of upload \(upload) was never uploaded")
+                }
+                return file
             }
-            files.append(file)
         }
-        let info = try await put(path, chunks: Self.concatenation(of: files), limit: nil)
+        let info = try await put(path, chunks: Self.concatenation(of: files, disk: disk), limit: nil)
         try? await abortUpload(upload)
         return info
     }
 
     public func abortUpload(_ upload: String) async throws {
         guard MultipartLimits.isUploadID(upload) else { return }
-        let incomingFD = open(incoming, O_DIRECTORY | O_RDONLY | O_CLOEXEC)
-        guard incomingFD >= 0 else { throw Self.failure("cannot open the upload folder") }
-        let staged = Descriptor(incomingFD)
-        try Self.remove("mpu-" + upload, in: staged.fd)
+        let incoming = incoming
+        try await disk.run {
+            let incomingFD = open(incoming, O_DIRECTORY | O_RDONLY | O_CLOEXEC)
+            guard incomingFD >= 0 else { throw Self.failure("cannot open the upload folder") }
+            let staged = Descriptor(incomingFD)
+            try Self.remove("mpu-" + upload, in: staged.fd)
+        }
     }
 
     func uploadFolder(_ id: String) -> String { incoming + "/mpu-" + id }
@@ -84,17 +95,18 @@ extension LocalBlobStore: MultipartBlobStore {
     static func partName(_ number: Int) -> String { "part-" + String(number).leftPadded(5) }
 
     /// The file an open upload will become; an unknown or malformed id is `notFound`.
-    func target(of upload: String) throws -> ArtifactPath {
+    func target(of upload: String) async throws -> ArtifactPath {
+        let file = uploadFolder(upload) + "/target"
         guard MultipartLimits.isUploadID(upload),
-              let data = FileManager.default.contents(atPath: uploadFolder(upload) + "/target"),
+              let data = try await disk.run({ FileManager.default.contents(atPath: file) }),
               let text = String(data: data, encoding: .utf8) else {
             throw ArtifactStoreError.notFound("no open upload with id '\(ArtifactPath.printable(upload))'")
         }
         return try ArtifactPath(text)
     }
 
-    /// The files' bytes one after another, read a chunk at a time.
-    static func concatenation(of files: [String]) -> AsyncThrowingStream<ByteBuffer, any Error> {
+    /// The files' bytes one after another, read a chunk at a time through `disk`.
+    static func concatenation(of files: [String], disk: any DiskCalls) -> AsyncThrowingStream<ByteBuffer, any Error> {
         var remaining = files[...]
         var current: Descriptor?
         var offset: off_t = 0
@@ -102,18 +114,24 @@ extension LocalBlobStore: MultipartBlobStore {
             while true {
                 if current == nil {
                     guard let next = remaining.popFirst() else { return nil }
-                    let fd = open(next, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
-                    guard fd >= 0 else { throw failure("cannot read a part") }
-                    current = Descriptor(fd)
+                    current = try await disk.run { () throws -> Descriptor in
+                        let fd = open(next, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)
+                        guard fd >= 0 else { throw failure("cannot read a part") }
+                        return Descriptor(fd)
+                    }
                     offset = 0
                 }
                 guard let file = current else { return nil }
-                var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
-                let read = buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunkSize) { bytes in
-                    max(0, pread(file.fd, bytes.baseAddress, chunkSize, offset))
+                let at = offset
+                let buffer = try await disk.run { () -> ByteBuffer in
+                    var buffer = ByteBufferAllocator().buffer(capacity: chunkSize)
+                    buffer.writeWithUnsafeMutableBytes(minimumWritableBytes: chunkSize) { bytes in
+                        max(0, pread(file.fd, bytes.baseAddress, chunkSize, at))
+                    }
+                    return buffer
                 }
-                if read == 0 { current = nil; continue }
-                offset += off_t(read)
+                if buffer.readableBytes == 0 { current = nil; continue }
+                offset += off_t(buffer.readableBytes)
                 return buffer
             }
         }

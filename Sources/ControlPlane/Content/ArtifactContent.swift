@@ -26,7 +26,7 @@ public struct ArtifactContent: Sendable {
     /// Visualization `index` of an artifact version; a `ControlPlaneError` says why it cannot be read.
     public func visualization(versionID: String, index: Int) async throws -> LoadedVisualization {
         let (type, location) = try await content.visualization(versionID: versionID, index: index)
-        return LoadedVisualization(type: type, bytes: try reader.read(uri: location.uri, storeRoot: try await storeRoot(location.artifactStoreID)))
+        return LoadedVisualization(type: type, bytes: try await reader.read(uri: location.uri, storeRoot: try await storeRoot(location.artifactStoreID)))
     }
 
     /// The root path of a local artifact store, or the error that says why it cannot be read.

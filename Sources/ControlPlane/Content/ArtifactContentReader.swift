@@ -1,12 +1,15 @@
 import Foundation
+import Storage
 #if canImport(Glibc)
 import Glibc
 #endif
 
 /// Reads files of a local artifact store for the server's own answers, under an
-/// `ArtifactReadPolicy`. Every refusal names the rule, never the file's content.
+/// `ArtifactReadPolicy`. Every refusal names the rule, never the file's content; every
+/// check and read runs through `disk`, off the request threads.
 struct ArtifactContentReader: Sendable {
     let policy: ArtifactReadPolicy
+    var disk: any DiskCalls = ThreadPoolDiskCalls()
 
     /// The resolved, checked path of `uri` inside the store rooted at `storeRoot`.
     func resolve(uri: String, storeRoot: String) throws -> String {
@@ -35,13 +38,18 @@ struct ArtifactContentReader: Sendable {
     }
 
     /// The bytes of one regular file, opened without following a link swapped in after the check.
-    func read(uri: String, storeRoot: String) throws -> [UInt8] {
-        try Self.readFile(try resolve(uri: uri, storeRoot: storeRoot), limit: policy.maxFileBytes)
+    func read(uri: String, storeRoot: String) async throws -> [UInt8] {
+        try await disk.run { [self] in try Self.readFile(try resolve(uri: uri, storeRoot: storeRoot), limit: policy.maxFileBytes) }
     }
 
     /// The files of `uri` in name order: the file itself, or the regular files of a folder
     /// (log stores write one file per chunk).
-    func files(uri: String, storeRoot: String) throws -> [[UInt8]] {
+    func files(uri: String, storeRoot: String) async throws -> [[UInt8]] {
+        try await disk.run { [self] in try filesNow(uri: uri, storeRoot: storeRoot) }
+    }
+
+    /// `files`, on the calling thread.
+    func filesNow(uri: String, storeRoot: String) throws -> [[UInt8]] {
         let resolved = try resolve(uri: uri, storeRoot: storeRoot)
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: resolved, isDirectory: &isDirectory), isDirectory.boolValue else {

@@ -73,7 +73,7 @@ struct ContentController<Context: ControlPlaneRequestContext> {
     /// The entries of a log file (or folder): one JSON object per line; a line that is not
     /// JSON becomes an entry holding it as its message.
     func entries(_ location: ContentLocation) async throws -> [JSONValue] {
-        let files = try reader.files(uri: location.uri, storeRoot: try await artifacts.storeRoot(location.artifactStoreID))
+        let files = try await reader.files(uri: location.uri, storeRoot: try await artifacts.storeRoot(location.artifactStoreID))
         return files.flatMap { bytes in
             bytes.split(separator: UInt8(ascii: "\n")).compactMap { line -> JSONValue? in
                 guard !line.isEmpty else { return nil }

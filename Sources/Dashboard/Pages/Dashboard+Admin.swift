@@ -17,7 +17,7 @@ extension Dashboard {
     /// The system page: version, uptime, sizes, free space, the installed release and the one before.
     @Sendable func systemPage(_ request: Request, context: Context) async throws -> Response {
         try await admin(request) { viewer in
-            var page = system.snapshot()
+            var page = try await system.snapshot()
             page["user"] = viewer.context
             return renderer.page("system", page)
         }

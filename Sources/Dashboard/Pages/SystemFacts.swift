@@ -1,4 +1,5 @@
 import Foundation
+import Storage
 
 /// What the administration page shows about the running server, given by the server that
 /// knows its own version, start time and folders.
@@ -22,8 +23,14 @@ public struct SystemFacts: Sendable {
         self.installerState = installerState
     }
 
-    /// Sizes, free space and the installed releases, read now.
-    func snapshot() -> [String: Any] {
+    /// Sizes, free space and the installed releases, read now through `disk`: the artifact
+    /// walk may touch 100,000 files, so it never runs on a request thread.
+    func snapshot(disk: any DiskCalls = ThreadPoolDiskCalls()) async throws -> [String: Any] {
+        try await disk.run { [self] in SendableFacts(snapshotNow()) }.facts
+    }
+
+    /// `snapshot`, on the calling thread.
+    func snapshotNow() -> [String: Any] {
         let files = FileManager.default
         func size(_ path: String) -> Int64 { ((try? files.attributesOfItem(atPath: path))?[.size] as? NSNumber)?.int64Value ?? 0 }
         let database = size(databasePath) + size(databasePath + "-wal")
@@ -56,4 +63,10 @@ public struct SystemFacts: Sendable {
         while value >= 1024, unit < units.count - 1 { value /= 1024; unit += 1 }
         return unit == 0 ? "\(count) B" : String(format: "%.1f %@", value, units[unit])
     }
+}
+
+/// The system page's facts carried back from the disk thread (strings only, never shared).
+struct SendableFacts: @unchecked Sendable {
+    let facts: [String: Any]
+    init(_ facts: [String: Any]) { self.facts = facts }
 }
