@@ -8,15 +8,18 @@ import Storage
 /// `zenml` CLI and SDK talk to. Errors leave in ZenML's `{"detail": [...]}` format.
 public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
     let endpoints: Endpoints
+    let storage: ControlPlaneStorage
     let bodySchemas: RequestSchemaValidator
     let secrets: SecretStore?
 
-    /// Creates the API over the state store, identity system and secret store (without one,
-    /// `/secrets` is not served); seeds the default project, flavors and stack if missing.
-    public init(store: StateStore, identity: IdentityStore, secrets: SecretStore? = nil, settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
-        try DefaultObjects.ensure(in: store)
+    /// Creates the API over its storage, the identity system and the secret store (without
+    /// one, `/secrets` is not served); seeds the default project, flavors and stack if missing.
+    public init(storage: ControlPlaneStorage, identity: IdentityStore, secrets: SecretStore? = nil,
+                settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
+        try storage.seedDefaults()
+        self.storage = storage
         self.secrets = secrets
-        endpoints = Endpoints(store: store, identity: identity, settings: settings, ledger: IdempotencyLedger(store: store),
+        endpoints = Endpoints(reads: storage.reads, identity: identity, settings: settings, ledger: storage.ledger,
                               secretsStoreType: secrets?.kind ?? "none")
         bodySchemas = try RequestSchemaValidator.zenml()
     }
@@ -33,24 +36,21 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         auth.addRoutes(to: secured)
         UserController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ServiceAccountController<Context>(endpoints: endpoints).addRoutes(to: secured)
-        ProjectController<Context>(endpoints: endpoints, projects: SQLiteProjectRepository(store: endpoints.store)).addRoutes(to: secured)
-        let stacks = SQLiteStackRepository(store: endpoints.store)
-        StackController<Context>(endpoints: endpoints, stacks: stacks).addRoutes(to: secured)
-        ComponentController<Context>(endpoints: endpoints, stacks: stacks).addRoutes(to: secured)
-        PipelineController<Context>(endpoints: endpoints, pipelines: SQLitePipelineRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
-        let runs = SQLiteRunRepository(writer: endpoints.store.pool)
-        RunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
-        StepRunController<Context>(endpoints: endpoints, runs: runs).addRoutes(to: secured)
-        ArtifactController<Context>(endpoints: endpoints, artifacts: SQLiteArtifactRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
-        LogsController<Context>(endpoints: endpoints, logs: SQLiteLogsRepository(writer: endpoints.store.pool)).addRoutes(to: secured)
-        RunMetadataController<Context>(endpoints: endpoints, metadata: SQLiteRunMetadataRepository(store: endpoints.store))
-            .addRoutes(to: secured)
-        HookInvocationController<Context>(endpoints: endpoints, invocations: SQLiteHookInvocationRepository(store: endpoints.store))
-            .addRoutes(to: secured)
-        ModelController<Context>(endpoints: endpoints, models: SQLiteModelRepository(store: endpoints.store)).addRoutes(to: secured)
-        TagController<Context>(endpoints: endpoints, tags: SQLiteTagRepository(store: endpoints.store)).addRoutes(to: secured)
+        ProjectController<Context>(endpoints: endpoints, projects: storage.projects).addRoutes(to: secured)
+        StackController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
+        ComponentController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
+        PipelineController<Context>(endpoints: endpoints, pipelines: storage.pipelines).addRoutes(to: secured)
+        RunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
+        StepRunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
+        ArtifactController<Context>(endpoints: endpoints, artifacts: storage.artifacts).addRoutes(to: secured)
+        LogsController<Context>(endpoints: endpoints, logs: storage.logs).addRoutes(to: secured)
+        RunMetadataController<Context>(endpoints: endpoints, metadata: storage.metadata).addRoutes(to: secured)
+        HookInvocationController<Context>(endpoints: endpoints, invocations: storage.hooks).addRoutes(to: secured)
+        ModelController<Context>(endpoints: endpoints, models: storage.models).addRoutes(to: secured)
+        TagController<Context>(endpoints: endpoints, tags: storage.tags).addRoutes(to: secured)
         DeviceController<Context>(endpoints: endpoints).addRoutes(to: secured)
-        ContentController<Context>(endpoints: endpoints, artifacts: ArtifactContent(store: endpoints.store, policy: endpoints.settings.artifactReads))
+        ContentController<Context>(endpoints: endpoints,
+                                   artifacts: ArtifactContent(content: storage.content, reader: ArtifactContentReader(policy: endpoints.settings.artifactReads)))
             .addRoutes(to: secured)
         if let secrets {
             SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)

@@ -87,7 +87,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
     let secrets = secretStore(store, keys: keys)
-    try ZenMLAPI<EnclaveRequestContext>(store: store, identity: identity, secrets: secrets, settings: settings)
+    try ZenMLAPI<EnclaveRequestContext>(storage: .sqlite(store, identity: identity), identity: identity, secrets: secrets, settings: settings)
         .addRoutes(to: router)
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,

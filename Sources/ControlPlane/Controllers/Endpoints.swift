@@ -1,14 +1,13 @@
 import Foundation
-import GRDB
 import HTTPTypes
 import Hummingbird
 import Identity
 import Storage
 
-/// What every ZenML controller shares: the database, identity, limits, and the
-/// plumbing for reading lists, rendering and idempotent writes.
+/// What every ZenML controller shares: the read side, identity, limits, and the plumbing
+/// for reading lists, rendering and idempotent writes. It holds no database.
 struct Endpoints: Sendable {
-    let store: StateStore
+    let reads: any ResourceReader
     let identity: IdentityStore
     let settings: ControlPlaneSettings
     let ledger: IdempotencyLedger
@@ -38,42 +37,21 @@ struct Endpoints: Sendable {
         try RequestFields(try await body(request, context))
     }
 
-    /// Runs `work` with a renderer inside one read transaction, until its relations are loaded.
-    func read(_ work: @escaping @Sendable (WireRenderer) throws -> JSONValue) async throws -> Response {
-        let value = try await store.pool.read { db in try WireRenderer(db: db).settled(work) }
-        return ZenMLResponse.json(value)
-    }
-
-    /// A get-by-id endpoint: the row `:id` of `table`, hydrated unless `hydrate=False`.
+    /// A get-by-id endpoint: the record `:id` of `table`, hydrated unless `hydrate=False`.
     func get(_ request: Request, _ context: some RequestContext, table: String, noun: String,
-             render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
+             render: @escaping RecordRendering) async throws -> Response {
         let id = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try hydrate(request))
-        let value = try await store.pool.read { db in
-            let renderer = WireRenderer(db: db)
-            let row = try renderer.row(table, id: id, noun: noun)
-            return try renderer.settled(anticipating: [row], table: table, detail: detail) { try render($0, row, detail) }
-        }
-        return ZenMLResponse.json(value)
+        return ZenMLResponse.json(try await reads.records(table, ids: [id], noun: noun, detail: detail, render: render).first ?? .null)
     }
 
-    /// A list endpoint: parse the query against `schema`, apply `scope`, render each row.
+    /// A list endpoint: parse the query against `schema`, apply `scope`, render each record.
     func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
-              render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> Response {
+              render: @escaping RecordRendering) async throws -> Response {
         var query = try ListQuery(queryItems(request), schema: schema,
                                   documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
         query.scope += scope
-        let finalQuery = query
-        // The answer is serialized after the read, so the connection goes back to the pool first.
-        let value = try await store.pool.read { db in
-            let renderer = WireRenderer(db: db)
-            let (rows, total) = try finalQuery.run(schema, db: db)
-            let detail = Detail.of(hydrate: finalQuery.hydrate)
-            return try renderer.settled(anticipating: rows, table: schema.table, detail: detail) { renderer in
-                finalQuery.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
-            }
-        }
-        return ZenMLResponse.json(value)
+        return ZenMLResponse.json(try await reads.page(query, schema: schema, render: render))
     }
 
     /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with
@@ -125,23 +103,17 @@ struct Endpoints: Sendable {
         request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
     }
 
-    /// Reads and renders the rows `ids` of `table` after a write, in order, their relations
-    /// loaded together.
+    /// Reads and renders the records `ids` of `table` after a write, in order, their
+    /// relations loaded together.
     func renderAll(_ table: String, ids: [String], noun: String, detail: Detail = .full,
-                   _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
-        try await store.pool.read { db in
-            let renderer = WireRenderer(db: db)
-            let rows = try ids.map { try renderer.row(table, id: $0, noun: noun) }
-            return try renderer.settled(anticipating: rows, table: table, detail: detail) { renderer in
-                .array(try rows.map { try render(renderer, $0, detail) })
-            }
-        }
+                   _ render: @escaping RecordRendering) async throws -> JSONValue {
+        .array(try await reads.records(table, ids: ids, noun: noun, detail: detail, render: render))
     }
 
-    /// Reads, renders and returns one row of `table` after a write.
+    /// Reads, renders and returns one record of `table` after a write.
     func render(_ table: String, id: String, noun: String, detail: Detail = .full,
-                _ render: @escaping @Sendable (WireRenderer, Row, Detail) throws -> JSONValue) async throws -> JSONValue {
-        try await renderAll(table, ids: [id], noun: noun, detail: detail, render).arrayValue?.first ?? .null
+                _ render: @escaping RecordRendering) async throws -> JSONValue {
+        try await reads.records(table, ids: [id], noun: noun, detail: detail, render: render).first ?? .null
     }
 }
 

@@ -27,9 +27,10 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
-        return try await endpoints.read { renderer in
-            try renderer.project(renderer.row("projects", id: try ProjectLookup.id(of: key, db: renderer.db), noun: "project"), detail: detail)
-        }
+        let id = try await projects.id(of: key)
+        return ZenMLResponse.json(try await endpoints.render("projects", id: id, noun: "project", detail: detail) { renderer, row, detail in
+            try renderer.project(row, detail: detail)
+        })
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {

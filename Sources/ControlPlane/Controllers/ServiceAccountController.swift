@@ -30,7 +30,8 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 1", arguments: [])]) { renderer, row, detail in
-            WireRenderer.serviceAccount(try Account(row: row), detail: detail)
+            guard let account = try renderer.account(row) else { return .null }
+            return WireRenderer.serviceAccount(account, detail: detail)
         }
     }
 

@@ -24,7 +24,8 @@ struct UserController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 0", arguments: [])]) { renderer, row, detail in
-            WireRenderer.user(try Account(row: row), detail: detail)
+            guard let account = try renderer.account(row) else { return .null }
+            return WireRenderer.user(account, detail: detail)
         }
     }
 

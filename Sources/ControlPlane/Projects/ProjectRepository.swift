@@ -11,11 +11,17 @@ protocol ProjectRepository: Sendable {
     /// Removes the project `nameOrID` with its pipelines, snapshots and logs; refused for
     /// `default` and for a project that still holds runs, artifacts or models.
     func delete(_ nameOrID: String) async throws
+    /// The id of the project `nameOrID`, or ZenML's not-found error.
+    func id(of nameOrID: String) async throws -> String
 }
 
 /// `ProjectRepository` on the control plane's `projects` table.
 struct SQLiteProjectRepository: ProjectRepository {
     let store: StateStore
+
+    func id(of nameOrID: String) async throws -> String {
+        try await store.pool.read { db in try ProjectLookup.id(of: nameOrID, db: db) }
+    }
 
     func create(name: String, displayName: String, description: String) async throws -> String {
         let id = String.newID(), now = Timestamp.now()

@@ -1,5 +1,3 @@
-import GRDB
-
 /// What a page's rows will ask for, wanted before the first render pass so that most
 /// responses render once. Only a head start: a relation not anticipated here is still
 /// found by the render pass that meets it, one pass later.
@@ -21,7 +19,7 @@ extension PageRelations {
     ]
 
     /// Wants what rows of `table`, rendered at `detail`, will look up.
-    mutating func anticipate(_ pageRows: [Row], table: String, detail: Detail) throws {
+    mutating func anticipate(_ pageRows: [StoredRow], table: String, detail: Detail) throws {
         for row in pageRows {
             let id: String? = try? row.decode(forColumn: "id")
             if detail != .nested, let owner = try? row.decode(String.self, forColumn: "user_id") { _ = users.lookup(owner) }
@@ -35,7 +33,7 @@ extension PageRelations {
         }
     }
 
-    private mutating func anticipateOwnRelations(of row: Row, id: String?, table: String, detail: Detail) throws {
+    private mutating func anticipateOwnRelations(of row: StoredRow, id: String?, table: String, detail: Detail) throws {
         guard let id else { return }
         switch table {
         case "pipelines" where detail != .nested: _ = latestRuns.lookup(RelationKey(group: "pipeline_id", id: id))
@@ -59,27 +57,27 @@ extension PageRelations {
         case "stack_components":
             _ = flavors.lookup(RelationKey(group: try row.decode(forColumn: "type"), id: try row.decode(forColumn: "flavor")))
         case "tags" where detail == .full: _ = tagCounts.lookup(id)
+        case "users": _ = accounts.lookup(id)
         default: break
         }
     }
 
-    /// Loads everything wanted, and what the loaded rows will want in turn when rendered
-    /// nested, until nothing more is wanted (a few rounds: relations are shallow).
-    mutating func loadAll(_ db: GRDB.Database) throws {
-        var rounds = 0
-        while isWaiting, rounds < 8 {
-            let before = rows.found.count, componentsBefore = stackComponents.found.count
-            let stepLinksBefore = stepArtifacts.found.count, latestBefore = latestRuns.found.count
-            try load(db)
-            try anticipateNested(rowsFrom: before, componentsFrom: componentsBefore, stepLinksFrom: stepLinksBefore, latestFrom: latestBefore)
-            rounds += 1
-        }
+    /// How many records of the kinds that nest have been found: taken before a load, so that
+    /// `followLoaded` knows whether the load brought new ones.
+    struct LoadMark: Equatable {
+        let rows: Int, components: Int, stepLinks: Int, latestRuns: Int
     }
 
-    /// Wants what rows just loaded need when rendered nested (their bodies' lookups).
-    private mutating func anticipateNested(rowsFrom: Int, componentsFrom: Int, stepLinksFrom: Int, latestFrom: Int) throws {
-        guard rows.found.count > rowsFrom || stackComponents.found.count > componentsFrom
-            || stepArtifacts.found.count > stepLinksFrom || latestRuns.found.count > latestFrom else { return }
+    /// The current `LoadMark`.
+    var loadMark: LoadMark {
+        LoadMark(rows: rows.found.count, components: stackComponents.found.count, stepLinks: stepArtifacts.found.count,
+                 latestRuns: latestRuns.found.count)
+    }
+
+    /// Wants what the records loaded since `mark` need when rendered nested (their bodies'
+    /// lookups), so a read side can load them in the same round trip.
+    mutating func followLoaded(since mark: LoadMark) throws {
+        guard loadMark != mark else { return }
         for (key, row) in rows.found {
             guard let row else { continue }
             try anticipate([row], table: key.group, detail: .nested)

@@ -29,21 +29,23 @@ struct RelationBatch<Key: Hashable, Value> {
     }
 }
 
+extension RelationBatch: Sendable where Key: Sendable, Value: Sendable {}
+
 /// A lookup key that names which table, column or direction it belongs to, and an id.
-struct RelationKey: Hashable {
+struct RelationKey: Hashable, Sendable {
     let group: String
     let id: String
 }
 
 /// The newest run of a pipeline or snapshot, as its `latest_run_*` fields show it.
-struct LatestRun {
+struct LatestRun: Sendable {
     let id: String
     let status: String
     let userID: String?
 }
 
 /// The newest version of an artifact or model: its id and its name (or version string).
-struct LatestVersion {
+struct LatestVersion: Sendable {
     let id: String
     let name: String
 }

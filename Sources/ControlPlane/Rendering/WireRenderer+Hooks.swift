@@ -1,8 +1,6 @@
-import GRDB
-
 extension WireRenderer {
     /// A hook invocation as ZenML renders it, with the logs the hook wrote.
-    func hookInvocation(_ row: Row, detail: Detail) throws -> JSONValue {
+    func hookInvocation(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let id: String = try row.decode(forColumn: "id")
         let body: JSONValue = [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),

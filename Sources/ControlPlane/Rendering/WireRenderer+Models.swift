@@ -1,8 +1,6 @@
-import GRDB
-
 extension WireRenderer {
     /// A model as ZenML renders it, with its tags and latest version.
-    func model(_ row: Row, detail: Detail) throws -> JSONValue {
+    func model(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let id: String = try row.decode(forColumn: "id")
         let body: JSONValue = [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
@@ -24,7 +22,7 @@ extension WireRenderer {
     }
 
     /// A model version with its model (nested), metadata and tags.
-    func modelVersion(_ row: Row, detail: Detail) throws -> JSONValue {
+    func modelVersion(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let id: String = try row.decode(forColumn: "id")
         let body: JSONValue = [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
@@ -43,7 +41,7 @@ extension WireRenderer {
     }
 
     /// A model version's link to an artifact version.
-    func modelVersionArtifact(_ row: Row, detail: Detail) throws -> JSONValue {
+    func modelVersionArtifact(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         Self.envelope(id: try row.decode(forColumn: "id"), name: nil, body: [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
             "model_version": .string(try row.decode(forColumn: "model_version_id")),
@@ -52,7 +50,7 @@ extension WireRenderer {
     }
 
     /// A model version's link to a pipeline run.
-    func modelVersionRun(_ row: Row, detail: Detail) throws -> JSONValue {
+    func modelVersionRun(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         Self.envelope(id: try row.decode(forColumn: "id"), name: nil, body: [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
             "model_version": .string(try row.decode(forColumn: "model_version_id")),

@@ -1,5 +1,3 @@
-import GRDB
-
 extension WireRenderer {
     /// `latest_run_id/status/user` of a pipeline or snapshot, computed from its runs.
     func latestRun(column: String, id: String) throws -> (id: JSONValue, status: JSONValue, user: JSONValue) {
@@ -7,7 +5,7 @@ extension WireRenderer {
         return (.string(run.id), .string(run.status), try user(id: run.userID))
     }
 
-    func pipeline(_ row: Row, detail: Detail) throws -> JSONValue {
+    func pipeline(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
                                "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
         return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
@@ -19,7 +17,7 @@ extension WireRenderer {
         })
     }
 
-    func snapshot(_ row: Row, detail: Detail) throws -> JSONValue {
+    func snapshot(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
             "project_id": .string((try row.decode(forColumn: "project_id"))), "runnable": false, "deployable": false,
@@ -45,12 +43,12 @@ extension WireRenderer {
     }
 
     /// A related entity rendered `nested`, or null when the id is null or gone.
-    func related(_ table: String, _ id: String?, _ render: (Row, Detail) throws -> JSONValue) throws -> JSONValue {
+    func related(_ table: String, _ id: String?, _ render: (StoredRow, Detail) throws -> JSONValue) throws -> JSONValue {
         guard let id, let found = relations.rows.lookup(RelationKey(group: table, id: id)), let row = found else { return .null }
         return try render(row, .nested)
     }
 
-    func run(_ row: Row, detail: Detail) throws -> JSONValue {
+    func run(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let status: String = (try row.decode(forColumn: "status"))
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
@@ -83,7 +81,7 @@ extension WireRenderer {
         return .array(try rows.map { try logs($0, detail: .nested) })
     }
 
-    func logs(_ row: Row, detail: Detail) throws -> JSONValue {
+    func logs(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let links: [(String, JSONValue)] = [
             ("step_run_id", .optional(try row.decode(String?.self, forColumn: "step_run_id"))), ("pipeline_run_id", .optional(try row.decode(String?.self, forColumn: "pipeline_run_id"))),
             ("artifact_store_id", .optional(try row.decode(String?.self, forColumn: "artifact_store_id"))), ("log_store_id", .optional(try row.decode(String?.self, forColumn: "log_store_id"))),

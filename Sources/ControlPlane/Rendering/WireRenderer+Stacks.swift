@@ -1,7 +1,5 @@
-import GRDB
-
 extension WireRenderer {
-    func flavor(_ row: Row, detail: Detail) throws -> JSONValue {
+    func flavor(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
             "type": .string((try row.decode(forColumn: "type"))), "display_name": .string((try row.decode(forColumn: "display_name"))), "integration": .string((try row.decode(forColumn: "integration"))),
@@ -14,7 +12,7 @@ extension WireRenderer {
         }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
     }
 
-    func component(_ row: Row, detail: Detail) throws -> JSONValue {
+    func component(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let flavorRow = relations.flavors.lookup(RelationKey(group: try row.decode(forColumn: "type"), id: try row.decode(forColumn: "flavor"))) ?? nil
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
@@ -30,7 +28,7 @@ extension WireRenderer {
         })
     }
 
-    func stack(_ row: Row, detail: Detail) throws -> JSONValue {
+    func stack(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id"))]
         return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
             var components: JSONValue = [:]

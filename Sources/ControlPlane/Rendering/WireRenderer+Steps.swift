@@ -1,12 +1,10 @@
-import GRDB
-
 extension WireRenderer {
     /// The `substitutions` of a run's configuration (`date`, `time`, …), cached per response.
     func substitutions(ofRun runID: String) throws -> JSONValue {
         relations.substitutions.lookup(runID) ?? [:]
     }
 
-    func step(_ row: Row, detail: Detail) throws -> JSONValue {
+    func step(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let id: String = (try row.decode(forColumn: "id"))
         let runID: String = (try row.decode(forColumn: "pipeline_run_id"))
         let body: JSONValue = [
@@ -52,7 +50,7 @@ extension WireRenderer {
         return result
     }
 
-    func artifact(_ row: Row, detail: Detail) throws -> JSONValue {
+    func artifact(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
                                "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
         return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
@@ -64,7 +62,7 @@ extension WireRenderer {
         })
     }
 
-    func artifactVersion(_ row: Row, detail: Detail) throws -> JSONValue {
+    func artifactVersion(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let nestedArtifact = try related("artifacts", try row.decode(forColumn: "artifact_id"), self.artifact)
         let body: JSONValue = [
             "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),

@@ -1,8 +1,6 @@
-import GRDB
-
 extension WireRenderer {
     /// A tag as ZenML renders it, with how many resources carry it.
-    func tag(_ row: Row, detail: Detail) throws -> JSONValue {
+    func tag(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         let id: String = try row.decode(forColumn: "id")
         let body: JSONValue = [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
@@ -21,7 +19,7 @@ extension WireRenderer {
     }
 
     /// One tag-resource link as the batch endpoints answer it.
-    func tagResource(_ row: Row) throws -> JSONValue {
+    func tagResource(_ row: StoredRow) throws -> JSONValue {
         Self.envelope(id: try row.decode(forColumn: "id"), name: nil, body: [
             "created": .string(try row.decode(forColumn: "created")), "updated": .string(try row.decode(forColumn: "updated")),
             "tag_id": .string(try row.decode(forColumn: "tag_id")), "resource_id": .string(try row.decode(forColumn: "resource_id")),

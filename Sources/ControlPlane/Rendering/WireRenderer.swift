@@ -1,4 +1,3 @@
-import GRDB
 import Identity
 
 /// How much of an entity to render: `nested` is the body alone (as inside another
@@ -10,39 +9,20 @@ enum Detail {
     static func of(hydrate: Bool) -> Detail { hydrate ? .full : .list }
 }
 
-/// Renders stored rows as ZenML response models inside one read transaction.
+/// Renders stored records as ZenML response models, from records alone.
 ///
 /// Related records (owners, nested entities, tags, logs…) come from `relations`: a render
-/// pass that meets one not loaded yet leaves a placeholder, `settled` loads every missing
-/// relation of the pass in one query per kind and renders again, until nothing is missing.
+/// pass that meets one not loaded yet leaves a placeholder, and the read side
+/// (`ResourceReader`) loads every missing relation of the pass, one query per kind, for the
+/// next pass, until nothing is missing.
 final class WireRenderer {
-    let db: GRDB.Database
-    var relations = PageRelations()
+    var relations: PageRelations
 
-    init(db: GRDB.Database) { self.db = db }
-
-    /// Renders with `work` until every relation it asks for has been loaded, and answers the
-    /// last pass. Passes are as many as relations are deep (three at most today), whatever
-    /// the number of rows.
-    func settled(_ work: (WireRenderer) throws -> JSONValue) throws -> JSONValue {
-        for _ in 0..<Self.maximumPasses {
-            try relations.loadAll(db)
-            let value = try work(self)
-            guard relations.isWaiting else { return value }
-        }
-        throw UnsettledRelations(passes: Self.maximumPasses)
-    }
+    init(relations: PageRelations = PageRelations()) { self.relations = relations }
 
     /// A programming error: some entity's relations are deeper than `maximumPasses`.
     struct UnsettledRelations: Error {
         let passes: Int
-    }
-
-    /// `settled` for `rows` of `table`, with what they will look up wanted before the first
-    /// pass, so that most pages render once.
-    func settled(anticipating rows: [Row], table: String, detail: Detail, _ work: (WireRenderer) throws -> JSONValue) throws -> JSONValue {
-        try relations.anticipate(rows, table: table, detail: detail)
-        return try settled(work)
     }
 
     /// More passes than the deepest chain of relations any entity has.
@@ -69,6 +49,12 @@ final class WireRenderer {
     func user(id: String?) throws -> JSONValue {
         guard let id else { return .null }
         return relations.users.lookup(id) ?? .null
+    }
+
+    /// The account a `users` record names, as Identity reads it; nil until loaded (or gone).
+    func account(_ row: StoredRow) throws -> Account? {
+        guard let found = relations.accounts.lookup(try row.decode(forColumn: "id")) else { return nil }
+        return found
     }
 
     /// A user; needs no database, so callers outside a transaction use it directly.
@@ -115,18 +101,10 @@ final class WireRenderer {
 
     // MARK: Projects
 
-    func project(_ row: Row, detail: Detail) throws -> JSONValue {
+    func project(_ row: StoredRow, detail: Detail) throws -> JSONValue {
         try Self.envelope(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))),
                body: ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "display_name": .string((try row.decode(forColumn: "display_name")))],
                metadata: detail == .full ? ["description": .string((try row.decode(forColumn: "description"))), "project_metadata": JSONValue.parseStored(try row.decode(String?.self, forColumn: "project_metadata"))] : .null,
                resources: .null)
-    }
-
-    /// Reads one row by id from `table`, or throws the ZenML not-found error.
-    func row(_ table: String, id: String, noun: String) throws -> Row {
-        guard let row = try Row.fetchOne(db, sql: "SELECT * FROM \(table) WHERE id = ?", arguments: [id.lowercased()]) else {
-            throw ControlPlaneError.missing(noun, id: id)
-        }
-        return row
     }
 }

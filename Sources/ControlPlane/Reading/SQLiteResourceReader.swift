@@ -1,0 +1,51 @@
+import GRDB
+
+/// `ResourceReader` over SQLite: the page (or the records) and what they anticipate wanting
+/// come in one read transaction; users come from Identity; a later pass that still misses
+/// something reads once more.
+struct SQLiteResourceReader: ResourceReader {
+    let reader: any DatabaseReader
+    let accounts: any AccountDirectory
+
+    func page(_ query: ListQuery, schema: ResourceSchema, render: @escaping RecordRendering) async throws -> JSONValue {
+        let detail = Detail.of(hydrate: query.hydrate)
+        let (rows, total, relations) = try await reader.read { db in
+            let (rows, total) = try query.run(schema, db: db)
+            var relations = PageRelations()
+            try relations.anticipate(rows, table: schema.table, detail: detail)
+            try SQLiteRelationLoader.loadRecords(&relations, db: db)
+            return (rows, total, relations)
+        }
+        return try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
+            query.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
+        }
+    }
+
+    func records(_ table: String, ids: [String], noun: String, detail: Detail, render: @escaping RecordRendering) async throws -> [JSONValue] {
+        let (rows, relations) = try await reader.read { db in
+            let found = try SQLiteRelationLoader.grouped(db, { "SELECT * FROM \(table) WHERE id IN (\($0))" },
+                                                        ids: ids.map { $0.lowercased() }, key: "id")
+            let rows = try ids.map { id in
+                guard let row = found[id.lowercased()]?.first else { throw ControlPlaneError.missing(noun, id: id) }
+                return row
+            }
+            var relations = PageRelations()
+            try relations.anticipate(rows, table: table, detail: detail)
+            try SQLiteRelationLoader.loadRecords(&relations, db: db)
+            return (rows, relations)
+        }
+        let value = try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
+            .array(try rows.map { try render(renderer, $0, detail) })
+        }
+        return value.arrayValue ?? []
+    }
+
+    /// Loads what `relations` still wait for (users aside) in one read transaction.
+    func load(_ relations: PageRelations) async throws -> PageRelations {
+        try await reader.read { db in
+            var loaded = relations
+            try SQLiteRelationLoader.loadRecords(&loaded, db: db)
+            return loaded
+        }
+    }
+}
