@@ -22,8 +22,11 @@ run: deps release
 
 ## test: Swift unit/HTTP tests, then the real zenml client against the built binary
 test: deps test-deps build-tests venv
+	Tests/Seams/check-storage-seam.sh
 	# One test at a time: the memory and timing bounds of some tests measure the whole process.
 	$(SWIFT) test --skip-build --no-parallel
+	# The HTTP handler tests again, over the in-memory storage implementation (one connection).
+	ENCLAVE_TEST_DATABASE=memory $(SWIFT) test --skip-build --no-parallel --filter ControlPlaneTests
 	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python $(VENV)/bin/pytest -q --durations=8 Tests/Integration
 
 ## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)

@@ -48,7 +48,7 @@ public struct SQLiteBlobIndex: BlobIndex {
 
     public func record(_ info: BlobInfo) async throws {
         let row = BlobRecord(path: info.path.description, size: info.size, sha256: info.sha256 ?? "", stored_at: Timestamp.now())
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: """
                 INSERT INTO artifact_blobs (path, size, sha256, stored_at) VALUES (?, ?, ?, ?)
                 ON CONFLICT (path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, stored_at = excluded.stored_at
@@ -57,13 +57,13 @@ public struct SQLiteBlobIndex: BlobIndex {
     }
 
     public func digest(of path: ArtifactPath) async throws -> String? {
-        try await store.pool.read { db in try BlobRecord.fetchOne(db, key: path.description)?.sha256 }
+        try await store.database.read { db in try BlobRecord.fetchOne(db, key: path.description)?.sha256 }
     }
 
     public func forget(_ path: ArtifactPath) async throws {
         let text = path.description
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM artifact_blobs WHERE path = ? OR path LIKE ? ESCAPE '\\'", arguments: [text, escaped + "/%"])
         }
     }

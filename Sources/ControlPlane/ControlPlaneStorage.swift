@@ -23,10 +23,10 @@ public struct ControlPlaneStorage: Sendable {
     /// Every repository on SQLite in `store`; users are read through `identity`.
     public static func sqlite(_ store: StateStore, identity: IdentityStore) -> ControlPlaneStorage {
         ControlPlaneStorage(
-            reads: SQLiteResourceReader(reader: store.pool, accounts: identity),
+            reads: SQLiteResourceReader(reader: store.database, accounts: identity),
             projects: SQLiteProjectRepository(store: store), stacks: SQLiteStackRepository(store: store),
-            pipelines: SQLitePipelineRepository(writer: store.pool), runs: SQLiteRunRepository(writer: store.pool),
-            artifacts: SQLiteArtifactRepository(writer: store.pool), logs: SQLiteLogsRepository(writer: store.pool),
+            pipelines: SQLitePipelineRepository(writer: store.database), runs: SQLiteRunRepository(writer: store.database),
+            artifacts: SQLiteArtifactRepository(writer: store.database), logs: SQLiteLogsRepository(writer: store.database),
             metadata: SQLiteRunMetadataRepository(store: store), hooks: SQLiteHookInvocationRepository(store: store),
             models: SQLiteModelRepository(store: store), tags: SQLiteTagRepository(store: store),
             ledger: IdempotencyLedger(store: store), content: SQLiteArtifactContentRepository(store: store),

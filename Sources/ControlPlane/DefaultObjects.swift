@@ -8,7 +8,7 @@ import Storage
 public enum DefaultObjects {
     /// Creates whatever default object is missing.
     public static func ensure(in store: StateStore) throws {
-        try store.pool.write { db in try ensure(db: db) }
+        try store.database.write { db in try ensure(db: db) }
     }
 
     static func ensure(db: GRDB.Database) throws {

@@ -10,7 +10,7 @@ extension IdentityStore {
     public func principal(username: String, password: String) async throws -> Principal? {
         guard !username.isEmpty, username.utf8.count <= 512, password.utf8.count <= 1024 else { return nil }
         let key = VerifiedPasswords.key(username: username, password: password)
-        let account = try await store.pool.read { db in try Account.filter(Column("name") == username).fetchOne(db) }
+        let account = try await store.database.read { db in try Account.filter(Column("name") == username).fetchOne(db) }
         guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
             _ = try? await login(username: username, password: password)  // the same time as a wrong password
             return nil
@@ -26,7 +26,7 @@ extension IdentityStore {
     /// credential, or nil. An API key is checked directly; no token is issued for it.
     public func principal(forAPIKeyOrToken credential: String) async throws -> Principal? {
         guard let key = APIKeyCredential(encoded: credential) else { return try await principal(forBearer: credential) }
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.name, u.role, u.is_service_account, u.active AS user_active
                 FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?

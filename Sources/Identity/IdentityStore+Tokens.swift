@@ -6,7 +6,7 @@ extension IdentityStore {
     /// The `password` grant: a person's name and password, exchanged for a bearer token.
     public func login(username: String, password: String) async throws -> IssuedToken {
         let failure = IdentityError.credentialsNotValid("Authentication error: invalid username or password")
-        let account = try await store.pool.read { db in
+        let account = try await store.database.read { db in
             try Account.filter(Column("name") == username).fetchOne(db)
         }
         guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
@@ -26,7 +26,7 @@ extension IdentityStore {
         let failure = IdentityError.credentialsNotValid("Authentication error: invalid API key")
         guard let credential = APIKeyCredential(encoded: encoded) else { throw failure }
         let now = Timestamp.now()
-        let userID = try await store.pool.write { db -> String in
+        let userID = try await store.database.write { db -> String in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.active AS user_active
                 FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
@@ -48,7 +48,7 @@ extension IdentityStore {
     func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int, deviceID: String? = nil) async throws -> IssuedToken {
         let token = CredentialDigest.newBearerToken()
         let now = Date()
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE expires_at < ?", arguments: [Timestamp.format(now)])
             try db.execute(sql: """
                 INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at, device_id)
@@ -65,7 +65,7 @@ extension IdentityStore {
         guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
         let digest = CredentialDigest.digest(token)
         let now = Timestamp.now()
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT t.user_id, t.api_key_id, t.expires_at, u.name, u.role, u.is_service_account, u.active
                 FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?
@@ -80,7 +80,7 @@ extension IdentityStore {
 
     /// Revokes one token (logout).
     public func revoke(tokenHash: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [tokenHash])
         }
     }

@@ -28,7 +28,7 @@ public final class IdentityStore: Sendable {
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.workloadLifetime = workloadLifetime
-        let stored = try store.pool.write { db -> String? in
+        let stored = try store.database.write { db -> String? in
             if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_state") == 0 {
                 try db.execute(
                     sql: "INSERT INTO server_state (id, server_id, name, active, created) VALUES (1, ?, 'enclave', 0, ?)",
@@ -43,7 +43,7 @@ public final class IdentityStore: Sendable {
             let secret = CredentialDigest.randomHex(bytes: 16)
             decoyHash = Task {
                 let hash = try await hasher.hash(secret)
-                try? await store.pool.write { db in
+                try? await store.database.write { db in
                     try db.execute(sql: "UPDATE server_state SET decoy_hash = ? WHERE id = 1", arguments: [hash])
                 }
                 return hash
@@ -55,7 +55,7 @@ public final class IdentityStore: Sendable {
 
     /// The server's id, name and whether it has been activated.
     public func serverState() async throws -> ServerState {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let state = try ServerState.fetchOne(db, sql: "SELECT server_id, name, active FROM server_state WHERE id = 1") else {
                 throw IdentityError.damaged("The server's identity row is missing from the database.")
             }
@@ -67,7 +67,7 @@ public final class IdentityStore: Sendable {
     /// earlier one) for the operator to activate from another host; nil once active.
     public func issueSetupTokenIfInactive() async throws -> String? {
         let token = CredentialDigest.randomHex(bytes: 16)
-        let issued = try await store.pool.write { db -> Bool in
+        let issued = try await store.database.write { db -> Bool in
             try db.execute(sql: "UPDATE server_state SET setup_token_hash = ? WHERE id = 1 AND active = 0",
                            arguments: [CredentialDigest.digest(token)])
             return db.changesCount > 0
@@ -81,7 +81,7 @@ public final class IdentityStore: Sendable {
         try Self.validate(name: adminName)
         if let problem = PasswordHasher.problem(with: password) { throw IdentityError.invalid(problem) }
         let hash = try await hasher.hash(password)
-        return try await store.pool.write { db in
+        return try await store.database.write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT active, setup_token_hash FROM server_state WHERE id = 1"),
                   !(try row.decode(Bool.self, forColumn: "active"))
             else { throw IdentityError.forbidden("The server is already active.") }
@@ -112,7 +112,7 @@ public final class IdentityStore: Sendable {
             hash = try await hasher.hash(password)
         }
         let passwordHash = hash
-        return try await store.pool.write { db in
+        return try await store.database.write { db in
             let account = try Self.insert(draft, passwordHash: passwordHash, db: db)
             if activateServer {
                 try db.execute(sql: "UPDATE server_state SET active = 1, setup_token_hash = NULL WHERE id = 1")
@@ -141,7 +141,7 @@ public final class IdentityStore: Sendable {
 
     /// The account with this id (or, when `idOrName` is not a UUID, this name).
     public func account(_ idOrName: String, serviceAccount: Bool? = nil) async throws -> Account {
-        try await store.pool.read { db in try Self.account(idOrName, serviceAccount: serviceAccount, db: db) }
+        try await store.database.read { db in try Self.account(idOrName, serviceAccount: serviceAccount, db: db) }
     }
 
     static func account(_ idOrName: String, serviceAccount: Bool?, db: GRDB.Database) throws -> Account {
@@ -157,7 +157,7 @@ public final class IdentityStore: Sendable {
     /// The accounts with these ids, keyed by id (missing ids are left out).
     public func accounts(ids: Set<String>) async throws -> [String: Account] {
         guard !ids.isEmpty else { return [:] }
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             let rows = try Account.filter(ids.contains(Column("id"))).fetchAll(db)
             return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
         }
@@ -192,7 +192,7 @@ public final class IdentityStore: Sendable {
             newHash = try await hasher.hash(password)
         }
         let replacementHash = newHash
-        return try await store.pool.write { db in
+        return try await store.database.write { db in
             var account = try Self.account(current.id, serviceAccount: nil, db: db)
             if let name = changes.name { account.name = name }
             if let value = changes.fullName { account.fullName = value }
@@ -236,7 +236,7 @@ public final class IdentityStore: Sendable {
     /// Deletes an account with its keys and tokens; admins only, and never the last admin.
     public func deleteAccount(_ idOrName: String, serviceAccount: Bool?, actor: Principal) async throws {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can delete accounts.") }
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let account = try Self.account(idOrName, serviceAccount: serviceAccount, db: db)
             if account.id == actor.userID {
                 throw IdentityError.forbidden("You cannot delete the user account currently used to authenticate to the server. "
@@ -255,7 +255,7 @@ public final class IdentityStore: Sendable {
 extension IdentityStore {
     /// People and service accounts by name, `limit` at most (the dashboard's administration page).
     public func accountList(offset: Int = 0, limit: Int) async throws -> [Account] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Account.order(Column("is_service_account"), Column("name"), Column("id")).limit(max(1, min(limit, 10_000)), offset: max(0, offset)).fetchAll(db)
         }
     }

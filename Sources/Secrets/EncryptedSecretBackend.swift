@@ -29,7 +29,7 @@ public struct EncryptedSecretBackend: SecretBackend {
         let cipher = try keys.currentCipher()
         let sealed = try values.map { key, value in (key, try cipher.seal(value, secretID: secretID, field: key)) }
         let keyID = cipher.keyring.primaryID
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID])
             for (key, text) in sealed {
                 try db.cachedStatement(sql: "INSERT INTO secrets_values (secret_id, key, sealed, key_id) VALUES (?, ?, ?, ?)")
@@ -39,7 +39,7 @@ public struct EncryptedSecretBackend: SecretBackend {
     }
 
     public func values(secretID: String) async throws -> [String: String] {
-        let rows = try await store.pool.read { db in
+        let rows = try await store.database.read { db in
             try SealedValueRow.fetchAll(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE secret_id = ?", arguments: [secretID])
         }
         let cipher = try keys.currentCipher()
@@ -49,13 +49,13 @@ public struct EncryptedSecretBackend: SecretBackend {
     }
 
     public func delete(secretID: String) async throws {
-        try await store.pool.write { db in try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID]) }
+        try await store.database.write { db in try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID]) }
     }
 
     /// How many values are still sealed under a key other than the primary one.
     public func valuesToRewrap() async throws -> Int {
         let cipher = try keys.currentCipher()
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets_values WHERE key_id <> ?", arguments: [cipher.keyring.primaryID]) ?? 0
         }
     }
@@ -65,11 +65,11 @@ public struct EncryptedSecretBackend: SecretBackend {
     public func rewrapBatch(limit: Int) async throws -> Int {
         let cipher = try keys.currentCipher()
         let primary = cipher.keyring.primaryID
-        let rows = try await store.pool.read { db in
+        let rows = try await store.database.read { db in
             try SealedValueRow.fetchAll(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE key_id <> ? LIMIT ?", arguments: [primary, limit])
         }
         let moved = try rows.map { ($0, try cipher.rewrap($0.sealed, secretID: $0.secretID, field: $0.key)) }
-        return try await store.pool.write { db in
+        return try await store.database.write { db in
             var count = 0
             for (row, sealed) in moved {
                 try db.cachedStatement(sql: "UPDATE secrets_values SET sealed = ?, key_id = ? WHERE secret_id = ? AND key = ? AND sealed = ?")

@@ -11,7 +11,7 @@ public struct SQLiteAuditTrail: AuditTrail {
     public init(store: StateStore) { self.store = store }
 
     public func append(_ entry: AuditEntry) async throws -> AuditRecord {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let last = try AuditRow.fetchOne(db, sql: "SELECT * FROM secrets_audit ORDER BY sequence DESC LIMIT 1")
             let sequence = (last?.sequence ?? 0) + 1
             let previous = last?.hash ?? AuditRecord.genesis
@@ -27,7 +27,7 @@ public struct SQLiteAuditTrail: AuditTrail {
     }
 
     public func records(after sequence: Int64, limit: Int) async throws -> [AuditRecord] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try AuditRow.fetchAll(db, sql: "SELECT * FROM secrets_audit WHERE sequence > ? ORDER BY sequence LIMIT ?", arguments: [sequence, limit]).map(\.record)
         }
     }

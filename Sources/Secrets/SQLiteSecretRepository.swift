@@ -16,7 +16,7 @@ public struct SQLiteSecretRepository: SecretRepository {
 
     public func insert(_ record: SecretRecord) async throws {
         do {
-            try await store.pool.write { db in
+            try await store.database.write { db in
                 try db.execute(sql: """
                     INSERT INTO secrets (id, name, private, user_id, scope, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [record.id, record.name, record.isPrivate, record.userID, record.scope, record.created, record.updated])
@@ -27,14 +27,14 @@ public struct SQLiteSecretRepository: SecretRepository {
     }
 
     public func record(id: String) async throws -> SecretRecord? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Row.fetchOne(db, sql: "SELECT * FROM secrets WHERE id = ?", arguments: [id]).map(Self.record)
         }
     }
 
     public func update(_ record: SecretRecord) async throws -> Bool {
         do {
-            return try await store.pool.write { db in
+            return try await store.database.write { db in
                 try db.execute(sql: "UPDATE secrets SET name = ?, private = ?, scope = ?, updated = ? WHERE id = ?",
                                arguments: [record.name, record.isPrivate, record.scope, record.updated, record.id])
                 return db.changesCount > 0
@@ -45,20 +45,20 @@ public struct SQLiteSecretRepository: SecretRepository {
     }
 
     public func delete(id: String) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM secrets WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
     }
 
     public func ids(after id: String?, limit: Int) async throws -> [String] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try String.fetchAll(db, sql: "SELECT id FROM secrets WHERE id > ? ORDER BY id LIMIT ?", arguments: [id ?? "", limit])
         }
     }
 
     public func visible(to userID: String, offset: Int, limit: Int) async throws -> [SecretRecord] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM secrets WHERE private = 0 OR user_id = ? ORDER BY name, id LIMIT ? OFFSET ?
                 """, arguments: [userID, max(0, limit), max(0, offset)]).map(Self.record)

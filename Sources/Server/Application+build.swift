@@ -22,7 +22,9 @@ let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, Trackin
 func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
     try FileManager.default.createDirectory(atPath: configuration.dataDirectory, withIntermediateDirectories: true,
                                             attributes: [.posixPermissions: 0o700])
-    let store = try StateStore(path: configuration.databasePath, migrationSets: migrationSets)
+    let store = configuration.inMemoryDatabase
+        ? try StateStore.inMemory(migrationSets: migrationSets)
+        : try StateStore(path: configuration.databasePath, migrationSets: migrationSets)
     let identity = try IdentityStore(store: store, hasher: PasswordHasher(cost: UInt8(configuration.bcryptCost)),
                                      sessionLifetime: configuration.tokenLifetime)
     return (store, identity)

@@ -28,6 +28,11 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// The levels `log_level` takes, least severe first.
     public static let logLevels = ["trace", "debug", "info", "notice", "warning", "error", "critical"]
 
+    /// Keep the database in memory instead of `databasePath`: nothing survives the process.
+    /// Not a setting of the configuration file; the tests run the HTTP handlers over both
+    /// storage implementations with it.
+    public var inMemoryDatabase = false
+
     /// The defaults: loopback, port 8080, data in `./.enclave`.
     public init() {}
 

@@ -3,11 +3,11 @@ import GRDB
 
 /// The one SQLite file that holds Enclave's state, in WAL mode.
 ///
-/// Domain modules read and write through `writer`/`reader`; each module touches only
-/// the tables its own `MigrationSet` created.
+/// Domain modules' SQLite implementations read and write through `database`; each module
+/// touches only the tables its own `MigrationSet` created. Handlers and renderers never see it.
 public final class StateStore: Sendable {
-    /// GRDB's pool: one writer, concurrent readers (WAL).
-    public let pool: DatabasePool
+    /// The file's GRDB pool (one writer, concurrent readers, WAL), or an in-memory queue.
+    public let database: any DatabaseWriter
     /// Path of the SQLite file.
     public let path: String
     /// Statements executed on this file since it was opened, on every connection: what
@@ -30,24 +30,36 @@ public final class StateStore: Sendable {
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
         }
+        let pool: DatabasePool
         do {
             pool = try DatabasePool(path: path, configuration: configuration)
         } catch {
             throw StorageError.cannotOpen(path: path, reason: "\(error)")
         }
+        database = pool
         self.path = path
         try Self.migrate(pool, path: path, sets: migrationSets)
     }
 
+    private init(database: any DatabaseWriter, path: String, statements: StatementCounter) {
+        self.database = database
+        self.path = path
+        self.statements = statements
+    }
+
     /// An in-memory database with `migrationSets` applied: the same schema and SQL as the
-    /// file, nothing on disk. Repository tests run over it and over a file, so the storage
-    /// seam is exercised by two writers, not one.
-    public static func inMemory(migrationSets: [MigrationSet]) throws -> DatabaseQueue {
+    /// file, nothing on disk, one connection. Tests run the repositories and the HTTP
+    /// handlers over it as well as over a file, so the storage seam has two implementations.
+    public static func inMemory(migrationSets: [MigrationSet]) throws -> StateStore {
         var configuration = Configuration()
-        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA foreign_keys = ON") }
+        let counter = StatementCounter()
+        configuration.prepareDatabase { db in
+            db.trace(options: .statement) { _ in counter.increment() }
+            try db.execute(sql: "PRAGMA foreign_keys = ON")
+        }
         let queue = try DatabaseQueue(configuration: configuration)
         try migrate(queue, path: ":memory:", sets: migrationSets)
-        return queue
+        return StateStore(database: queue, path: ":memory:", statements: counter)
     }
 
     static func migrate(_ pool: any DatabaseWriter, path: String, sets: [MigrationSet]) throws {
@@ -68,7 +80,7 @@ public final class StateStore: Sendable {
 
     /// Names of the migrations applied to this file, in order (for diagnostics and tests).
     public func appliedMigrations() throws -> [String] {
-        try pool.read { db in
+        try database.read { db in
             try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid")
         }
     }

@@ -37,7 +37,7 @@ struct SlowDisk: DiskCalls {
         #expect(inline.max() ?? 0 > 0.3, "pings took \(inline) s although the disk calls blocked request threads")
     }
 
-    /// How long each of five pings takes while six downloads from a store on `disk` run.
+    /// How long each of 25 pings takes while six downloads from a store on `disk` run.
     func pingSeconds(disk: SlowDisk) async throws -> [Double] {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("slow-disk-\(UUID().uuidString)").path
         defer { try? FileManager.default.removeItem(atPath: folder) }
@@ -64,16 +64,17 @@ struct SlowDisk: DiskCalls {
                         }
                     }
                 }
+                // Pings all through the downloads, from their start: one stalled request thread shows as a slow ping.
                 group.addTask {
-                    try await Task.sleep(for: .milliseconds(150))
-                    return try await TestClient.withClient(host: "127.0.0.1", port: port) { pinger in
+                    try await TestClient.withClient(host: "127.0.0.1", port: port) { pinger in
                         var seconds: [Double] = []
-                        for _ in 0..<5 {
+                        for _ in 0..<25 {
                             let start = ContinuousClock.now
                             let response = try await pinger.get("/ping")
                             #expect(response.status == .ok)
                             let elapsed = ContinuousClock.now - start
                             seconds.append(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                            try await Task.sleep(for: .milliseconds(50))
                         }
                         return seconds
                     }

@@ -65,9 +65,11 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `test` against a fresh Enclave (own data folder, port 0) built by the same
-/// `buildApplication` the binary uses.
+/// `buildApplication` the binary uses. With `ENCLAVE_TEST_DATABASE=memory` (the second pass
+/// of `make test`) its database is the in-memory implementation instead of a file.
 func withEnclave(maxBodyBytes: Int = 64 * 1024, _ test: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
     var configuration = ServerConfiguration()
+    configuration.inMemoryDatabase = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE"] == "memory"
     configuration.port = 0
     configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-test-\(UUID().uuidString)").path
     configuration.bcryptCost = 4

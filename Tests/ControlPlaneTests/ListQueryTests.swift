@@ -17,19 +17,19 @@ import Testing
     @Test func bareValueMeansEquals() throws {
         let q = try query([("name", "mini")])
         #expect(q.conditions.first?.sql == "t.name = ?")
-        #expect(q.conditions.first?.arguments == ["mini".databaseValue])
+        #expect(q.conditions.first?.arguments == ["mini".storedValue])
     }
 
     @Test func unknownOperatorPrefixIsPartOfTheValue() throws {
         let q = try query([("name", "team:mini")])
-        #expect(q.conditions.first?.arguments == ["team:mini".databaseValue])
+        #expect(q.conditions.first?.arguments == ["team:mini".storedValue])
     }
 
     @Test func likeOperatorsEscapeWildcards() throws {
         let q = try query([("name", "contains:50%_off")])
         #expect(q.conditions.first?.sql == "t.name LIKE ? ESCAPE '\\'")
-        #expect(q.conditions.first?.arguments == ["%50\\%\\_off%".databaseValue])
-        #expect(try query([("name", "startswith:ab")]).conditions.first?.arguments == ["ab%".databaseValue])
+        #expect(q.conditions.first?.arguments == ["%50\\%\\_off%".storedValue])
+        #expect(try query([("name", "startswith:ab")]).conditions.first?.arguments == ["ab%".storedValue])
     }
 
     @Test func oneofTakesAJSONList() throws {
@@ -52,7 +52,7 @@ import Testing
 
     @Test func datetimeFiltersAcceptZenMLsFormat() throws {
         let q = try query([("created", "gte:2026-01-31 12:00:00")])
-        #expect(q.conditions.first?.arguments == ["2026-01-31T12:00:00.000000".databaseValue])
+        #expect(q.conditions.first?.arguments == ["2026-01-31T12:00:00.000000".storedValue])
     }
 
     @Test(arguments: [("page", "0"), ("page", "x"), ("size", "0"), ("size", "10001"), ("logical_operator", "xor"),

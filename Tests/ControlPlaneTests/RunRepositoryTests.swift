@@ -23,11 +23,11 @@ import Testing
         var folder = ""
         switch backend {
         case .memory:
-            writer = try StateStore.inMemory(migrationSets: Self.sets)
+            writer = try StateStore.inMemory(migrationSets: Self.sets).database
         case .file:
             folder = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-runs-\(UUID().uuidString)").path
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-            writer = try StateStore(path: folder + "/enclave.sqlite", migrationSets: Self.sets).pool
+            writer = try StateStore(path: folder + "/enclave.sqlite", migrationSets: Self.sets).database
         }
         let steps = #"{"make":{"spec":{"source":{"module":"s","attribute":"make","type":"user"},"upstream_steps":[]},"config":{"name":"make"}}}"#
         try writer.write { db in

@@ -14,7 +14,7 @@ import Testing
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-v3-\(UUID().uuidString).sqlite").path
         let before = MigrationSet(module: "controlplane", migrations: ControlPlaneMigrations.set.migrations.filter { $0.name != "v4_several_writers" })
         let store = try StateStore(path: path, migrationSets: [IdentityMigrations.set, before])
-        try store.pool.write { db in
+        try store.database.write { db in
             try db.execute(sql: """
                 INSERT INTO projects (id, name, display_name, created, updated) VALUES ('p', 'default', 'default', 't', 't');
                 INSERT INTO pipelines (id, project_id, name, created, updated) VALUES ('pl', 'p', 'pipe', 't', 't');
@@ -23,7 +23,7 @@ import Testing
                 """)
             try db.execute(sql: rows)
         }
-        try store.pool.close()
+        try store.database.close()
         return path
     }
 
@@ -44,8 +44,8 @@ import Testing
             """)
         defer { try? FileManager.default.removeItem(atPath: path) }
         let store = try open(path)
-        let runs = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || run_index FROM pipeline_runs ORDER BY id") }
-        let steps = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || version FROM step_runs ORDER BY id") }
+        let runs = try store.database.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || run_index FROM pipeline_runs ORDER BY id") }
+        let steps = try store.database.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || version FROM step_runs ORDER BY id") }
         #expect(runs == ["r1:1", "r2:2", "r3:3"])
         #expect(steps == ["x1:1", "x2:2", "x3:3"])
         #expect(try store.appliedMigrations().contains("controlplane.v4_several_writers"))
@@ -67,7 +67,7 @@ import Testing
         // Refused whole: the renumbering before the refusal was rolled back with it.
         let older = MigrationSet(module: "controlplane", migrations: ControlPlaneMigrations.set.migrations.filter { $0.name != "v4_several_writers" })
         let store = try StateStore(path: path, migrationSets: [IdentityMigrations.set, older])
-        let runs = try store.pool.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || run_index FROM pipeline_runs ORDER BY id") }
+        let runs = try store.database.read { db in try String.fetchAll(db, sql: "SELECT id || ':' || run_index FROM pipeline_runs ORDER BY id") }
         #expect(runs == ["r1:1", "r2:1"])
     }
 }

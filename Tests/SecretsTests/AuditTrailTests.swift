@@ -32,14 +32,14 @@ import Testing
 
     @Test func anEditedRecordIsNamed() async throws {
         try await withTrail { store, trail in
-            try await store.pool.write { try $0.execute(sql: "UPDATE secrets_audit SET actor = 'mallory' WHERE sequence = 4") }
+            try await store.database.write { try $0.execute(sql: "UPDATE secrets_audit SET actor = 'mallory' WHERE sequence = 4") }
             #expect(try await trail.verify() == .broken(sequence: 4, reason: "record 4 was changed after it was written"))
         }
     }
 
     @Test func aDeletedRecordIsNamed() async throws {
         try await withTrail { store, trail in
-            try await store.pool.write { try $0.execute(sql: "DELETE FROM secrets_audit WHERE sequence = 3") }
+            try await store.database.write { try $0.execute(sql: "DELETE FROM secrets_audit WHERE sequence = 3") }
             #expect(try await trail.verify() == .broken(sequence: 3, reason: "record 3 is missing (the next one is 4)"))
         }
     }
@@ -49,7 +49,7 @@ import Testing
             // Replaced in place with a self-consistent hash: the next record no longer follows it.
             let forged = AuditEntry(actor: "mallory", action: "read", secretID: "s2", address: nil, outcome: "ok")
             let hash = AuditRecord.hash(sequence: 2, at: "2026-01-01T00:00:00.000000", entry: forged, previousHash: (try await trail.records(after: 0, limit: 1))[0].hash)
-            try await store.pool.write { db in
+            try await store.database.write { db in
                 try db.execute(sql: "UPDATE secrets_audit SET at = ?, actor = 'mallory', address = NULL, hash = ? WHERE sequence = 2",
                                arguments: ["2026-01-01T00:00:00.000000", hash])
             }

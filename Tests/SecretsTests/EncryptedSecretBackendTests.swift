@@ -37,11 +37,11 @@ import Testing
         try await withBackend { _, store, backend in
             try await backend.store(secretID: "a", values: ["password": "alpha"])
             try await backend.store(secretID: "b", values: ["password": "beta", "user": "bob"])
-            try await store.pool.write { db in
+            try await store.database.write { db in
                 try db.execute(sql: "UPDATE secrets_values SET sealed = (SELECT sealed FROM secrets_values WHERE secret_id = 'a') WHERE secret_id = 'b' AND key = 'password'")
             }
             await #expect(throws: SecretsError.self) { try await backend.values(secretID: "b") }
-            try await store.pool.write { db in
+            try await store.database.write { db in
                 try db.execute(sql: "UPDATE secrets_values SET sealed = (SELECT sealed FROM secrets_values WHERE secret_id = 'a') WHERE secret_id = 'a' AND key = 'password'")
                 try db.execute(sql: "UPDATE secrets_values SET key = 'user2' WHERE secret_id = 'a'")
             }

@@ -12,7 +12,7 @@ import Testing
         let file = path()
         let store = try StateStore(path: file, migrationSets: [v1])
         #expect(try store.appliedMigrations() == ["demo.v1"])
-        #expect(try store.pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
+        #expect(try store.database.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") } == "wal")
         _ = try StateStore(path: file, migrationSets: [v1])
     }
 

@@ -43,7 +43,7 @@ struct IdempotencyLedger: Sendable {
     /// One attempt: nil while another request holds the key unanswered.
     private func tryClaim(key: String, userID: String, method: String, path: String) async throws -> Claim? {
         let now = Date()
-        return try await store.pool.write { db -> Claim? in
+        return try await store.database.write { db -> Claim? in
             try db.execute(sql: "DELETE FROM idempotent_requests WHERE created < ?", arguments: [Timestamp.format(now.addingTimeInterval(-Self.retention))])
             try db.execute(sql: """
                 INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created) VALUES (?, ?, ?, ?, 0, ?, ?)
@@ -67,7 +67,7 @@ struct IdempotencyLedger: Sendable {
 
     /// Stores the answer of the write that claimed `key`.
     func answer(key: String, userID: String, status: Int, body: [UInt8]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "UPDATE idempotent_requests SET status = ?, body = ? WHERE key = ? AND user_id = ?",
                            arguments: [status, Data(body), key, userID])
         }
@@ -76,7 +76,7 @@ struct IdempotencyLedger: Sendable {
     /// Gives `key` up after its write failed, or answered with something never stored (a
     /// credential), so a retry performs the write again.
     func release(key: String, userID: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM idempotent_requests WHERE key = ? AND user_id = ? AND status = 0", arguments: [key, userID])
         }
     }

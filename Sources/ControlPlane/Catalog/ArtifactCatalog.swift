@@ -54,7 +54,7 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
     public init(store: StateStore) { self.store = store }
 
     public func artifacts(page: Int, size: Int) async throws -> CatalogPage<ArtifactSummary> {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifacts") ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT a.id, a.name, COUNT(v.id) AS versions, MAX(v.created) AS latest_at, COALESCE(MAX(v.created), a.updated) AS touched,
@@ -73,7 +73,7 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
     }
 
     public func versions(artifactID: String, page: Int, size: Int) async throws -> (name: String, page: CatalogPage<ArtifactVersionView>)? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM artifacts WHERE id = ?", arguments: [artifactID.lowercased()]) else { return nil }
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM artifact_versions WHERE artifact_id = ?", arguments: [artifactID.lowercased()]) ?? 0
             let rows = try Row.fetchAll(db, sql: """
@@ -85,7 +85,7 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
     }
 
     public func version(id: String) async throws -> ArtifactVersionView? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Row.fetchOne(db, sql: """
                 SELECT v.*, a.name AS artifact_name FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE v.id = ?
                 """, arguments: [id.lowercased()]).map { try Self.view($0, db: db) }

@@ -39,7 +39,7 @@ public struct SQLiteModelCatalog: ModelCatalog {
     public init(store: StateStore) { self.store = store }
 
     public func models(page: Int, size: Int) async throws -> CatalogPage<(id: String, name: String, versions: Int, latest: String?, production: String?)> {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM models") ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT m.id, m.name, (SELECT COUNT(*) FROM model_versions v WHERE v.model_id = m.id) AS versions,
@@ -57,7 +57,7 @@ public struct SQLiteModelCatalog: ModelCatalog {
     }
 
     public func model(id: String) async throws -> ModelView? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let model = try Row.fetchOne(db, sql: "SELECT * FROM models WHERE id = ?", arguments: [id.lowercased()]) else { return nil }
             let modelID: String = try model.decode(forColumn: "id")
             func tags(_ kind: String, _ id: String) throws -> [String] {

@@ -9,7 +9,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
     public init(store: StateStore) { self.store = store }
 
     public func pipelines(page: Int, size: Int) async throws -> CatalogPage<PipelineSummary> {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipelines") ?? 0
             let rows = try Row.fetchAll(db, sql: """
                 SELECT p.id, p.name, (SELECT COUNT(*) FROM pipeline_runs r WHERE r.pipeline_id = p.id) AS runs,
@@ -26,11 +26,11 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
     }
 
     public func pipelineName(id: String) async throws -> String? {
-        try await store.pool.read { db in try String.fetchOne(db, sql: "SELECT name FROM pipelines WHERE id = ?", arguments: [id.lowercased()]) }
+        try await store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM pipelines WHERE id = ?", arguments: [id.lowercased()]) }
     }
 
     public func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary> {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             var conditions: [String] = [], arguments: [DatabaseValueConvertible] = []
             if let pipelineID { conditions.append("r.pipeline_id = ?"); arguments.append(pipelineID) }
             if let status { conditions.append("r.status = ?"); arguments.append(status) }
@@ -46,7 +46,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
     }
 
     public func run(id: String) async throws -> RunView? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT r.*, p.name AS pipeline_name, u.name AS user_name FROM pipeline_runs r
                 LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?

@@ -35,7 +35,7 @@ public struct SQLiteStackCatalog: StackCatalog {
     public init(store: StateStore) { self.store = store }
 
     public func stacks() async throws -> [StackView] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Row.fetchAll(db, sql: "SELECT id, name, description FROM stacks ORDER BY name LIMIT 1000").map { row in
                 let id: String = try row.decode(forColumn: "id")
                 let components = try Row.fetchAll(db, sql: """
@@ -47,7 +47,7 @@ public struct SQLiteStackCatalog: StackCatalog {
     }
 
     public func components() async throws -> [ComponentView] {
-        try await store.pool.read { db in try Row.fetchAll(db, sql: "SELECT * FROM stack_components ORDER BY type, name LIMIT 5000").map(Self.component) }
+        try await store.database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM stack_components ORDER BY type, name LIMIT 5000").map(Self.component) }
     }
 
     static func component(_ row: Row) throws -> ComponentView {

@@ -39,7 +39,7 @@ struct SQLiteArtifactContentRepository: ArtifactContentRepository {
     let store: StateStore
 
     func visualization(versionID: String, index: Int) async throws -> (type: String, location: ContentLocation) {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT visualizations, artifact_store_id FROM artifact_versions WHERE id = ?",
                                              arguments: [versionID]) else {
                 throw ControlPlaneError.notFound("Unable to get artifact version with ID '\(versionID)': No artifact version with this ID found.")
@@ -55,7 +55,7 @@ struct SQLiteArtifactContentRepository: ArtifactContentRepository {
     }
 
     func logs(of kind: LogOwner, id: String, source: String?, logsID: String?) async throws -> ContentLocation {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             let table = kind == .step ? "step_runs" : "pipeline_runs"
             guard try String.fetchOne(db, sql: "SELECT id FROM \(table) WHERE id = ?", arguments: [id]) != nil else {
                 throw ControlPlaneError.notFound("Unable to get \(kind.noun) with ID '\(id)': No \(kind.noun) with this ID found.")
@@ -72,7 +72,7 @@ struct SQLiteArtifactContentRepository: ArtifactContentRepository {
     }
 
     func logs(id: String) async throws -> ContentLocation {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT uri, artifact_store_id FROM logs WHERE id = ?", arguments: [id.lowercased()]) else {
                 throw ControlPlaneError.notFound("Unable to get logs with ID '\(id)': No logs with this ID found.")
             }
@@ -82,7 +82,7 @@ struct SQLiteArtifactContentRepository: ArtifactContentRepository {
     }
 
     func artifactStore(id: String) async throws -> ArtifactStoreLocation? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT name, flavor, configuration FROM stack_components WHERE id = ? AND type = 'artifact_store'",
                                              arguments: [id.lowercased()]) else { return nil }
             return ArtifactStoreLocation(name: row["name"], flavor: row["flavor"],

@@ -6,25 +6,6 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let stacks: any StackRepository
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "stack_components", noun: "stack component", projectScoped: false, fields: [
-            "name": ("t.name", .string), "type": ("t.type", .string), "flavor": ("t.flavor", .string),
-            "user_id": ("t.user_id", .uuid), "connector_resource_id": ("t.connector_resource_id", .string),
-        ], custom: [
-            "scope_type": { value in SQLCondition(sql: "t.type = ?", arguments: [value.databaseValue]) },
-            "stack_id": { value in
-                SQLCondition(sql: "t.id IN (SELECT component_id FROM stack_composition WHERE stack_id = ?)", arguments: [value.lowercased().databaseValue])
-            },
-        ])
-    }
-
-    static var flavorSchema: ResourceSchema {
-        ResourceSchema(table: "flavors", noun: "flavor", projectScoped: false, fields: [
-            "name": ("t.name", .string), "type": ("t.type", .string), "integration": ("t.integration", .string),
-            "user_id": ("t.user_id", .uuid),
-        ])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("components", use: list)
         group.post("components", use: create)
@@ -36,7 +17,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.component($1, detail: $2) }
+        try await endpoints.list(request, .stackComponents) { try $0.component($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
@@ -44,7 +25,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func listFlavors(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.flavorSchema) { try $0.flavor($1, detail: $2) }
+        try await endpoints.list(request, .flavors) { try $0.flavor($1, detail: $2) }
     }
 
     @Sendable func getFlavor(_ request: Request, context: Context) async throws -> Response {

@@ -12,14 +12,6 @@ struct HookInvocationController<Context: ControlPlaneRequestContext> {
          "step_failure", "custom"]
     }
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "hook_invocations", noun: "hook invocation", projectScoped: true, fields: [
-            "pipeline_run_id": ("t.pipeline_run_id", .uuid), "step_run_id": ("t.step_run_id", .uuid), "hook_type": ("t.hook_type", .string),
-            "name": ("t.name", .string), "status": ("t.status", .string), "start_time": ("t.start_time", .datetime),
-            "end_time": ("t.end_time", .datetime), "user_id": ("t.user_id", .uuid),
-        ])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("hook_invocations", use: list)
         group.post("hook_invocations", use: create)
@@ -28,7 +20,7 @@ struct HookInvocationController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.hookInvocation($1, detail: $2) }
+        try await endpoints.list(request, .hookInvocations) { try $0.hookInvocation($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Storage
 
@@ -8,60 +7,6 @@ import Storage
 struct ModelController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let models: any ModelRepository
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "models", noun: "model", projectScoped: true, fields: [
-            "name": ("t.name", .string), "user_id": ("t.user_id", .uuid),
-        ], custom: ["tags": TagFilter.rule(.model)])
-    }
-
-    static var versionSchema: ResourceSchema {
-        let byModel: @Sendable (String) throws -> SQLCondition? = { value in
-            SQLCondition(sql: "t.model_id IN (SELECT id FROM models WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
-        }
-        return ResourceSchema(table: "model_versions", noun: "model version", projectScoped: true, fields: [
-            "name": ("t.name", .string), "number": ("t.number", .int), "stage": ("t.stage", .string), "user_id": ("t.user_id", .uuid),
-            "model_id": ("t.model_id", .uuid),
-        ], custom: ["model": byModel, "model_name_or_id": byModel, "tags": TagFilter.rule(.modelVersion)])
-    }
-
-    static var artifactLinkSchema: ResourceSchema {
-        let artifactTypes: (String, String) -> @Sendable (String) throws -> SQLCondition? = { key, types in
-            { value in
-                try ListQuery.boolean(key, value)
-                    ? SQLCondition(sql: "t.artifact_version_id IN (SELECT id FROM artifact_versions WHERE type IN (\(types)))", arguments: []) : nil
-            }
-        }
-        return ResourceSchema(table: "model_version_artifacts", noun: "model version artifact link", projectScoped: false, fields: [
-            "model_version_id": ("t.model_version_id", .uuid), "artifact_version_id": ("t.artifact_version_id", .uuid), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "artifact_name": { value in
-                let condition = try ListQuery.condition("artifact_name", "a.name", .string, value)
-                return SQLCondition(sql: """
-                    t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE \(condition.sql))
-                    """, arguments: condition.arguments)
-            },
-            "has_custom_name": { value in
-                SQLCondition(sql: """
-                    t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.has_custom_name = ?)
-                    """, arguments: [try ListQuery.boolean("has_custom_name", value).databaseValue])
-            },
-            "only_data_artifacts": artifactTypes("only_data_artifacts", ArtifactKinds.dataSQL),
-            "only_model_artifacts": artifactTypes("only_model_artifacts", "'ModelArtifact'"),
-            "only_deployment_artifacts": artifactTypes("only_deployment_artifacts", "'ServiceArtifact'"),
-        ])
-    }
-
-    static var runLinkSchema: ResourceSchema {
-        ResourceSchema(table: "model_version_pipeline_runs", noun: "model version run link", projectScoped: false, fields: [
-            "model_version_id": ("t.model_version_id", .uuid), "pipeline_run_id": ("t.pipeline_run_id", .uuid), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "pipeline_run_name": { value in
-                let condition = try ListQuery.condition("pipeline_run_name", "r.name", .string, value)
-                return SQLCondition(sql: "t.pipeline_run_id IN (SELECT r.id FROM pipeline_runs r WHERE \(condition.sql))", arguments: condition.arguments)
-            },
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("models", use: list)
@@ -87,7 +32,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     // MARK: Models
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.model($1, detail: $2) }
+        try await endpoints.list(request, .models) { try $0.model($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
@@ -121,14 +66,12 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     // MARK: Versions
 
     @Sendable func listVersions(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.versionSchema) { try $0.modelVersion($1, detail: $2) }
+        try await endpoints.list(request, .modelVersions) { try $0.modelVersion($1, detail: $2) }
     }
 
     @Sendable func listVersionsOfModel(_ request: Request, context: Context) async throws -> Response {
         let model = try context.parameters.require("id")
-        let scope = SQLCondition(sql: "t.model_id IN (SELECT id FROM models WHERE id = ? OR name = ?)",
-                                 arguments: [model.lowercased().databaseValue, model.databaseValue])
-        return try await endpoints.list(request, Self.versionSchema, scope: [scope]) { try $0.modelVersion($1, detail: $2) }
+        return try await endpoints.list(request, .modelVersions, scope: [.versions(ofModel: model)]) { try $0.modelVersion($1, detail: $2) }
     }
 
     @Sendable func getVersion(_ request: Request, context: Context) async throws -> Response {
@@ -170,11 +113,11 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     // MARK: Links
 
     @Sendable func listArtifactLinks(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.artifactLinkSchema) { try $0.modelVersionArtifact($1, detail: $2) }
+        try await endpoints.list(request, .modelArtifactLinks) { try $0.modelVersionArtifact($1, detail: $2) }
     }
 
     @Sendable func listRunLinks(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.runLinkSchema) { try $0.modelVersionRun($1, detail: $2) }
+        try await endpoints.list(request, .modelRunLinks) { try $0.modelVersionRun($1, detail: $2) }
     }
 
     @Sendable func linkArtifact(_ request: Request, context: Context) async throws -> Response {
@@ -221,10 +164,4 @@ struct ModelController<Context: ControlPlaneRequestContext> {
             return nil
         }
     }
-}
-
-/// ZenML's artifact types grouped as its model-version views group them.
-enum ArtifactKinds {
-    /// Types that count as data (not the model, not a deployment).
-    static let dataSQL = "'DataAnalysisArtifact', 'DataArtifact', 'SchemaArtifact', 'StatisticsArtifact', 'BaseArtifact'"
 }

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Storage
 
@@ -8,38 +7,6 @@ import Storage
 struct PipelineController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let pipelines: any PipelineRepository
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "pipelines", noun: "pipeline", projectScoped: true, fields: [
-            "name": ("t.name", .string), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "latest_run_status": { value in
-                let (op, text) = ListQuery.split(value)
-                guard op == "equals" else { throw ListQuery.bad("latest_run_status", "Only equality is supported here") }
-                return SQLCondition(sql: "(SELECT status FROM pipeline_runs r WHERE r.pipeline_id = t.id ORDER BY r.created DESC LIMIT 1) = ?",
-                                    arguments: [text.databaseValue])
-            },
-            "tags": TagFilter.rule(.pipeline),
-        ])
-    }
-
-    static var snapshotSchema: ResourceSchema {
-        ResourceSchema(table: "pipeline_snapshots", noun: "snapshot", projectScoped: true, fields: [
-            "name": ("t.name", .string), "user_id": ("t.user_id", .uuid), "pipeline_id": ("t.pipeline_id", .uuid),
-            "stack_id": ("t.stack_id", .uuid),
-        ], custom: [
-            "pipeline": { value in
-                SQLCondition(sql: "t.pipeline_id IN (SELECT id FROM pipelines WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().databaseValue, value.databaseValue])
-            },
-            "stack": { value in
-                SQLCondition(sql: "t.stack_id IN (SELECT id FROM stacks WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().databaseValue, value.databaseValue])
-            },
-            "named_only": { value in try ListQuery.boolean("named_only", value) ? SQLCondition(sql: "t.name IS NOT NULL", arguments: []) : nil },
-            "tags": TagFilter.rule(.pipelineSnapshot),
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("pipelines", use: list)
@@ -54,7 +21,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.pipeline($1, detail: $2) }
+        try await endpoints.list(request, .pipelines) { try $0.pipeline($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
@@ -92,7 +59,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func listSnapshots(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.snapshotSchema) { try $0.snapshot($1, detail: $2) }
+        try await endpoints.list(request, .pipelineSnapshots) { try $0.snapshot($1, detail: $2) }
     }
 
     @Sendable func getSnapshot(_ request: Request, context: Context) async throws -> Response {

@@ -6,12 +6,6 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let projects: any ProjectRepository
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "projects", noun: "project", projectScoped: false, fields: [
-            "name": ("t.name", .string), "display_name": ("t.display_name", .string),
-        ])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("projects", use: list)
         group.post("projects", use: create)
@@ -21,7 +15,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { renderer, row, detail in try renderer.project(row, detail: detail) }
+        try await endpoints.list(request, .projects) { renderer, row, detail in try renderer.project(row, detail: detail) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -7,39 +7,6 @@ struct RunController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let runs: any RunRepository
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "pipeline_runs", noun: "pipeline run", projectScoped: true, fields: [
-            "name": ("t.name", .string), "index": ("t.run_index", .int), "orchestrator_run_id": ("t.orchestrator_run_id", .string),
-            "pipeline_id": ("t.pipeline_id", .uuid), "stack_id": ("t.stack_id", .uuid), "snapshot_id": ("t.snapshot_id", .uuid),
-            "status": ("t.status", .string), "start_time": ("t.start_time", .datetime), "end_time": ("t.end_time", .datetime),
-            "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "pipeline_name": { value in
-                let condition = try ListQuery.condition("pipeline_name", "p.name", .string, value)
-                return SQLCondition(sql: "t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE \(condition.sql))", arguments: condition.arguments)
-            },
-            "pipeline": { value in
-                SQLCondition(sql: "t.pipeline_id IN (SELECT id FROM pipelines WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
-            },
-            "stack": { value in
-                SQLCondition(sql: "t.stack_id IN (SELECT id FROM stacks WHERE id = ? OR name = ?)", arguments: [value.lowercased().databaseValue, value.databaseValue])
-            },
-            "in_progress": { value in
-                let finished = RunStatus.finished.sorted().map { "'\($0)'" }.joined(separator: ",")
-                return SQLCondition(sql: "t.status \(try ListQuery.boolean("in_progress", value) ? "NOT " : "")IN (\(finished))", arguments: [])
-            },
-            "tags": TagFilter.rule(.pipelineRun),
-            "model_version_id": { value in try ListQuery.condition("model_version_id", "t.model_version_id", .uuid, value) },
-            "linked_to_model_version_id": { value in
-                let condition = try ListQuery.condition("linked_to_model_version_id", "m.model_version_id", .uuid, value)
-                return SQLCondition(sql: "t.id IN (SELECT m.pipeline_run_id FROM model_version_pipeline_runs m WHERE \(condition.sql))", arguments: condition.arguments)
-            },
-            "model": ModelFilter.versionOwnedBy("t.model_version_id"),
-            // Enclave records no child runs (`parent_run` is always null), so every run is a root run.
-            "root_runs_only": { value in _ = try ListQuery.boolean("root_runs_only", value); return nil },
-        ], rendering: ["include_full_metadata"])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("runs", use: list)
         group.post("runs", use: create)
@@ -49,7 +16,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.run($1, detail: $2) }
+        try await endpoints.list(request, .pipelineRuns) { try $0.run($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Hummingbird
 import Identity
 import Secrets
@@ -11,12 +10,6 @@ import Storage
 struct SecretController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let secrets: SecretStore
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "secrets", noun: "secret", projectScoped: false, fields: [
-            "name": ("t.name", .string), "private": ("t.private", .bool), "user_id": ("t.user_id", .uuid),
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("secrets", use: list)
@@ -34,8 +27,8 @@ struct SecretController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let caller = try Self.caller(context)
-        let visible = SQLCondition(sql: "(t.private = ? OR t.user_id = ?)", arguments: [false.databaseValue, caller.userID.databaseValue])
-        return try await endpoints.list(request, Self.schema, scope: [visible]) { renderer, row, detail in
+        let visible = SQLCondition.secrets(visibleTo: caller.userID)
+        return try await endpoints.list(request, .secrets, scope: [visible]) { renderer, row, detail in
             let record = SecretRecord(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
                                       isPrivate: try row.decode(forColumn: "private"), userID: try row.decode(forColumn: "user_id"),
                                       created: try row.decode(forColumn: "created"), updated: try row.decode(forColumn: "updated"))

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Identity
 
@@ -7,12 +6,6 @@ import Identity
 struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     var identity: IdentityStore { endpoints.identity }
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "users", noun: "service account", projectScoped: false, fields: [
-            "name": ("t.name", .string), "description": ("t.description", .string), "active": ("t.active", .bool),
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("service_accounts", use: list)
@@ -29,7 +22,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 1", arguments: [])]) { renderer, row, detail in
+        try await endpoints.list(request, .serviceAccounts, scope: [.serviceAccountsOnly]) { renderer, row, detail in
             guard let account = try renderer.account(row) else { return .null }
             return WireRenderer.serviceAccount(account, detail: detail)
         }
@@ -40,7 +33,6 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
         return ZenMLResponse.json(WireRenderer.serviceAccount(account, detail: detail))
     }
-
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
         let fields = try await endpoints.fields(request, context)
@@ -88,7 +80,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     @Sendable func listKeys(_ request: Request, context: Context) async throws -> Response {
         guard try context.caller().isAdmin else { throw ControlPlaneError.forbidden("Only an admin can manage API keys.") }
         let (owner, keys) = try await identity.apiKeys(serviceAccount: try context.parameters.require("id"))
-        let query = try ListQuery(endpoints.queryItems(request), schema: Self.schema)
+        let query = try ListQuery(endpoints.queryItems(request), schema: .serviceAccounts)
         let detail = Detail.of(hydrate: query.hydrate)
         let start = try query.offset(total: keys.count)
         let pageItems = keys[start..<min(start + query.size, keys.count)].map { keyResponse($0, owner, nil, detail) }

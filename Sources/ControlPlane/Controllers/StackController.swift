@@ -6,16 +6,6 @@ struct StackController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let stacks: any StackRepository
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "stacks", noun: "stack", projectScoped: false, fields: [
-            "name": ("t.name", .string), "description": ("t.description", .string), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "component_id": { value in
-                SQLCondition(sql: "t.id IN (SELECT stack_id FROM stack_composition WHERE component_id = ?)", arguments: [value.lowercased().databaseValue])
-            },
-        ])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("stacks", use: list)
         group.post("stacks", use: create)
@@ -25,7 +15,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.stack($1, detail: $2) }
+        try await endpoints.list(request, .stacks) { try $0.stack($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

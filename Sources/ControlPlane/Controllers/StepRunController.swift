@@ -8,28 +8,6 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let runs: any RunRepository
 
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "step_runs", noun: "step run", projectScoped: true, fields: [
-            "name": ("t.name", .string), "status": ("t.status", .string), "cache_key": ("t.cache_key", .string),
-            "code_hash": ("t.code_hash", .string), "pipeline_run_id": ("t.pipeline_run_id", .uuid),
-            "snapshot_id": ("t.snapshot_id", .uuid), "original_step_run_id": ("t.original_step_run_id", .uuid),
-            "start_time": ("t.start_time", .datetime), "end_time": ("t.end_time", .datetime),
-            "cache_expires_at": ("t.cache_expires_at", .datetime), "version": ("t.version", .int), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "exclude_retried": { value in
-                try ListQuery.boolean("exclude_retried", value) ? SQLCondition(sql: "t.status != 'retried'", arguments: []) : nil
-            },
-            "model_version_id": { value in try ListQuery.condition("model_version_id", "t.model_version_id", .uuid, value) },
-            "model": ModelFilter.versionOwnedBy("t.model_version_id"),
-            "cache_expired": { value in
-                let now = Timestamp.now().databaseValue
-                return try ListQuery.boolean("cache_expired", value)
-                    ? SQLCondition(sql: "t.cache_expires_at IS NOT NULL AND t.cache_expires_at <= ?", arguments: [now])
-                    : SQLCondition(sql: "(t.cache_expires_at IS NULL OR t.cache_expires_at > ?)", arguments: [now])
-            },
-        ])
-    }
-
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("steps", use: list)
         group.post("steps", use: create)
@@ -38,7 +16,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.step($1, detail: $2) }
+        try await endpoints.list(request, .stepRuns) { try $0.step($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

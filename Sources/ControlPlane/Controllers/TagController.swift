@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Storage
 
@@ -8,17 +7,6 @@ import Storage
 struct TagController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let tags: any TagRepository
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "tags", noun: "tag", projectScoped: false, fields: [
-            "name": ("t.name", .string), "color": ("t.color", .string), "exclusive": ("t.exclusive", .bool), "user_id": ("t.user_id", .uuid),
-        ], custom: [
-            "resource_type": { value in
-                let condition = try ListQuery.condition("resource_type", "l.resource_type", .string, value)
-                return SQLCondition(sql: "t.id IN (SELECT l.tag_id FROM tag_resources l WHERE \(condition.sql))", arguments: condition.arguments)
-            },
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("tags", use: list)
@@ -33,7 +21,7 @@ struct TagController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema) { try $0.tag($1, detail: $2) }
+        try await endpoints.list(request, .tags) { try $0.tag($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -1,4 +1,3 @@
-import GRDB
 import Hummingbird
 import Identity
 
@@ -6,13 +5,6 @@ import Identity
 /// create, delete or edit others; a password change needs the old password.
 struct UserController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
-
-    static var schema: ResourceSchema {
-        ResourceSchema(table: "users", noun: "user", projectScoped: false, fields: [
-            "name": ("t.name", .string), "full_name": ("t.full_name", .string), "email": ("t.email", .string),
-            "active": ("t.active", .bool),
-        ])
-    }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("users", use: list)
@@ -23,7 +15,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, Self.schema, scope: [SQLCondition(sql: "t.is_service_account = 0", arguments: [])]) { renderer, row, detail in
+        try await endpoints.list(request, .users, scope: [.peopleOnly]) { renderer, row, detail in
             guard let account = try renderer.account(row) else { return .null }
             return WireRenderer.user(account, detail: detail)
         }

@@ -1,4 +1,3 @@
-import GRDB
 
 /// List filters that select rows by the model they belong to.
 enum ModelFilter {
@@ -7,7 +6,7 @@ enum ModelFilter {
         { value in
             SQLCondition(sql: """
                 \(column) IN (SELECT v.id FROM model_versions v JOIN models m ON m.id = v.model_id WHERE m.id = ? OR m.name = ?)
-                """, arguments: [value.lowercased().databaseValue, value.databaseValue])
+                """, arguments: [value.lowercased().storedValue, value.storedValue])
         }
     }
 }

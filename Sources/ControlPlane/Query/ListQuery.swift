@@ -1,5 +1,4 @@
 import Foundation
-import GRDB
 import Storage
 
 /// A parsed ZenML list request: `page`, `size`, `sort_by`, `logical_operator`,
@@ -106,13 +105,13 @@ struct ListQuery: Sendable {
         return ("equals", raw)
     }
 
-    static func likePattern(_ value: String, prefix: Bool, suffix: Bool) -> DatabaseValue {
+    static func likePattern(_ value: String, prefix: Bool, suffix: Bool) -> StoredValue {
         var escaped = ""
         for c in value {
             if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
             escaped.append(c)
         }
-        return ((prefix ? "%" : "") + escaped + (suffix ? "%" : "")).databaseValue
+        return ((prefix ? "%" : "") + escaped + (suffix ? "%" : "")).storedValue
     }
 
     /// The SQL for one `field=<op>:<value>` filter.
@@ -135,7 +134,7 @@ struct ListQuery: Sendable {
             guard let list = try? JSONValue.parse(Array(text.utf8)).arrayValue, !list.isEmpty, list.count <= 1000 else {
                 throw bad(key, "With oneof: or notoneof: the value must be a JSON list")
             }
-            let values = try list.map { item -> DatabaseValue in
+            let values = try list.map { item -> StoredValue in
                 let s: String
                 switch item {
                 case let .string(v): s = v
@@ -164,19 +163,19 @@ struct ListQuery: Sendable {
     }
 
     /// Parses one query value according to the field's kind.
-    static func scalar(_ key: String, _ kind: FilterKind, _ text: String) throws -> DatabaseValue {
+    static func scalar(_ key: String, _ kind: FilterKind, _ text: String) throws -> StoredValue {
         switch kind {
-        case .string: return text.databaseValue
-        case .uuid: return text.lowercased().databaseValue
+        case .string: return text.storedValue
+        case .uuid: return text.lowercased().storedValue
         case .int:
             guard let n = Int64(text) else { throw bad(key, "The int filter only works with integer values") }
-            return n.databaseValue
-        case .bool: return try boolean(key, text).databaseValue
+            return n.storedValue
+        case .bool: return try boolean(key, text).storedValue
         case .datetime:
             guard let date = parseFilterTime(text) else {
                 throw bad(key, "The datetime filter only works with values like '2026-01-31 12:00:00'")
             }
-            return Timestamp.format(date).databaseValue
+            return Timestamp.format(date).storedValue
         }
     }
 

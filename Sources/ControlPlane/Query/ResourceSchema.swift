@@ -1,4 +1,3 @@
-import GRDB
 
 /// The value type of a filterable column, which decides the operators it takes and
 /// how a query value is parsed (as ZenML's filter models do).
@@ -9,7 +8,7 @@ enum FilterKind: Sendable {
 /// One SQL condition with its bound arguments.
 struct SQLCondition: Sendable {
     var sql: String
-    var arguments: [DatabaseValue]
+    var arguments: [StoredValue]
 }
 
 /// How one list endpoint maps ZenML's query parameters onto a table: which fields can
@@ -52,12 +51,12 @@ struct ResourceSchema: Sendable {
         if customs["user"] == nil, all["user_id"] != nil {
             customs["user"] = { value in
                 SQLCondition(sql: "t.user_id IN (SELECT id FROM users WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().databaseValue, value.databaseValue])
+                             arguments: [value.lowercased().storedValue, value.storedValue])
             }
         }
         if customs["scope_user"] == nil, all["user_id"] != nil {
             // ZenML scopes a list to one user's rows with it.
-            customs["scope_user"] = { value in SQLCondition(sql: "t.user_id = ?", arguments: [value.lowercased().databaseValue]) }
+            customs["scope_user"] = { value in SQLCondition(sql: "t.user_id = ?", arguments: [value.lowercased().storedValue]) }
         }
         self.custom = customs
         self.rendering = rendering

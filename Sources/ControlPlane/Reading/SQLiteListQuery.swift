@@ -6,14 +6,14 @@ extension ListQuery {
         var scoped = scope
         if let project {
             let projectID = try ProjectLookup.id(of: project, db: db)
-            scoped.append(SQLCondition(sql: "t.project_id = ?", arguments: [projectID.databaseValue]))
+            scoped.append(SQLCondition(sql: "t.project_id = ?", arguments: [.text(projectID)]))
         }
         var clauses = scoped.map { "(\($0.sql))" }
-        var arguments = scoped.flatMap(\.arguments)
+        var arguments = scoped.flatMap(\.arguments).map(\.databaseValue)
         if !conditions.isEmpty {
             let joiner = matchAny ? " OR " : " AND "
             clauses.append("(" + conditions.map { "(\($0.sql))" }.joined(separator: joiner) + ")")
-            arguments += conditions.flatMap(\.arguments)
+            arguments += conditions.flatMap(\.arguments).map(\.databaseValue)
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(schema.table) t\(whereSQL)",

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 
 extension StoredRow {
@@ -15,5 +16,18 @@ extension StoredRow {
             }
         }
         self.init(values)
+    }
+}
+
+extension StoredValue {
+    /// The value as GRDB binds it.
+    var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case let .integer(number): number.databaseValue
+        case let .real(number): number.databaseValue
+        case let .text(text): text.databaseValue
+        case let .blob(bytes): Data(bytes).databaseValue
+        }
     }
 }

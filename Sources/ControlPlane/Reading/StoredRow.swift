@@ -90,3 +90,28 @@ extension Optional: StoredValueDecodable where Wrapped: StoredValueDecodable {
         return try Wrapped.decode(value, column: column)
     }
 }
+
+/// A Swift value that binds as a `StoredValue` (an argument of a list condition).
+protocol StoredValueConvertible {
+    var storedValue: StoredValue { get }
+}
+
+extension String: StoredValueConvertible {
+    var storedValue: StoredValue { .text(self) }
+}
+
+extension Int: StoredValueConvertible {
+    var storedValue: StoredValue { .integer(Int64(self)) }
+}
+
+extension Int64: StoredValueConvertible {
+    var storedValue: StoredValue { .integer(self) }
+}
+
+extension Double: StoredValueConvertible {
+    var storedValue: StoredValue { .real(self) }
+}
+
+extension Bool: StoredValueConvertible {
+    var storedValue: StoredValue { .integer(self ? 1 : 0) }
+}

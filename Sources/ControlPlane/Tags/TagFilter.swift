@@ -1,4 +1,3 @@
-import GRDB
 
 /// ZenML's `tags=` list filter: each value (`name`, `startswith:nig`, `isnull:`…) must match
 /// a tag on the row; `isnull:` selects rows without tags, `isnotnull:` rows with any.

@@ -10,7 +10,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
 
     public func create(name: String, artifactLocation: String?, tags: [KeyValue], now: Int64) async throws -> Int64 {
         do {
-            return try await store.pool.write { db in
+            return try await store.database.write { db in
                 guard let id = try Int64.fetchOne(db, sql: """
                     INSERT INTO mlflow_experiments (name, artifact_location, lifecycle_stage, creation_time, last_update_time)
                     VALUES (?, '', 'active', ?, ?) RETURNING experiment_id
@@ -31,14 +31,14 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     }
 
     public func experiment(id: Int64) async throws -> Experiment? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try ExperimentRecord.fetchOne(db, sql: "SELECT * FROM mlflow_experiments WHERE experiment_id = ?", arguments: [id])
                 .map { try $0.experiment(tags: Self.tags(db, [$0.id])[$0.id] ?? []) }
         }
     }
 
     public func experiment(named name: String) async throws -> Experiment? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try ExperimentRecord.fetchOne(db, sql: "SELECT * FROM mlflow_experiments WHERE name = ?", arguments: [name])
                 .map { try $0.experiment(tags: Self.tags(db, [$0.id])[$0.id] ?? []) }
         }
@@ -47,7 +47,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     public func experiments(view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Experiment] {
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.experiments)
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.experiments, fallback: "e.creation_time DESC, e.experiment_id DESC")
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 let stages = view.stages
                 let records = try ExperimentRecord.fetchAll(db, sql: """
@@ -63,7 +63,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
 
     public func rename(id: Int64, to name: String, now: Int64) async throws -> Bool {
         do {
-            return try await store.pool.write { db in
+            return try await store.database.write { db in
                 try db.execute(sql: "UPDATE mlflow_experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?", arguments: [name, now, id])
                 return db.changesCount > 0
             }
@@ -73,7 +73,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     }
 
     public func setLifecycle(id: Int64, stage: String, now: Int64) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "UPDATE mlflow_experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?",
                            arguments: [stage, now, id])
             guard db.changesCount > 0 else { return false }
@@ -83,7 +83,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     }
 
     public func setTag(id: Int64, _ tag: KeyValue) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM mlflow_experiments WHERE experiment_id = ?", arguments: [id]) != nil else { return false }
             try db.execute(sql: """
                 INSERT INTO mlflow_experiment_tags (experiment_id, key, value) VALUES (?, ?, ?)
@@ -94,7 +94,7 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     }
 
     public func deleteTag(id: Int64, key: String) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM mlflow_experiment_tags WHERE experiment_id = ? AND key = ?", arguments: [id, key])
             return db.changesCount > 0
         }

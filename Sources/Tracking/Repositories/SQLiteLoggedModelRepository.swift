@@ -11,7 +11,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     public init(store: StateStore) { self.store = store }
 
     public func create(_ model: LoggedModel) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             guard let stage = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM mlflow_experiments WHERE experiment_id = ?",
                                                   arguments: [model.experimentID]) else {
                 throw TrackingError.notFound("No Experiment with id=\(model.experimentID) exists")
@@ -26,11 +26,11 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     }
 
     public func model(id: String) async throws -> LoggedModel? {
-        try await store.pool.read { db in try Self.assemble(db, try LoggedModelRecord.fetchAll(db, keys: [id])).first }
+        try await store.database.read { db in try Self.assemble(db, try LoggedModelRecord.fetchAll(db, keys: [id])).first }
     }
 
     public func setStatus(id: String, status: String, message: String?) async throws -> LoggedModel? {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: """
                 UPDATE mlflow_logged_models SET status = ?, status_message = ?, last_updated_timestamp = ? WHERE model_id = ?
                 """, arguments: [status, message, TrackingRules.now(), id])
@@ -40,7 +40,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     }
 
     public func setTags(id: String, _ tags: [KeyValue]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireModel(db, id)
             for tag in tags { try Self.tags.upsert(db, owner: id, tag) }
             try Self.touch(db, id)
@@ -48,7 +48,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     }
 
     public func deleteTag(id: String, key: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireModel(db, id)
             try db.execute(sql: "DELETE FROM mlflow_logged_model_tags WHERE model_id = ? AND key = ?", arguments: [id, key])
             guard db.changesCount > 0 else { throw TrackingError.notFound("No tag with key '\(key)' on logged model \(id)") }
@@ -57,7 +57,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     }
 
     public func logParams(id: String, _ params: [KeyValue]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireModel(db, id)
             try Self.insertParams(db, id: id, params)
             try Self.touch(db, id)
@@ -65,7 +65,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
     }
 
     public func delete(id: String) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "UPDATE mlflow_logged_models SET lifecycle_stage = 'deleted', last_updated_timestamp = ? WHERE model_id = ?",
                            arguments: [TrackingRules.now(), id])
             return db.changesCount > 0
@@ -76,7 +76,7 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
         guard !experimentIDs.isEmpty else { return [] }
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.loggedModels)
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.loggedModels, fallback: "m.creation_timestamp DESC, m.model_id")
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 let records = try LoggedModelRecord.fetchAll(db, sql: """
                     SELECT m.* FROM mlflow_logged_models m

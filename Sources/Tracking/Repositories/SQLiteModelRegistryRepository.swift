@@ -11,7 +11,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     public init(store: StateStore) { self.store = store }
 
     public func createModel(name: String, description: String?, tags: [KeyValue]) async throws -> RegisteredModel {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let now = TrackingRules.now()
             do {
                 try db.execute(sql: """
@@ -34,11 +34,11 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func model(name: String) async throws -> RegisteredModel? {
-        try await store.pool.read { db in try Self.models(db, where: "rm.name = ?", [name]).first }
+        try await store.database.read { db in try Self.models(db, where: "rm.name = ?", [name]).first }
     }
 
     public func renameModel(name: String, to newName: String) async throws -> RegisteredModel {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let key = try Self.modelKey(db, name)
             do {
                 try db.execute(sql: "UPDATE mlflow_registered_models SET name = ?, last_updated_timestamp = ? WHERE model_key = ?",
@@ -51,7 +51,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func updateModel(name: String, description: String) async throws -> RegisteredModel {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let key = try Self.modelKey(db, name)
             try db.execute(sql: "UPDATE mlflow_registered_models SET description = ?, last_updated_timestamp = ? WHERE model_key = ?",
                            arguments: [description, TrackingRules.now(), key])
@@ -60,7 +60,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func deleteModel(name: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let key = try Self.modelKey(db, name)
             try db.execute(sql: "DELETE FROM mlflow_registered_model_aliases WHERE model_key = ?", arguments: [key])
             try db.execute(sql: "DELETE FROM mlflow_model_version_tags WHERE version_id IN (SELECT version_id FROM mlflow_model_versions WHERE model_key = ?)",
@@ -72,13 +72,13 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func setModelTag(name: String, _ tag: KeyValue) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.modelTags.upsert(db, owner: try Self.modelKey(db, name), tag)
         }
     }
 
     public func deleteModelTag(name: String, key: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM mlflow_registered_model_tags WHERE model_key = ? AND key = ?", arguments: [try Self.modelKey(db, name), key])
         }
     }
@@ -86,7 +86,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     public func models(filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [RegisteredModel] {
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.registeredModels)
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.registeredModels, fallback: "rm.name ASC")
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.models(db, where: condition, conditionArguments, orderBy: ordering, orderArguments, limit: limit, offset: offset)
             }
@@ -94,7 +94,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func createVersion(_ draft: ModelVersionDraft) async throws -> ModelVersion {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let key = try Self.modelKey(db, draft.name)
             let now = TrackingRules.now()
             let id = TrackingRules.newID()
@@ -116,11 +116,11 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func version(name: String, version: Int64) async throws -> ModelVersion? {
-        try await store.pool.read { db in try Self.versions(db, where: "rm.name = ? AND mv.version = ?", [name, version]).first }
+        try await store.database.read { db in try Self.versions(db, where: "rm.name = ? AND mv.version = ?", [name, version]).first }
     }
 
     public func updateVersion(name: String, version: Int64, description: String) async throws -> ModelVersion {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let id = try Self.versionID(db, name, version)
             try db.execute(sql: "UPDATE mlflow_model_versions SET description = ?, last_updated_timestamp = ? WHERE version_id = ?",
                            arguments: [description, TrackingRules.now(), id])
@@ -129,7 +129,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func transition(name: String, version: Int64, stage: String, archiveOthers: Bool) async throws -> ModelVersion {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let id = try Self.versionID(db, name, version)
             let now = TrackingRules.now()
             if archiveOthers, stage == "Staging" || stage == "Production" {
@@ -145,7 +145,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func deleteVersion(name: String, version: Int64) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let id = try Self.versionID(db, name, version)
             try db.execute(sql: "DELETE FROM mlflow_registered_model_aliases WHERE version_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mlflow_model_version_tags WHERE version_id = ?", arguments: [id])
@@ -155,13 +155,13 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func setVersionTag(name: String, version: Int64, _ tag: KeyValue) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.versionTags.upsert(db, owner: try Self.versionID(db, name, version), tag)
         }
     }
 
     public func deleteVersionTag(name: String, version: Int64, key: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM mlflow_model_version_tags WHERE version_id = ? AND key = ?",
                            arguments: [try Self.versionID(db, name, version), key])
         }
@@ -170,7 +170,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     public func versions(filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [ModelVersion] {
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.modelVersions)
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.modelVersions, fallback: "rm.name ASC, mv.version DESC")
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.versions(db, where: condition, conditionArguments, orderBy: ordering, orderArguments, limit: limit, offset: offset)
             }
@@ -178,14 +178,14 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func latestVersions(name: String, stages: [String]) async throws -> [ModelVersion] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             _ = try Self.modelKey(db, name)
             return try Self.latest(db, names: [name])[name, default: []].filter { stages.isEmpty || stages.contains($0.currentStage) }
         }
     }
 
     public func setAlias(name: String, alias: String, version: Int64) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let key = try Self.modelKey(db, name)
             let id = try Self.versionID(db, name, version)
             try db.execute(sql: """
@@ -196,13 +196,13 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func deleteAlias(name: String, alias: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "DELETE FROM mlflow_registered_model_aliases WHERE model_key = ? AND alias = ?", arguments: [try Self.modelKey(db, name), alias])
         }
     }
 
     public func version(name: String, alias: String) async throws -> ModelVersion? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Self.versions(db, where: "mv.version_id = (SELECT a.version_id FROM mlflow_registered_model_aliases a WHERE a.model_key = rm.model_key AND a.alias = ?) AND rm.name = ?",
                               [alias, name]).first
         }

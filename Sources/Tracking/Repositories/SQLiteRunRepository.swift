@@ -13,7 +13,7 @@ public struct SQLiteRunRepository: RunRepository {
     public init(store: StateStore) { self.store = store }
 
     public func create(_ info: RunInfo, tags: [KeyValue]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             guard let stage = try String.fetchOne(db, sql: "SELECT lifecycle_stage FROM mlflow_experiments WHERE experiment_id = ?",
                                                   arguments: [info.experimentID]) else {
                 throw TrackingError.notFound("No Experiment with id=\(info.experimentID) exists")
@@ -31,14 +31,14 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func run(id: String) async throws -> Run? {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard let record = try RunRecord.fetchOne(db, sql: "SELECT * FROM mlflow_runs WHERE run_id = ?", arguments: [id]) else { return nil }
             return try Self.assemble(db, [record]).first
         }
     }
 
     public func update(id: String, status: String?, endTime: Int64?, name: String?) async throws -> RunInfo? {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: """
                 UPDATE mlflow_runs SET status = COALESCE(?, status), end_time = COALESCE(?, end_time), name = COALESCE(?, name)
                 WHERE run_id = ?
@@ -50,14 +50,14 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func setLifecycle(id: String, stage: String) async throws -> Bool {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try db.execute(sql: "UPDATE mlflow_runs SET lifecycle_stage = ? WHERE run_id = ?", arguments: [stage, id])
             return db.changesCount > 0
         }
     }
 
     public func log(runID: String, metrics: [Metric], params: [KeyValue], tags: [KeyValue]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireActive(db, runID)
             for param in params {
                 try db.cachedStatement(sql: "INSERT INTO mlflow_params (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT (run_id, key) DO NOTHING")
@@ -110,7 +110,7 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func deleteTag(runID: String, key: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireActive(db, runID)
             try db.execute(sql: "DELETE FROM mlflow_run_tags WHERE run_id = ? AND key = ?", arguments: [runID, key])
             guard db.changesCount > 0 else {
@@ -120,7 +120,7 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func metricHistory(runID: String, key: String, offset: Int, limit: Int) async throws -> [Metric] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM mlflow_runs WHERE run_id = ?", arguments: [runID]) != nil else {
                 throw TrackingError.notFound("Run with id=\(runID) not found")
             }
@@ -131,7 +131,7 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func metricSteps(runID: String, key: String, within steps: ClosedRange<Int64>) async throws -> [Int64] {
-        try await store.pool.read { db in
+        try await store.database.read { db in
             try Int64.fetchAll(db, sql: """
                 SELECT DISTINCT step FROM mlflow_metrics WHERE run_id = ? AND key = ? AND step >= ? AND step <= ? ORDER BY step
                 """, arguments: [runID, key, steps.lowerBound, steps.upperBound])
@@ -140,7 +140,7 @@ public struct SQLiteRunRepository: RunRepository {
 
     public func metricValues(runID: String, key: String, atSteps steps: [Int64]) async throws -> [Metric] {
         guard !steps.isEmpty else { return [] }
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             var found: [Metric] = []
             // In slices, so a long list of steps never exceeds SQLite's bound-parameter limit.
             for start in stride(from: 0, to: steps.count, by: 500) {
@@ -170,7 +170,7 @@ public struct SQLiteRunRepository: RunRepository {
                                     arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + conditionArguments)
         if let first = order.first, let indexed = SQLiteSearch.indexedOrderKey(first, SQLiteSearch.runs) {
             let (rest, restArguments) = try SQLiteSearch.order(Array(order.dropFirst()), SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
-            return try await store.pool.read { db in
+            return try await store.database.read { db in
                 try SQLiteSearch.withCaseSensitiveLike(db) {
                     try Self.assemble(db, try matching.page(db, orderedBy: indexed, ascending: first.ascending, then: (rest, restArguments),
                                                             offset: offset, limit: limit))
@@ -178,7 +178,7 @@ public struct SQLiteRunRepository: RunRepository {
             }
         }
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.assemble(db, try matching.page(db, ordering: ordering, orderArguments, offset: offset, limit: limit))
             }
@@ -225,7 +225,7 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func logInputs(runID: String, datasets: [DatasetInput], models: [String]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireActive(db, runID)
             guard let experimentID = try Int64.fetchOne(db, sql: "SELECT experiment_id FROM mlflow_runs WHERE run_id = ?", arguments: [runID]) else {
                 throw TrackingError.notFound("Run with id=\(runID) not found")
@@ -257,7 +257,7 @@ public struct SQLiteRunRepository: RunRepository {
     }
 
     public func logOutputs(runID: String, models: [ModelOutput]) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireActive(db, runID)
             for model in models {
                 try db.execute(sql: """

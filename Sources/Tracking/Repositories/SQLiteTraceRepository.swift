@@ -9,7 +9,7 @@ public struct SQLiteTraceRepository: TraceRepository {
     public init(store: StateStore) { self.store = store }
 
     public func start(_ info: TraceInfo) async throws -> TraceInfo {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             guard try Int.fetchOne(db, sql: "SELECT 1 FROM mlflow_experiments WHERE experiment_id = ?", arguments: [info.experimentID]) != nil else {
                 throw TrackingError.notFound("No Experiment with id=\(info.experimentID) exists")
             }
@@ -35,7 +35,7 @@ public struct SQLiteTraceRepository: TraceRepository {
 
     public func addSpans(_ spans: [ReceivedSpan], experimentID: Int64?) async throws {
         guard !spans.isEmpty else { return }
-        try await store.pool.write { db in
+        try await store.database.write { db in
             for span in spans {
                 try db.execute(sql: """
                     INSERT INTO mlflow_spans (trace_id, span_id, parent_span_id, experiment_id, name, start_time_ns, end_time_ns, status_code, content)
@@ -51,12 +51,12 @@ public struct SQLiteTraceRepository: TraceRepository {
     }
 
     public func trace(id: String) async throws -> TraceInfo? {
-        try await store.pool.read { db in try Self.traces(db, where: "t.trace_id = ?", [id]).first }
+        try await store.database.read { db in try Self.traces(db, where: "t.trace_id = ?", [id]).first }
     }
 
     public func spans(traceIDs: [String]) async throws -> [String: [ReceivedSpan]] {
         guard !traceIDs.isEmpty else { return [:] }
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             let rows = try SpanRecord.fetchAll(db, sql: """
                 SELECT * FROM mlflow_spans WHERE trace_id IN (\(traceIDs.map { _ in "?" }.joined(separator: ", "))) ORDER BY start_time_ns, span_id
                 """, arguments: StatementArguments(traceIDs))
@@ -68,7 +68,7 @@ public struct SQLiteTraceRepository: TraceRepository {
         guard !experimentIDs.isEmpty else { return [] }
         let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.traces)
         let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.traces, fallback: "t.request_time DESC, t.trace_id")
-        return try await store.pool.read { db in
+        return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.traces(db, where: "t.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", "))) AND \(condition)",
                                 StatementArguments(experimentIDs) + conditionArguments, orderBy: ordering, orderArguments, limit: limit, offset: offset)
@@ -77,14 +77,14 @@ public struct SQLiteTraceRepository: TraceRepository {
     }
 
     public func setTag(id: String, _ tag: KeyValue) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireTrace(db, id)
             try Self.tags.upsert(db, owner: id, tag)
         }
     }
 
     public func deleteTag(id: String, key: String) async throws {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             try Self.requireTrace(db, id)
             try db.execute(sql: "DELETE FROM mlflow_trace_tags WHERE trace_id = ? AND key = ?", arguments: [id, key])
             guard db.changesCount > 0 else { throw TrackingError.notFound("No tag with key '\(key)' on trace \(id)") }
@@ -92,7 +92,7 @@ public struct SQLiteTraceRepository: TraceRepository {
     }
 
     public func delete(experimentID: Int64, ids: [String], before: Int64?, limit: Int?) async throws -> Int {
-        try await store.pool.write { db in
+        try await store.database.write { db in
             let doomed: [String]
             if !ids.isEmpty {
                 doomed = try String.fetchAll(db, sql: """
