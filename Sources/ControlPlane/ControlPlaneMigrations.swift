@@ -174,5 +174,11 @@ public enum ControlPlaneMigrations {
                 """)
         },
         .init("v4_several_writers") { db in try SeveralWritersMigration.apply(db) },
+        // Which claim holds a key, and whether its write has committed: set in the write's own
+        // transaction (`WriteGuard`), so a crash can never lose the fact that the write happened.
+        .init("v5_idempotent_claims") { db in
+            try db.execute(sql: "ALTER TABLE idempotent_requests ADD COLUMN claim TEXT")
+            try db.execute(sql: "ALTER TABLE idempotent_requests ADD COLUMN executed INTEGER NOT NULL DEFAULT 0")
+        },
     ])
 }

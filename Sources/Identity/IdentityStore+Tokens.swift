@@ -26,7 +26,7 @@ extension IdentityStore {
         let failure = IdentityError.credentialsNotValid("Authentication error: invalid API key")
         guard let credential = APIKeyCredential(encoded: encoded) else { throw failure }
         let now = Timestamp.now()
-        let userID = try await store.database.write { db -> String in
+        let userID = try await store.database.guardedWrite { db -> String in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.active AS user_active
                 FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
@@ -48,7 +48,7 @@ extension IdentityStore {
     func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int, deviceID: String? = nil) async throws -> IssuedToken {
         let token = CredentialDigest.newBearerToken()
         let now = Date()
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE expires_at < ?", arguments: [Timestamp.format(now)])
             try db.execute(sql: """
                 INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at, device_id)
@@ -80,7 +80,7 @@ extension IdentityStore {
 
     /// Revokes one token (logout).
     public func revoke(tokenHash: String) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [tokenHash])
         }
     }

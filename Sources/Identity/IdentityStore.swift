@@ -67,7 +67,7 @@ public final class IdentityStore: Sendable {
     /// earlier one) for the operator to activate from another host; nil once active.
     public func issueSetupTokenIfInactive() async throws -> String? {
         let token = CredentialDigest.randomHex(bytes: 16)
-        let issued = try await store.database.write { db -> Bool in
+        let issued = try await store.database.guardedWrite { db -> Bool in
             try db.execute(sql: "UPDATE server_state SET setup_token_hash = ? WHERE id = 1 AND active = 0",
                            arguments: [CredentialDigest.digest(token)])
             return db.changesCount > 0
@@ -81,7 +81,7 @@ public final class IdentityStore: Sendable {
         try Self.validate(name: adminName)
         if let problem = PasswordHasher.problem(with: password) { throw IdentityError.invalid(problem) }
         let hash = try await hasher.hash(password)
-        return try await store.database.write { db in
+        return try await store.database.guardedWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT active, setup_token_hash FROM server_state WHERE id = 1"),
                   !(try row.decode(Bool.self, forColumn: "active"))
             else { throw IdentityError.forbidden("The server is already active.") }
@@ -112,7 +112,7 @@ public final class IdentityStore: Sendable {
             hash = try await hasher.hash(password)
         }
         let passwordHash = hash
-        return try await store.database.write { db in
+        return try await store.database.guardedWrite { db in
             let account = try Self.insert(draft, passwordHash: passwordHash, db: db)
             if activateServer {
                 try db.execute(sql: "UPDATE server_state SET active = 1, setup_token_hash = NULL WHERE id = 1")
@@ -192,7 +192,7 @@ public final class IdentityStore: Sendable {
             newHash = try await hasher.hash(password)
         }
         let replacementHash = newHash
-        return try await store.database.write { db in
+        return try await store.database.guardedWrite { db in
             var account = try Self.account(current.id, serviceAccount: nil, db: db)
             if let name = changes.name { account.name = name }
             if let value = changes.fullName { account.fullName = value }
@@ -236,7 +236,7 @@ public final class IdentityStore: Sendable {
     /// Deletes an account with its keys and tokens; admins only, and never the last admin.
     public func deleteAccount(_ idOrName: String, serviceAccount: Bool?, actor: Principal) async throws {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can delete accounts.") }
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             let account = try Self.account(idOrName, serviceAccount: serviceAccount, db: db)
             if account.id == actor.userID {
                 throw IdentityError.forbidden("You cannot delete the user account currently used to authenticate to the server. "

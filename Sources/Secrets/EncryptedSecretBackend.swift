@@ -29,7 +29,7 @@ public struct EncryptedSecretBackend: SecretBackend {
         let cipher = try keys.currentCipher()
         let sealed = try values.map { key, value in (key, try cipher.seal(value, secretID: secretID, field: key)) }
         let keyID = cipher.keyring.primaryID
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID])
             for (key, text) in sealed {
                 try db.cachedStatement(sql: "INSERT INTO secrets_values (secret_id, key, sealed, key_id) VALUES (?, ?, ?, ?)")
@@ -49,7 +49,7 @@ public struct EncryptedSecretBackend: SecretBackend {
     }
 
     public func delete(secretID: String) async throws {
-        try await store.database.write { db in try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID]) }
+        try await store.database.guardedWrite { db in try db.execute(sql: "DELETE FROM secrets_values WHERE secret_id = ?", arguments: [secretID]) }
     }
 
     /// How many values are still sealed under a key other than the primary one.
@@ -69,7 +69,7 @@ public struct EncryptedSecretBackend: SecretBackend {
             try SealedValueRow.fetchAll(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE key_id <> ? LIMIT ?", arguments: [primary, limit])
         }
         let moved = try rows.map { ($0, try cipher.rewrap($0.sealed, secretID: $0.secretID, field: $0.key)) }
-        return try await store.database.write { db in
+        return try await store.database.guardedWrite { db in
             var count = 0
             for (row, sealed) in moved {
                 try db.cachedStatement(sql: "UPDATE secrets_values SET sealed = ?, key_id = ? WHERE secret_id = ? AND key = ? AND sealed = ?")

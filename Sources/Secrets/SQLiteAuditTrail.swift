@@ -11,7 +11,7 @@ public struct SQLiteAuditTrail: AuditTrail {
     public init(store: StateStore) { self.store = store }
 
     public func append(_ entry: AuditEntry) async throws -> AuditRecord {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             let last = try AuditRow.fetchOne(db, sql: "SELECT * FROM secrets_audit ORDER BY sequence DESC LIMIT 1")
             let sequence = (last?.sequence ?? 0) + 1
             let previous = last?.hash ?? AuditRecord.genesis

@@ -16,7 +16,7 @@ public struct SQLiteSecretRepository: SecretRepository {
 
     public func insert(_ record: SecretRecord) async throws {
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 try db.execute(sql: """
                     INSERT INTO secrets (id, name, private, user_id, scope, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)
                     """, arguments: [record.id, record.name, record.isPrivate, record.userID, record.scope, record.created, record.updated])
@@ -34,7 +34,7 @@ public struct SQLiteSecretRepository: SecretRepository {
 
     public func update(_ record: SecretRecord) async throws -> Bool {
         do {
-            return try await store.database.write { db in
+            return try await store.database.guardedWrite { db in
                 try db.execute(sql: "UPDATE secrets SET name = ?, private = ?, scope = ?, updated = ? WHERE id = ?",
                                arguments: [record.name, record.isPrivate, record.scope, record.updated, record.id])
                 return db.changesCount > 0
@@ -45,7 +45,7 @@ public struct SQLiteSecretRepository: SecretRepository {
     }
 
     public func delete(id: String) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM secrets WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }

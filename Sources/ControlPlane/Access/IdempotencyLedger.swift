@@ -9,7 +9,10 @@ import Storage
 ///
 /// A key is claimed before the write runs, by inserting it under its primary key: of two
 /// requests with one key, on any number of connections or replicas, exactly one claims it
-/// and executes; the other waits for the answer and replays it.
+/// and executes; the other waits for the answer and replays it. The claim's `guard` then
+/// marks it executed inside each of the write's own transactions (`WriteGuard`): a write
+/// whose claim was taken over rolls back, and a key whose write committed is never
+/// performed again, even when the server stopped before it could store the answer.
 struct IdempotencyLedger: Sendable {
     let store: StateStore
     static let retention: TimeInterval = 86_400
@@ -21,8 +24,9 @@ struct IdempotencyLedger: Sendable {
 
     /// What claiming a key found.
     enum Claim {
-        /// The key is this request's: perform the write, then `answer` or `release`.
-        case claimed
+        /// The key is this request's under the claim token `token`: perform the write under
+        /// `guard(…)`, then `answer` or `release`.
+        case claimed(token: String)
         /// An earlier request with the key has answered: replay it.
         case answered(status: Int, body: [UInt8])
     }
@@ -43,14 +47,16 @@ struct IdempotencyLedger: Sendable {
     /// One attempt: nil while another request holds the key unanswered.
     private func tryClaim(key: String, userID: String, method: String, path: String) async throws -> Claim? {
         let now = Date()
+        let token = String.newID()
         return try await store.database.write { db -> Claim? in
             try db.execute(sql: "DELETE FROM idempotent_requests WHERE created < ?", arguments: [Timestamp.format(now.addingTimeInterval(-Self.retention))])
             try db.execute(sql: """
-                INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created) VALUES (?, ?, ?, ?, 0, ?, ?)
+                INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created, claim, executed)
+                VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0)
                 ON CONFLICT (key, user_id) DO NOTHING
-                """, arguments: [key, userID, method, path, Data(), Timestamp.format(now)])
-            if db.changesCount == 1 { return .claimed }
-            guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body, created FROM idempotent_requests WHERE key = ? AND user_id = ?",
+                """, arguments: [key, userID, method, path, Data(), Timestamp.format(now), token])
+            if db.changesCount == 1 { return .claimed(token: token) }
+            guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body, created, executed FROM idempotent_requests WHERE key = ? AND user_id = ?",
                                              arguments: [key, userID])
             else { return nil }
             guard (try row.decode(String.self, forColumn: "method")) == method, (try row.decode(String.self, forColumn: "path")) == path else {
@@ -58,26 +64,49 @@ struct IdempotencyLedger: Sendable {
             }
             let status: Int = try row.decode(forColumn: "status")
             if status > 0 { return .answered(status: status, body: Array(try row.decode(Data.self, forColumn: "body"))) }
-            // Unanswered: still running elsewhere, or abandoned by a server that stopped mid-write.
-            try db.execute(sql: "UPDATE idempotent_requests SET created = ? WHERE key = ? AND user_id = ? AND status = 0 AND created < ?",
-                           arguments: [Timestamp.format(now), key, userID, Timestamp.format(now.addingTimeInterval(-Self.abandonedAfter))])
-            return db.changesCount == 1 ? .claimed : nil
+            let abandoned = (try row.decode(String.self, forColumn: "created")) < Timestamp.format(now.addingTimeInterval(-Self.abandonedAfter))
+            guard abandoned else { return nil }  // still being performed: wait for its answer
+            if try row.decode(Bool.self, forColumn: "executed") {
+                throw ControlPlaneError.stateConflict("The request with Idempotency-Key '\(key)' was performed, but its server stopped "
+                    + "before it could keep the answer; read the resource instead of retrying the write.")
+            }
+            // Abandoned before its write committed: this request takes the claim over.
+            try db.execute(sql: "UPDATE idempotent_requests SET created = ?, claim = ? WHERE key = ? AND user_id = ? AND status = 0 AND executed = 0",
+                           arguments: [Timestamp.format(now), token, key, userID])
+            return db.changesCount == 1 ? .claimed(token: token) : nil
         }
     }
 
-    /// Stores the answer of the write that claimed `key`.
-    func answer(key: String, userID: String, status: Int, body: [UInt8]) async throws {
-        try await store.database.write { db in
-            try db.execute(sql: "UPDATE idempotent_requests SET status = ?, body = ? WHERE key = ? AND user_id = ?",
-                           arguments: [status, Data(body), key, userID])
+    /// The `WriteGuard` of the write that holds `token`: marks the claim executed in each of
+    /// the write's transactions, and refuses (rolling the write back) when the claim is no
+    /// longer this request's.
+    func `guard`(key: String, userID: String, token: String) -> @Sendable (GRDB.Database) throws -> Void {
+        { db in
+            try db.execute(sql: "UPDATE idempotent_requests SET executed = 1 WHERE key = ? AND user_id = ? AND claim = ? AND status = 0",
+                           arguments: [key, userID, token])
+            guard db.changesCount == 1 else {
+                throw ControlPlaneError.stateConflict("The request with Idempotency-Key '\(key)' took too long and was taken over by a retry; "
+                    + "nothing of it was written.")
+            }
         }
     }
 
-    /// Gives `key` up after its write failed, or answered with something never stored (a
-    /// credential), so a retry performs the write again.
-    func release(key: String, userID: String) async throws {
+    /// Stores the answer of the write that claimed `key` under `token`.
+    func answer(key: String, userID: String, token: String, status: Int, body: [UInt8]) async throws {
         try await store.database.write { db in
-            try db.execute(sql: "DELETE FROM idempotent_requests WHERE key = ? AND user_id = ? AND status = 0", arguments: [key, userID])
+            try db.execute(sql: "UPDATE idempotent_requests SET status = ?, body = ? WHERE key = ? AND user_id = ? AND claim = ?",
+                           arguments: [status, Data(body), key, userID, token])
+        }
+    }
+
+    /// Gives `key` up after its write failed before committing anything, or (`evenIfExecuted`)
+    /// after it answered with something never stored (a credential), so a retry performs the
+    /// write again. A failed request whose guarded write did commit keeps its claim: a retry
+    /// must not write twice.
+    func release(key: String, userID: String, token: String, evenIfExecuted: Bool = false) async throws {
+        try await store.database.write { db in
+            try db.execute(sql: "DELETE FROM idempotent_requests WHERE key = ? AND user_id = ? AND claim = ? AND status = 0 AND (executed = 0 OR ?)",
+                           arguments: [key, userID, token, evenIfExecuted])
         }
     }
 }

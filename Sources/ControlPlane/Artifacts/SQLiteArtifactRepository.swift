@@ -23,7 +23,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     let writer: any DatabaseWriter
 
     func updateArtifact(id: String, name: String?, hasCustomName: Bool?, tags: ResourceTagChange, userID: String?) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             do {
                 try db.execute(sql: "UPDATE artifacts SET name = COALESCE(?, name), has_custom_name = COALESCE(?, has_custom_name), updated = ? WHERE id = ?",
                                arguments: [name, hasCustomName, Timestamp.now(), id])
@@ -36,7 +36,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     }
 
     func deleteArtifact(id: String) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM artifacts WHERE id = ?", arguments: [id]) != nil else { throw ControlPlaneError.missing("artifact", id: id) }
             if try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE artifact_id = ? LIMIT 1", arguments: [id]) != nil {
                 throw ControlPlaneError.forbidden("The artifact still has versions; delete them first.")
@@ -47,11 +47,11 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     }
 
     func createVersions(_ drafts: [ArtifactVersionDraft], userID: String) async throws -> [String] {
-        try await writer.write { db in try drafts.map { try Self.insert($0, userID: userID, db: db) } }
+        try await writer.guardedWrite { db in try drafts.map { try Self.insert($0, userID: userID, db: db) } }
     }
 
     func updateVersion(id: String, tags: ResourceTagChange, userID: String?) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE id = ?", arguments: [id]) != nil else {
                 throw ControlPlaneError.missing("artifact version", id: id)
             }
@@ -60,7 +60,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
     }
 
     func deleteVersion(id: String) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM artifact_versions WHERE id = ?", arguments: [id]) != nil else {
                 throw ControlPlaneError.missing("artifact version", id: id)
             }

@@ -55,8 +55,9 @@ struct Endpoints: Sendable {
     }
 
     /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with
-    /// it exactly one performs `work` and the others replay its answer; a failed write gives
-    /// the key back. `remember: false` is for answers that carry a credential (a new API
+    /// it exactly one performs `work` and the others replay its answer. `work`'s database
+    /// writes carry the claim's guard, so they commit together with the claim's "executed"
+    /// mark; a write that failed before committing gives the key back. `remember: false` is for answers that carry a credential (a new API
     /// key), which must never be stored: the key is given back and a retry writes again.
     func write(_ request: Request, _ context: some ControlPlaneRequestContext, remember: Bool = true,
                work: (Principal) async throws -> JSONValue) async throws -> Response {
@@ -68,18 +69,20 @@ struct Endpoints: Sendable {
         switch try await ledger.claim(key: key, userID: userID, method: request.method.rawValue, path: request.uri.path) {
         case let .answered(status, body):
             return ZenMLResponse.serialized(body, status: .init(code: status))
-        case .claimed:
+        case let .claimed(token):
             let bytes: [UInt8]
             do {
-                bytes = try await work(principal).serialized
+                bytes = try await WriteGuard.$current.withValue(ledger.guard(key: key, userID: userID, token: token)) {
+                    try await work(principal).serialized
+                }
             } catch {
-                try? await ledger.release(key: key, userID: userID)
+                try? await ledger.release(key: key, userID: userID, token: token)
                 throw error
             }
             if remember {
-                try await ledger.answer(key: key, userID: userID, status: 200, body: bytes)
+                try await ledger.answer(key: key, userID: userID, token: token, status: 200, body: bytes)
             } else {
-                try await ledger.release(key: key, userID: userID)
+                try await ledger.release(key: key, userID: userID, token: token, evenIfExecuted: true)
             }
             return ZenMLResponse.serialized(bytes)
         }

@@ -35,7 +35,7 @@ struct SQLiteHookInvocationRepository: HookInvocationRepository {
 
     func create(_ draft: HookInvocationDraft) async throws {
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 let project = try ProjectLookup.id(of: draft.project, db: db)
                 guard try String.fetchOne(db, sql: "SELECT id FROM pipeline_runs WHERE id = ?", arguments: [draft.pipelineRunID]) != nil else {
                     throw ControlPlaneError.notFound("Unable to get pipeline run with ID '\(draft.pipelineRunID)': No pipeline run with this ID found.")
@@ -61,7 +61,7 @@ struct SQLiteHookInvocationRepository: HookInvocationRepository {
     }
 
     func delete(id: String) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM hook_invocations WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }

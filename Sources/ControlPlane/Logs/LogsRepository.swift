@@ -29,7 +29,7 @@ struct SQLiteLogsRepository: LogsRepository {
     let writer: any DatabaseWriter
 
     func create(_ draft: LogsDraft) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             let projectID = try ProjectLookup.id(of: draft.project, db: db)
             let now = Timestamp.now()
             do {
@@ -45,7 +45,7 @@ struct SQLiteLogsRepository: LogsRepository {
     }
 
     func link(id: String, pipelineRunID: String?, stepRunID: String?, hookInvocationID: String?) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             try db.execute(sql: """
                 UPDATE logs SET pipeline_run_id = COALESCE(?, pipeline_run_id), step_run_id = COALESCE(?, step_run_id),
                 hook_invocation_id = COALESCE(?, hook_invocation_id), updated = ? WHERE id = ?

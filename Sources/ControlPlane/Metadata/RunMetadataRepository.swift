@@ -40,7 +40,7 @@ struct SQLiteRunMetadataRepository: RunMetadataRepository {
     let store: StateStore
 
     func attach(_ values: JSONValue, to resources: [(MetadataResource, String)]) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             for (kind, id) in resources {
                 guard let stored = try String.fetchOne(db, sql: "SELECT run_metadata FROM \(kind.table) WHERE id = ?", arguments: [id]) else {
                     throw ControlPlaneError.notFound("Unable to get \(kind.noun) with ID '\(id)': No \(kind.noun) with this ID found.")

@@ -35,7 +35,7 @@ struct SQLiteModelRepository: ModelRepository {
     func createModel(projectID: String, _ model: ModelFields, tags: [TagSpec], userID: String) async throws -> String {
         let name = model.name ?? ""
         do {
-            return try await store.database.write { db in
+            return try await store.database.guardedWrite { db in
                 let id = try ModelRecords.insertModel(projectID: try ProjectLookup.id(of: projectID, db: db), model, userID: userID, db: db)
                 try TagLinks.attach(tags, to: [(.model, id)], userID: userID, db: db)
                 return id
@@ -47,7 +47,7 @@ struct SQLiteModelRepository: ModelRepository {
 
     func updateModel(id: String, _ change: ModelFields, addTags: [TagSpec], removeTags: [String], userID: String) async throws {
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 guard try String.fetchOne(db, sql: "SELECT id FROM models WHERE id = ?", arguments: [id]) != nil else {
                     throw ControlPlaneError.notFound("Model with ID \(id) not found.")
                 }
@@ -69,7 +69,7 @@ struct SQLiteModelRepository: ModelRepository {
     }
 
     func deleteModel(id: String) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             let versions = try String.fetchAll(db, sql: "SELECT id FROM model_versions WHERE model_id = ?", arguments: [id])
             try TagLinks.forget(.modelVersion, ids: versions, db: db)
             try TagLinks.forget(.model, ids: [id], db: db)
@@ -81,7 +81,7 @@ struct SQLiteModelRepository: ModelRepository {
     func createVersion(_ draft: ModelVersionDraft, userID: String) async throws -> String {
         if let name = draft.name { try ModelVersionDraft.checkName(name) }
         do {
-            return try await store.database.write { db in
+            return try await store.database.guardedWrite { db in
                 var resolved = draft
                 resolved.projectID = try ProjectLookup.id(of: draft.projectID, db: db)
                 return try ModelRecords.insertVersion(resolved, userID: userID, db: db)
@@ -96,7 +96,7 @@ struct SQLiteModelRepository: ModelRepository {
     func updateVersion(id: String, _ change: ModelVersionChange, userID: String) async throws {
         if let name = change.name { try ModelVersionDraft.checkName(name) }
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 guard let row = try Row.fetchOne(db, sql: "SELECT model_id FROM model_versions WHERE id = ?", arguments: [id]) else {
                     throw ControlPlaneError.notFound("Model version \(id) not found.")
                 }
@@ -123,7 +123,7 @@ struct SQLiteModelRepository: ModelRepository {
     }
 
     func deleteVersion(id: String) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try TagLinks.forget(.modelVersion, ids: [id], db: db)
             try db.execute(sql: "DELETE FROM model_versions WHERE id = ?", arguments: [id])
             return db.changesCount > 0
@@ -131,21 +131,21 @@ struct SQLiteModelRepository: ModelRepository {
     }
 
     func linkArtifact(modelVersionID: String, artifactVersionID: String, userID: String) async throws -> String {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try ModelRecords.link("model_version_artifacts", column: "artifact_version_id", table: "artifact_versions", noun: "artifact version",
                                   modelVersionID: modelVersionID, otherID: artifactVersionID, userID: userID, db: db)
         }
     }
 
     func linkRun(modelVersionID: String, runID: String, userID: String) async throws -> String {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try ModelRecords.link("model_version_pipeline_runs", column: "pipeline_run_id", table: "pipeline_runs", noun: "pipeline run",
                                   modelVersionID: modelVersionID, otherID: runID, userID: userID, db: db)
         }
     }
 
     func unlinkArtifacts(modelVersionID: String, link: String?) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             guard let link else {
                 try db.execute(sql: "DELETE FROM model_version_artifacts WHERE model_version_id = ?", arguments: [modelVersionID])
                 return
@@ -161,7 +161,7 @@ struct SQLiteModelRepository: ModelRepository {
     }
 
     func unlinkRun(modelVersionID: String, link: String) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: """
                 DELETE FROM model_version_pipeline_runs WHERE model_version_id = ? AND (id = ? OR pipeline_run_id IN
                 (SELECT id FROM pipeline_runs WHERE name = ?))

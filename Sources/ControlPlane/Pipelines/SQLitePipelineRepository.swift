@@ -8,7 +8,7 @@ struct SQLitePipelineRepository: PipelineRepository {
 
     func createPipeline(_ draft: PipelineDraft) async throws -> String {
         let id = String.newID()
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             let projectID = try ProjectLookup.id(of: draft.project, db: db)
             let now = Timestamp.now()
             do {
@@ -23,7 +23,7 @@ struct SQLitePipelineRepository: PipelineRepository {
     }
 
     func updatePipeline(id: String, description: String?, tags: ResourceTagChange, userID: String?) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             try db.execute(sql: "UPDATE pipelines SET description = COALESCE(?, description), updated = ? WHERE id = ?",
                            arguments: [description, Timestamp.now(), id])
             guard db.changesCount == 1 else { throw ControlPlaneError.missing("pipeline", id: id) }
@@ -32,7 +32,7 @@ struct SQLitePipelineRepository: PipelineRepository {
     }
 
     func deletePipeline(id: String) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM pipelines WHERE id = ?", arguments: [id]) != nil else { throw ControlPlaneError.missing("pipeline", id: id) }
             try SQLiteRunRepository.deleteRuns(where: "pipeline_id = ?", id, db: db)
             try TagLinks.forget(.pipelineSnapshot, ids: try String.fetchAll(db, sql: "SELECT id FROM pipeline_snapshots WHERE pipeline_id = ?", arguments: [id]), db: db)
@@ -44,7 +44,7 @@ struct SQLitePipelineRepository: PipelineRepository {
 
     func createSnapshot(_ draft: SnapshotDraft) async throws -> String {
         let id = String.newID()
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             let projectID = try ProjectLookup.id(of: draft.project, db: db)
             if let pipelineID = draft.pipelineID,
                try String.fetchOne(db, sql: "SELECT id FROM pipelines WHERE id = ? AND project_id = ?", arguments: [pipelineID, projectID]) == nil {
@@ -72,7 +72,7 @@ struct SQLitePipelineRepository: PipelineRepository {
     }
 
     func deleteSnapshot(id: String) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try String.fetchOne(db, sql: "SELECT id FROM pipeline_snapshots WHERE id = ?", arguments: [id]) != nil else {
                 throw ControlPlaneError.missing("snapshot", id: id)
             }

@@ -26,7 +26,7 @@ struct SQLiteProjectRepository: ProjectRepository {
     func create(name: String, displayName: String, description: String) async throws -> String {
         let id = String.newID(), now = Timestamp.now()
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 try db.execute(sql: "INSERT INTO projects (id, name, display_name, description, created, updated) VALUES (?, ?, ?, ?, ?, ?)",
                                arguments: [id, name, displayName, description, now, now])
             }
@@ -38,7 +38,7 @@ struct SQLiteProjectRepository: ProjectRepository {
 
     func update(_ nameOrID: String, name: String?, displayName: String?, description: String?) async throws -> String {
         do {
-            return try await store.database.write { db -> String in
+            return try await store.database.guardedWrite { db -> String in
                 let id = try ProjectLookup.id(of: nameOrID, db: db)
                 try db.execute(sql: """
                     UPDATE projects SET name = COALESCE(?, name), display_name = COALESCE(?, display_name),
@@ -52,7 +52,7 @@ struct SQLiteProjectRepository: ProjectRepository {
     }
 
     func delete(_ nameOrID: String) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             let id = try ProjectLookup.id(of: nameOrID, db: db)
             if try String.fetchOne(db, sql: "SELECT name FROM projects WHERE id = ?", arguments: [id]) == "default" {
                 throw ControlPlaneError.forbidden("The default project cannot be deleted.")

@@ -6,7 +6,7 @@ import Storage
 extension SQLiteRunRepository {
     func createStep(_ draft: StepRunDraft) async throws -> String {
         let id = String.newID()
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard let run = try Row.fetchOne(db, sql: """
                 SELECT r.project_id, r.snapshot_id, r.config, s.step_configurations FROM pipeline_runs r
                 LEFT JOIN pipeline_snapshots s ON s.id = r.snapshot_id WHERE r.id = ?
@@ -51,7 +51,7 @@ extension SQLiteRunRepository {
     }
 
     func updateStep(id: String, _ change: StepRunChange) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT status, config, version, pipeline_run_id FROM step_runs WHERE id = ?", arguments: [id]) else {
                 throw ControlPlaneError.missing("step run", id: id)
             }

@@ -7,7 +7,7 @@ struct SQLiteRunRepository: RunRepository {
     let writer: any DatabaseWriter
 
     func createRun(_ draft: RunDraft) async throws -> (id: String, created: Bool) {
-        try await writer.write { db -> (String, Bool) in
+        try await writer.guardedWrite { db -> (String, Bool) in
             let projectID = try ProjectLookup.id(of: draft.project, db: db)
             guard let snapshot = try Row.fetchOne(db, sql: "SELECT * FROM pipeline_snapshots WHERE id = ? AND project_id = ?",
                                                   arguments: [draft.snapshotID, projectID]) else {
@@ -125,7 +125,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func updateRun(id: String, _ change: RunChange, userID: String?) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard let current = try String.fetchOne(db, sql: "SELECT status FROM pipeline_runs WHERE id = ?", arguments: [id]) else {
                 throw Self.missing(id)
             }
@@ -144,7 +144,7 @@ struct SQLiteRunRepository: RunRepository {
     }
 
     func deleteRun(id: String) async throws {
-        try await writer.write { db in
+        try await writer.guardedWrite { db in
             guard try Self.deleteRuns(where: "id = ?", id, db: db) > 0 else { throw Self.missing(id) }
         }
     }

@@ -33,7 +33,7 @@ struct SQLiteStackRepository: StackRepository {
         let arguments = StatementArguments(values)
         let components = fields.components ?? []
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 try db.execute(sql: """
                     INSERT INTO stacks (id, name, description, stack_spec_path, environment, secrets, labels, user_id, created, updated)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -49,7 +49,7 @@ struct SQLiteStackRepository: StackRepository {
     func updateStack(id: String, _ change: StackFields) async throws {
         let arguments = Self.changed([change.name, change.description, change.environment?.text, change.labels?.text], id)
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 guard let current = try String.fetchOne(db, sql: "SELECT name FROM stacks WHERE id = ?", arguments: [id]) else {
                     throw Self.noStack(id)
                 }
@@ -71,7 +71,7 @@ struct SQLiteStackRepository: StackRepository {
     }
 
     func deleteStack(id: String) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM stacks WHERE id = ?", arguments: [id]) else { throw Self.noStack(id) }
             if name == "default" { throw ControlPlaneError.forbidden("The default stack cannot be deleted.") }
             try db.execute(sql: "DELETE FROM stacks WHERE id = ?", arguments: [id])
@@ -89,7 +89,7 @@ struct SQLiteStackRepository: StackRepository {
                                                    fields.connectorResourceID, userID, now, now]
         let arguments = StatementArguments(values)
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 guard try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM flavors WHERE name = ? AND type = ?", arguments: [flavor, type]) ?? 0 > 0 else {
                     throw ControlPlaneError.notFound("Flavor '\(flavor)' for stack component type '\(type)' does not exist.")
                 }
@@ -106,7 +106,7 @@ struct SQLiteStackRepository: StackRepository {
 
     func updateComponent(id: String, _ change: ComponentFields) async throws {
         let arguments = Self.changed([change.name, change.configuration?.text, change.environment?.text, change.labels?.text], id)
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT name, type FROM stack_components WHERE id = ?", arguments: [id]) else {
                 throw Self.noComponent(id)
             }
@@ -126,7 +126,7 @@ struct SQLiteStackRepository: StackRepository {
     }
 
     func deleteComponent(id: String) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             guard let name = try String.fetchOne(db, sql: "SELECT name FROM stack_components WHERE id = ?", arguments: [id]) else {
                 throw Self.noComponent(id)
             }

@@ -38,7 +38,7 @@ struct SQLiteTagRepository: TagRepository {
     func create(_ spec: TagSpec, userID: String) async throws -> String {
         let id = String.newID(), now = Timestamp.now()
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 try db.execute(sql: "INSERT INTO tags (id, name, color, exclusive, user_id, created, updated) VALUES (?, ?, ?, ?, ?, ?, ?)",
                                arguments: [id, spec.name, spec.color ?? TagSpec.colors.randomElement() ?? "grey", spec.exclusive ?? false, userID, now, now])
             }
@@ -50,7 +50,7 @@ struct SQLiteTagRepository: TagRepository {
 
     func update(id: String, _ change: TagChange) async throws {
         do {
-            try await store.database.write { db in
+            try await store.database.guardedWrite { db in
                 guard let name = try String.fetchOne(db, sql: "SELECT name FROM tags WHERE id = ?", arguments: [id]) else {
                     throw ControlPlaneError.notFound("Unable to get tag with ID '\(id)': No tag with this ID found.")
                 }
@@ -85,14 +85,14 @@ struct SQLiteTagRepository: TagRepository {
     }
 
     func delete(id: String) async throws -> Bool {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try db.execute(sql: "DELETE FROM tags WHERE id = ?", arguments: [id])
             return db.changesCount > 0
         }
     }
 
     func link(_ links: [TagResourceLink]) async throws -> [String] {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             try links.map { link in
                 guard let exclusive = try Bool.fetchOne(db, sql: "SELECT exclusive FROM tags WHERE id = ?", arguments: [link.tagID]) else {
                     throw ControlPlaneError.notFound("Unable to get tag with ID '\(link.tagID)': No tag with this ID found.")
@@ -103,7 +103,7 @@ struct SQLiteTagRepository: TagRepository {
     }
 
     func unlink(_ links: [TagResourceLink]) async throws {
-        try await store.database.write { db in
+        try await store.database.guardedWrite { db in
             for link in links {
                 try db.execute(sql: "DELETE FROM tag_resources WHERE tag_id = ? AND resource_id = ? AND resource_type = ?",
                                arguments: [link.tagID, link.resourceID, link.kind.rawValue])
