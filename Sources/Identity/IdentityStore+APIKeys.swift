@@ -8,7 +8,7 @@ extension IdentityStore {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can manage API keys.") }
         try Self.validate(name: name)
         let secret = CredentialDigest.randomHex(bytes: 32)
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             let owner = try Self.account(idOrName, serviceAccount: true, db: db)
             let now = Timestamp.now()
             let key = APIKey(id: UUID().uuidString.lowercased(), serviceAccountId: owner.id, name: name, description: description,
@@ -48,7 +48,7 @@ extension IdentityStore {
     public func updateAPIKey(serviceAccount owner: String, key: String, name: String?, description: String?, active: Bool?, actor: Principal) async throws -> (Account, APIKey) {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can manage API keys.") }
         if let name { try Self.validate(name: name) }
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             var (account, apiKey) = try Self.apiKey(owner, key, db: db)
             if let name { apiKey.name = name }
             if let description { apiKey.description = description }
@@ -66,7 +66,7 @@ extension IdentityStore {
     public func rotateAPIKey(serviceAccount owner: String, key: String, actor: Principal) async throws -> (Account, APIKey, String) {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can manage API keys.") }
         let secret = CredentialDigest.randomHex(bytes: 32)
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             var (account, apiKey) = try Self.apiKey(owner, key, db: db)
             apiKey.keyHash = CredentialDigest.digest(secret)
             let now = Timestamp.now()
@@ -81,7 +81,7 @@ extension IdentityStore {
     /// Deletes an API key; every token issued for it is revoked with it.
     public func deleteAPIKey(serviceAccount owner: String, key: String, actor: Principal) async throws {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can manage API keys.") }
-        try await store.database.guardedWrite { db in
+        try await write { db in
             let (_, apiKey) = try Self.apiKey(owner, key, db: db)
             try db.execute(sql: "DELETE FROM access_tokens WHERE api_key_id = ?", arguments: [apiKey.id])
             _ = try apiKey.delete(db)

@@ -18,7 +18,7 @@ extension IdentityStore {
         let now = Date()
         let expires = Timestamp.format(now.addingTimeInterval(TimeInterval(Self.deviceCodeLifetime))), stamp = Timestamp.format(now)
         func clipped(_ text: String?) -> String? { text.map { String($0.prefix(200)) } }
-        let id = try await store.database.guardedWrite { db -> String in
+        let id = try await write { db -> String in
             try db.execute(sql: """
                 INSERT INTO devices (id, client_id, status, user_code_hash, device_code_hash, expires_at, hostname, os, python_version,
                 zenml_version, ip_address, created, updated) VALUES (?, ?, 'pending', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
@@ -48,7 +48,7 @@ extension IdentityStore {
     public func verifyDevice(id: String, userCode: String, trusted: Bool, by principal: Principal) async throws -> Device {
         guard !principal.isServiceAccount else { throw IdentityError.forbidden("Only a person can approve a device.") }
         let now = Timestamp.now()
-        let outcome: Result<Void, IdentityError> = try await store.database.guardedWrite { db in
+        let outcome: Result<Void, IdentityError> = try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT status, user_code_hash, expires_at, failed_attempts FROM devices WHERE id = ?",
                                              arguments: [id.lowercased()]) else {
                 return .failure(.notFound("No device with this ID."))
@@ -75,7 +75,7 @@ extension IdentityStore {
     /// OAuth's device-code grant: a token once the device was approved, exactly once.
     public func login(deviceCode: String, clientID: String) async throws -> (IssuedToken, Device) {
         let now = Timestamp.now()
-        let (deviceID, userID, trusted) = try await store.database.guardedWrite { db -> (String, String, Bool) in
+        let (deviceID, userID, trusted) = try await write { db -> (String, String, Bool) in
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM devices WHERE client_id = ?", arguments: [clientID.lowercased()]),
                   CredentialDigest.matches(CredentialDigest.digest(deviceCode), try row.decode(forColumn: "device_code_hash")) else {
                 throw DeviceLoginError.invalidGrant
@@ -113,7 +113,7 @@ extension IdentityStore {
 
     /// Removes a device and with it every token it holds (its owner or an admin).
     public func revokeDevice(id: String, by principal: Principal) async throws {
-        try await store.database.guardedWrite { db in
+        try await write { db in
             let owner = try Row.fetchOne(db, sql: "SELECT user_id FROM devices WHERE id = ?", arguments: [id.lowercased()])
             let ownerID = try owner?.decode(String?.self, forColumn: "user_id")
             guard owner != nil, principal.isAdmin || ownerID == principal.userID else {

@@ -26,7 +26,7 @@ extension IdentityStore {
         let failure = IdentityError.credentialsNotValid("Authentication error: invalid API key")
         guard let credential = APIKeyCredential(encoded: encoded) else { throw failure }
         let now = Timestamp.now()
-        let userID = try await store.database.guardedWrite { db -> String in
+        let userID = try await write { db -> String in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.active AS user_active
                 FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
@@ -48,7 +48,7 @@ extension IdentityStore {
     func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int, deviceID: String? = nil) async throws -> IssuedToken {
         let token = CredentialDigest.newBearerToken()
         let now = Date()
-        try await store.database.guardedWrite { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE expires_at < ?", arguments: [Timestamp.format(now)])
             try db.execute(sql: """
                 INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at, device_id)
@@ -64,8 +64,9 @@ extension IdentityStore {
     public func principal(forBearer token: String) async throws -> Principal? {
         guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
         let digest = CredentialDigest.digest(token)
+        if let known = resolvedTokens.principal(for: digest) { return known }
         let now = Timestamp.now()
-        return try await store.database.read { db in
+        let found = try await store.database.read { db -> (Principal, String)? in
             guard let row = try Row.fetchOne(db, sql: """
                 SELECT t.user_id, t.api_key_id, t.expires_at, u.name, u.role, u.is_service_account, u.active
                 FROM access_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_hash = ?
@@ -73,14 +74,19 @@ extension IdentityStore {
                 (try row.decode(String.self, forColumn: "expires_at")) > now, (try row.decode(Bool.self, forColumn: "active")),
                 let role = Role(rawValue: (try row.decode(forColumn: "role")))
             else { return nil }
-            return Principal(userID: (try row.decode(forColumn: "user_id")), name: (try row.decode(forColumn: "name")), role: role,
-                             isServiceAccount: (try row.decode(forColumn: "is_service_account")), apiKeyID: (try row.decode(forColumn: "api_key_id")), tokenHash: digest)
+            let principal = Principal(userID: (try row.decode(forColumn: "user_id")), name: (try row.decode(forColumn: "name")), role: role,
+                                      isServiceAccount: (try row.decode(forColumn: "is_service_account")),
+                                      apiKeyID: (try row.decode(forColumn: "api_key_id")), tokenHash: digest)
+            return (principal, try row.decode(String.self, forColumn: "expires_at"))
         }
+        guard let (principal, expiresAt) = found else { return nil }
+        resolvedTokens.remember(principal, for: digest, expiresAt: expiresAt)
+        return principal
     }
 
     /// Revokes one token (logout).
     public func revoke(tokenHash: String) async throws {
-        try await store.database.guardedWrite { db in
+        try await write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [tokenHash])
         }
     }

@@ -21,6 +21,8 @@ public final class IdentityStore: Sendable {
     /// Passwords checked recently, so an API that sends them with every request (MLflow's
     /// basic auth) pays for bcrypt once, not per call.
     let verifiedPasswords = VerifiedPasswords()
+    /// Bearer tokens resolved in the last two seconds (forgotten on every identity write).
+    let resolvedTokens = ResolvedTokens()
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
@@ -51,6 +53,13 @@ public final class IdentityStore: Sendable {
         }
     }
 
+    /// Every identity write: guarded like any write of a request (`WriteGuard`), and followed
+    /// by forgetting the resolved tokens, whose accounts or tokens it may have changed.
+    func write<T: Sendable>(_ updates: @escaping @Sendable (GRDB.Database) throws -> T) async throws -> T {
+        defer { resolvedTokens.forgetAll() }
+        return try await store.database.guardedWrite(updates)
+    }
+
     // MARK: Server activation
 
     /// The server's id, name and whether it has been activated.
@@ -67,7 +76,7 @@ public final class IdentityStore: Sendable {
     /// earlier one) for the operator to activate from another host; nil once active.
     public func issueSetupTokenIfInactive() async throws -> String? {
         let token = CredentialDigest.randomHex(bytes: 16)
-        let issued = try await store.database.guardedWrite { db -> Bool in
+        let issued = try await write { db -> Bool in
             try db.execute(sql: "UPDATE server_state SET setup_token_hash = ? WHERE id = 1 AND active = 0",
                            arguments: [CredentialDigest.digest(token)])
             return db.changesCount > 0
@@ -81,7 +90,7 @@ public final class IdentityStore: Sendable {
         try Self.validate(name: adminName)
         if let problem = PasswordHasher.problem(with: password) { throw IdentityError.invalid(problem) }
         let hash = try await hasher.hash(password)
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             guard let row = try Row.fetchOne(db, sql: "SELECT active, setup_token_hash FROM server_state WHERE id = 1"),
                   !(try row.decode(Bool.self, forColumn: "active"))
             else { throw IdentityError.forbidden("The server is already active.") }
@@ -112,7 +121,7 @@ public final class IdentityStore: Sendable {
             hash = try await hasher.hash(password)
         }
         let passwordHash = hash
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             let account = try Self.insert(draft, passwordHash: passwordHash, db: db)
             if activateServer {
                 try db.execute(sql: "UPDATE server_state SET active = 1, setup_token_hash = NULL WHERE id = 1")
@@ -192,7 +201,7 @@ public final class IdentityStore: Sendable {
             newHash = try await hasher.hash(password)
         }
         let replacementHash = newHash
-        return try await store.database.guardedWrite { db in
+        return try await write { db in
             var account = try Self.account(current.id, serviceAccount: nil, db: db)
             if let name = changes.name { account.name = name }
             if let value = changes.fullName { account.fullName = value }
@@ -236,7 +245,7 @@ public final class IdentityStore: Sendable {
     /// Deletes an account with its keys and tokens; admins only, and never the last admin.
     public func deleteAccount(_ idOrName: String, serviceAccount: Bool?, actor: Principal) async throws {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can delete accounts.") }
-        try await store.database.guardedWrite { db in
+        try await write { db in
             let account = try Self.account(idOrName, serviceAccount: serviceAccount, db: db)
             if account.id == actor.userID {
                 throw IdentityError.forbidden("You cannot delete the user account currently used to authenticate to the server. "

@@ -17,6 +17,24 @@ import Testing
         }
     }
 
+    /// A token is remembered for two seconds after it is resolved; a change to its account
+    /// in between still counts at once.
+    @Test func aResolvedTokenFollowsItsAccountAtOnce() async throws {
+        try await withEnclave { api in
+            let admin = try await api.activateAdmin()
+            let created = try await admin.call(.post, "/api/v1/users", json: #"{"name":"eve","password":"Editor-Pass1","role":"editor","is_admin":false}"#)
+            let eveID = try #require(created.json["id"]?.stringValue)
+            let eve = try await api.login("eve", "Editor-Pass1")
+            let project = try await admin.defaultProjectID()
+            #expect(try await eve.call(.post, "/api/v1/pipelines", json: #"{"project":"\#(project)","name":"a"}"#).status == .ok)
+            #expect(try await admin.call(.put, "/api/v1/users/\(eveID)", json: #"{"role":"viewer"}"#).status == .ok)
+            #expect(try await eve.call(.post, "/api/v1/pipelines", json: #"{"project":"\#(project)","name":"b"}"#).status == .forbidden)
+            #expect(try await eve.call(.get, "/api/v1/current-user").status == .ok)
+            #expect(try await admin.call(.put, "/api/v1/users/\(eveID)", json: #"{"active":false}"#).status == .ok)
+            #expect(try await eve.call(.get, "/api/v1/current-user").status == .unauthorized)
+        }
+    }
+
     @Test func onlyAdminsManageUsers() async throws {
         try await withEnclave { api in
             let admin = try await api.activateAdmin()
