@@ -23,6 +23,8 @@ public final class IdentityStore: Sendable {
     let verifiedPasswords = VerifiedPasswords()
     /// Bearer tokens resolved in the last two seconds (forgotten on every identity write).
     let resolvedTokens = ResolvedTokens()
+    /// Accounts read for rendering in the last two seconds (forgotten on every identity write).
+    let recentAccounts = RecentAccounts()
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
@@ -56,7 +58,10 @@ public final class IdentityStore: Sendable {
     /// Every identity write: guarded like any write of a request (`WriteGuard`), and followed
     /// by forgetting the resolved tokens, whose accounts or tokens it may have changed.
     func write<T: Sendable>(_ updates: @escaping @Sendable (GRDB.Database) throws -> T) async throws -> T {
-        defer { resolvedTokens.forgetAll() }
+        defer {
+            resolvedTokens.forgetAll()
+            recentAccounts.forgetAll()
+        }
         return try await store.database.guardedWrite(updates)
     }
 
@@ -163,13 +168,17 @@ public final class IdentityStore: Sendable {
         return account
     }
 
-    /// The accounts with these ids, keyed by id (missing ids are left out).
+    /// The accounts with these ids, keyed by id (missing ids are left out), for rendering who
+    /// owns what: an account read in the last two seconds is not read again.
     public func accounts(ids: Set<String>) async throws -> [String: Account] {
-        guard !ids.isEmpty else { return [:] }
-        return try await store.database.read { db in
-            let rows = try Account.filter(ids.contains(Column("id"))).fetchAll(db)
-            return Dictionary(uniqueKeysWithValues: rows.map { ($0.id, $0) })
-        }
+        let cached = recentAccounts.accounts(ids)
+        var found = cached.found
+        let missing = cached.missing
+        guard !missing.isEmpty else { return found }
+        let rows = try await store.database.read { db in try Account.filter(missing.contains(Column("id"))).fetchAll(db) }
+        recentAccounts.remember(rows)
+        for account in rows { found[account.id] = account }
+        return found
     }
 
     /// Applies `changes` to the account `id` on behalf of `actor`. Only admins edit

@@ -39,3 +39,37 @@ final class ResolvedTokens: Sendable {
         entries.withLock { $0.removeAll() }
     }
 }
+
+/// Accounts this process read in the last `lifetime`, for rendering who owns what: a page of
+/// pipelines names the same few people on every row and every request. Forgotten with the
+/// resolved tokens on every identity write; another replica's rename shows within `lifetime`.
+final class RecentAccounts: Sendable {
+    private let entries = Mutex<[String: (account: Account, until: ContinuousClock.Instant)]>([:])
+
+    /// The accounts of `ids` read within `lifetime`, and the ids still to read.
+    func accounts(_ ids: Set<String>) -> (found: [String: Account], missing: Set<String>) {
+        let now = ContinuousClock.now
+        return entries.withLock { entries in
+            var found: [String: Account] = [:]
+            var missing: Set<String> = []
+            for id in ids {
+                if let entry = entries[id], entry.until > now { found[id] = entry.account } else { missing.insert(id) }
+            }
+            return (found, missing)
+        }
+    }
+
+    /// Keeps `accounts` for `ResolvedTokens.lifetime`.
+    func remember(_ accounts: some Sequence<Account>) {
+        let until = ContinuousClock.now + ResolvedTokens.lifetime
+        entries.withLock { entries in
+            if entries.count >= ResolvedTokens.capacity { entries.removeAll() }
+            for account in accounts { entries[account.id] = (account, until) }
+        }
+    }
+
+    /// Forgets every account: one of them may have changed.
+    func forgetAll() {
+        entries.withLock { $0.removeAll() }
+    }
+}
