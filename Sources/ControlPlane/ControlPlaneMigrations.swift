@@ -180,5 +180,13 @@ public enum ControlPlaneMigrations {
             try db.execute(sql: "ALTER TABLE idempotent_requests ADD COLUMN claim TEXT")
             try db.execute(sql: "ALTER TABLE idempotent_requests ADD COLUMN executed INTEGER NOT NULL DEFAULT 0")
         },
+        // Lists are newest or oldest first within a project: an index in that order lets a
+        // page of twenty stop after twenty instead of sorting every row of the project.
+        .init("v6_list_order") { db in
+            for table in ["pipelines", "pipeline_snapshots", "pipeline_runs", "step_runs", "artifacts", "artifact_versions",
+                          "models", "model_versions", "logs", "hook_invocations"] {
+                try db.execute(sql: "CREATE INDEX \(table)_project_created ON \(table)(project_id, created, id)")
+            }
+        },
     ])
 }

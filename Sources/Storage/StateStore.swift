@@ -29,6 +29,10 @@ public final class StateStore: Sendable {
             // FULL would also survive power loss at one fsync per commit.
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
             try db.execute(sql: "PRAGMA foreign_keys = ON")
+            // 8 MiB of pages per connection (SQLite's default is 2): a page of hydrated runs
+            // reads their configurations' overflow pages, which otherwise come from the kernel
+            // on every request.
+            try db.execute(sql: "PRAGMA cache_size = -8192")
         }
         let pool: DatabasePool
         do {

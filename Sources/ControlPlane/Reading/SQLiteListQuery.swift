@@ -6,7 +6,12 @@ extension ListQuery {
         var scoped = scope
         if let project {
             let projectID = try ProjectLookup.id(of: project, db: db)
-            scoped.append(SQLCondition(sql: "t.project_id = ?", arguments: [.text(projectID)]))
+            // A page of a whole project walks the (project_id, created) index in order and stops
+            // after the page. With another filter (a run's steps, a pipeline's runs) that
+            // filter's index is the one to use, and SQLite, without statistics, would still
+            // pick the project's: the unary plus keeps it from doing so.
+            let alone = scope.isEmpty && conditions.isEmpty
+            scoped.append(SQLCondition(sql: alone ? "t.project_id = ?" : "+t.project_id = ?", arguments: [.text(projectID)]))
         }
         var clauses = scoped.map { "(\($0.sql))" }
         var arguments = scoped.flatMap(\.arguments).map(\.databaseValue)
@@ -16,22 +21,36 @@ extension ListQuery {
             arguments += conditions.flatMap(\.arguments).map(\.databaseValue)
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
-        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(schema.table) t\(whereSQL)",
+        let total = try Int.fetchOne(try statement("SELECT COUNT(*) FROM \(schema.table) t\(whereSQL)", db),
                                      arguments: StatementArguments(arguments)) ?? 0
         let offset = try offset(total: total)
         let direction = descending ? "DESC" : "ASC"
-        let rows = try Row.fetchAll(db, sql: """
-            SELECT t.* FROM \(schema.table) t\(whereSQL)
-            ORDER BY \(sortSQL) \(direction), t.id \(direction) LIMIT ? OFFSET ?
-            """, arguments: StatementArguments(arguments + [size.databaseValue, offset.databaseValue]))
+        // The page's ids are chosen first and only their rows read whole: sorting the matching
+        // rows with every column would read each one's JSON (a run's configuration, a
+        // snapshot's steps) to keep twenty.
+        let order = "ORDER BY \(sortSQL) \(direction), t.id \(direction)"
+        let rows = try Row.fetchAll(try statement("""
+            SELECT t.* FROM \(schema.table) t WHERE t.id IN (
+                SELECT t.id FROM \(schema.table) t\(whereSQL) \(order) LIMIT ? OFFSET ?
+            ) \(order)
+            """, db), arguments: StatementArguments(arguments + [size.databaseValue, offset.databaseValue]))
         return (rows.map(StoredRow.init), total)
+    }
+}
+
+extension ListQuery {
+    /// The compiled `sql`: kept per connection when its shape is the route's own (no client
+    /// filters), compiled afresh when client filters shaped it, so that no client can fill
+    /// the statement cache with shapes of its making.
+    func statement(_ sql: String, _ db: GRDB.Database) throws -> Statement {
+        conditions.isEmpty ? try db.cachedStatement(sql: sql) : try db.makeStatement(sql: sql)
     }
 }
 
 /// Resolves `project` values (a UUID or a name) as every project-scoped route does.
 enum ProjectLookup {
     static func id(of nameOrID: String, db: GRDB.Database) throws -> String {
-        guard let id = try String.fetchOne(db, sql: "SELECT id FROM projects WHERE id = ? OR name = ?",
+        guard let id = try String.fetchOne(db.cachedStatement(sql: "SELECT id FROM projects WHERE id = ? OR name = ?"),
                                            arguments: [nameOrID.lowercased(), nameOrID])
         else { throw ControlPlaneError.notFound("Unable to get project with name or ID '\(nameOrID)': No project with this name or ID found.") }
         return id

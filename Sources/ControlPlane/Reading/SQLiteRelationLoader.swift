@@ -26,8 +26,14 @@ extension SQLiteRelationLoader {
     /// Rows of `sql` (which ends in `IN (` … `)` over `ids`) grouped by the column `key`.
     /// `leading` are the arguments bound before the list (a resource type, a direction).
     static func grouped(_ db: GRDB.Database, _ sql: (String) -> String, leading: [String] = [], ids: [String], key: String) throws -> [String: [StoredRow]] {
-        guard !ids.isEmpty else { return [:] }
-        let rows = try Row.fetchAll(db, sql: sql(marks(ids.count)), arguments: StatementArguments(leading + ids))
+        guard let last = ids.last else { return [:] }
+        // Compiled once per connection and shape: the list is padded (with its last id) to a
+        // power of two, so pages of any size share a handful of shapes and no client can fill
+        // the statement cache.
+        var padded = ids
+        let width = 1 << (Int.bitWidth - (ids.count - 1).leadingZeroBitCount)
+        padded += Array(repeating: last, count: max(0, width - ids.count))
+        let rows = try Row.fetchAll(db.cachedStatement(sql: sql(marks(padded.count))), arguments: StatementArguments(leading + padded))
         var result: [String: [StoredRow]] = [:]
         for row in rows {
             let owner: String = try row.decode(forColumn: key)
