@@ -13,5 +13,21 @@ for file in $handlers; do
         status=1
     fi
 done
-[ $status = 0 ] && echo "storage seam: $(echo "$handlers" | wc -l) handler and renderer files hold no database, row or SQL"
+# The database itself (`StateStore.database`) is reached only from Storage, the SQLite
+# implementations (files named SQLite*), migrations, and these, each still its module's one
+# storage type with no second implementation yet:
+still_concrete='Sources/ControlPlane/ControlPlaneStorage.swift Sources/ControlPlane/Access/IdempotencyLedger.swift
+Sources/ControlPlane/DefaultObjects.swift Sources/Secrets/EncryptedSecretBackend.swift Sources/ArtifactStore/BlobIndex.swift'
+for file in $(grep -rl '\.database\b' Sources --include='*.swift' | sort); do
+    case "$file" in
+        Sources/Storage/*|*/SQLite*|*Migration*|Sources/Identity/IdentityStore*) continue ;;
+    esac
+    if ! echo "$still_concrete" | grep -qw "$file"; then
+        grep -n '\.database\b' "$file"
+        echo "^ $file reaches StateStore.database outside a SQLite implementation" >&2
+        status=1
+    fi
+done
+[ $status = 0 ] && echo "storage seam: $(echo "$handlers" | wc -l) handler and renderer files hold no database, row or SQL;" \
+    "StateStore.database only in Storage and SQLite implementations"
 exit $status
