@@ -49,10 +49,7 @@ struct ResourceSchema: Sendable {
         self.fields = all
         var customs = custom
         if customs["user"] == nil, all["user_id"] != nil {
-            customs["user"] = { value in
-                SQLCondition(sql: "t.user_id IN (SELECT id FROM users WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().storedValue, value.storedValue])
-            }
+            customs["user"] = SQLCondition.namingRule("t.user_id", in: "users")
         }
         if customs["scope_user"] == nil, all["user_id"] != nil {
             // ZenML scopes a list to one user's rows with it.
@@ -60,5 +57,19 @@ struct ResourceSchema: Sendable {
         }
         self.custom = customs
         self.rendering = rendering
+    }
+}
+
+extension SQLCondition {
+    /// `column` names the row of `table` whose id or name is `nameOrID` (ZenML's filters
+    /// that take either, like `pipeline=` or `stack=`).
+    static func naming(_ column: String, in table: String, _ nameOrID: String) -> SQLCondition {
+        SQLCondition(sql: "\(column) IN (SELECT id FROM \(table) WHERE id = ? OR name = ?)",
+                     arguments: [nameOrID.lowercased().storedValue, nameOrID.storedValue])
+    }
+
+    /// A filter rule for `naming(column, in: table, value)`.
+    static func namingRule(_ column: String, in table: String) -> @Sendable (String) throws -> SQLCondition? {
+        { value in naming(column, in: table, value) }
     }
 }

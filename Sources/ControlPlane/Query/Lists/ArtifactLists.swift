@@ -13,9 +13,7 @@ extension ResourceSchema {
             "save_type": ("t.save_type", .string), "content_hash": ("t.content_hash", .string), "user_id": ("t.user_id", .uuid),
             "producer_step_run_id": ("t.producer_step_run_id", .uuid),
         ], custom: [
-            "artifact": { value in
-                SQLCondition(sql: "t.artifact_id IN (SELECT id FROM artifacts WHERE id = ? OR name = ?)", arguments: [value.lowercased().storedValue, value.storedValue])
-            },
+            "artifact": SQLCondition.namingRule("t.artifact_id", in: "artifacts"),
             "name": { value in
                 let condition = try ListQuery.condition("name", "a.name", .string, value)
                 return SQLCondition(sql: "t.artifact_id IN (SELECT a.id FROM artifacts a WHERE \(condition.sql))", arguments: condition.arguments)

@@ -7,9 +7,7 @@ extension ResourceSchema {
     }
 
     static var modelVersions: ResourceSchema {
-        let byModel: @Sendable (String) throws -> SQLCondition? = { value in
-            SQLCondition(sql: "t.model_id IN (SELECT id FROM models WHERE id = ? OR name = ?)", arguments: [value.lowercased().storedValue, value.storedValue])
-        }
+        let byModel: @Sendable (String) throws -> SQLCondition? = SQLCondition.namingRule("t.model_id", in: "models")
         return ResourceSchema(table: "model_versions", noun: "model version", projectScoped: true, fields: [
             "name": ("t.name", .string), "number": ("t.number", .int), "stage": ("t.stage", .string), "user_id": ("t.user_id", .uuid),
             "model_id": ("t.model_id", .uuid),
@@ -58,8 +56,7 @@ extension ResourceSchema {
 extension SQLCondition {
     /// The versions of the model `nameOrID`.
     static func versions(ofModel nameOrID: String) -> SQLCondition {
-        SQLCondition(sql: "t.model_id IN (SELECT id FROM models WHERE id = ? OR name = ?)",
-                     arguments: [nameOrID.lowercased().storedValue, nameOrID.storedValue])
+        naming("t.model_id", in: "models", nameOrID)
     }
 }
 

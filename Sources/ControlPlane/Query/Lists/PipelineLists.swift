@@ -19,14 +19,8 @@ extension ResourceSchema {
             "name": ("t.name", .string), "user_id": ("t.user_id", .uuid), "pipeline_id": ("t.pipeline_id", .uuid),
             "stack_id": ("t.stack_id", .uuid),
         ], custom: [
-            "pipeline": { value in
-                SQLCondition(sql: "t.pipeline_id IN (SELECT id FROM pipelines WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().storedValue, value.storedValue])
-            },
-            "stack": { value in
-                SQLCondition(sql: "t.stack_id IN (SELECT id FROM stacks WHERE id = ? OR name = ?)",
-                             arguments: [value.lowercased().storedValue, value.storedValue])
-            },
+            "pipeline": SQLCondition.namingRule("t.pipeline_id", in: "pipelines"),
+            "stack": SQLCondition.namingRule("t.stack_id", in: "stacks"),
             "named_only": { value in try ListQuery.boolean("named_only", value) ? SQLCondition(sql: "t.name IS NOT NULL", arguments: []) : nil },
             "tags": TagFilter.rule(.pipelineSnapshot),
         ])

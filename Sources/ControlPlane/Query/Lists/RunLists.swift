@@ -11,12 +11,8 @@ extension ResourceSchema {
                 let condition = try ListQuery.condition("pipeline_name", "p.name", .string, value)
                 return SQLCondition(sql: "t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE \(condition.sql))", arguments: condition.arguments)
             },
-            "pipeline": { value in
-                SQLCondition(sql: "t.pipeline_id IN (SELECT id FROM pipelines WHERE id = ? OR name = ?)", arguments: [value.lowercased().storedValue, value.storedValue])
-            },
-            "stack": { value in
-                SQLCondition(sql: "t.stack_id IN (SELECT id FROM stacks WHERE id = ? OR name = ?)", arguments: [value.lowercased().storedValue, value.storedValue])
-            },
+            "pipeline": SQLCondition.namingRule("t.pipeline_id", in: "pipelines"),
+            "stack": SQLCondition.namingRule("t.stack_id", in: "stacks"),
             "in_progress": { value in
                 let finished = RunStatus.finished.sorted().map { "'\($0)'" }.joined(separator: ",")
                 return SQLCondition(sql: "t.status \(try ListQuery.boolean("in_progress", value) ? "NOT " : "")IN (\(finished))", arguments: [])
