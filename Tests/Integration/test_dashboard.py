@@ -15,7 +15,7 @@ from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import WebDriverWait
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException, WebDriverException
 
 from conftest import ADMIN_PASSWORD, HERE, EnclaveServer, activate, client_env, create_service_account, run_client
 from test_mlflow_client import run_flow
@@ -24,10 +24,26 @@ SHOTS = Path(__file__).resolve().parents[2] / ".build" / "dashboard-screenshots"
 PAYLOAD = '<img src=x onerror="window.__xss=1">'
 
 
-def reloading(browser):
+class reloading:
     """A wait across a form's submit and the page it reloads: an element read just as the
-    page goes is stale, which means "not yet", not a failure."""
-    return WebDriverWait(browser, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+    page goes is stale, which means "not yet", not a failure. Chromium reports some such reads
+    as a bare inspector error ("Node with given id does not belong to the document") rather
+    than a stale element; that is "not yet" too."""
+
+    def __init__(self, browser):
+        self.wait = WebDriverWait(browser, 20, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException))
+
+    def until(self, condition):
+        def tolerant(driver):
+            try:
+                return condition(driver)
+            except (NoSuchElementException, StaleElementReferenceException):
+                raise
+            except WebDriverException as error:
+                if "does not belong to the document" in str(error):
+                    return False
+                raise
+        return self.wait.until(tolerant)
 
 
 @pytest.fixture
