@@ -64,7 +64,7 @@ extension IdentityStore {
     public func principal(forBearer token: String) async throws -> Principal? {
         guard !token.isEmpty, token.utf8.count <= 512 else { return nil }
         let digest = CredentialDigest.digest(token)
-        if let known = resolvedTokens.principal(for: digest) { return known }
+        if let known = resolvedTokens.value(digest) { return known }
         let now = Timestamp.now()
         let found = try await store.database.read { db -> (Principal, String)? in
             guard let row = try Row.fetchOne(db, sql: """
@@ -80,7 +80,8 @@ extension IdentityStore {
             return (principal, try row.decode(String.self, forColumn: "expires_at"))
         }
         guard let (principal, expiresAt) = found else { return nil }
-        resolvedTokens.remember(principal, for: digest, expiresAt: expiresAt)
+        // A token that expires within the remembered lifetime (and a margin) is read again.
+        if expiresAt > Timestamp.format(Date().addingTimeInterval(3)) { resolvedTokens.remember([digest: principal]) }
         return principal
     }
 

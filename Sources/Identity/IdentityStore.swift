@@ -22,9 +22,9 @@ public final class IdentityStore: Sendable {
     /// basic auth) pays for bcrypt once, not per call.
     let verifiedPasswords = VerifiedPasswords()
     /// Bearer tokens resolved in the last two seconds (forgotten on every identity write).
-    let resolvedTokens = ResolvedTokens()
+    let resolvedTokens = RecentlyRead<String, Principal>()
     /// Accounts read for rendering in the last two seconds (forgotten on every identity write).
-    let recentAccounts = RecentAccounts()
+    let recentAccounts = RecentlyRead<String, Account>()
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
@@ -171,12 +171,12 @@ public final class IdentityStore: Sendable {
     /// The accounts with these ids, keyed by id (missing ids are left out), for rendering who
     /// owns what: an account read in the last two seconds is not read again.
     public func accounts(ids: Set<String>) async throws -> [String: Account] {
-        let cached = recentAccounts.accounts(ids)
+        let cached = recentAccounts.values(ids)
         var found = cached.found
         let missing = cached.missing
         guard !missing.isEmpty else { return found }
         let rows = try await store.database.read { db in try Account.filter(missing.contains(Column("id"))).fetchAll(db) }
-        recentAccounts.remember(rows)
+        recentAccounts.remember(Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
         for account in rows { found[account.id] = account }
         return found
     }

@@ -77,6 +77,17 @@ struct IdempotencyLedger: Sendable {
         }
     }
 
+    /// Performs `work` under the claim `token` of `key`: its writes carry the claim's guard,
+    /// and a failure gives the key back (kept if a guarded write already committed).
+    func perform<Result>(key: String, userID: String, token: String, _ work: () async throws -> Result) async throws -> Result {
+        do {
+            return try await WriteGuard.$current.withValue(self.guard(key: key, userID: userID, token: token)) { try await work() }
+        } catch {
+            try? await release(key: key, userID: userID, token: token)
+            throw error
+        }
+    }
+
     /// The `WriteGuard` of the write that holds `token`: marks the claim executed in each of
     /// the write's transactions, and refuses (rolling the write back) when the claim is no
     /// longer this request's.

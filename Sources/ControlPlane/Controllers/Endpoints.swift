@@ -57,8 +57,9 @@ struct Endpoints: Sendable {
     /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with
     /// it exactly one performs `work` and the others replay its answer. `work`'s database
     /// writes carry the claim's guard, so they commit together with the claim's "executed"
-    /// mark; a write that failed before committing gives the key back. `remember: false` is for answers that carry a credential (a new API
-    /// key), which must never be stored: the key is given back and a retry writes again.
+    /// mark; a write that failed before committing gives the key back. `remember: false` is
+    /// for answers that carry a credential (a new API key), which must never be stored: the
+    /// key is given back and a retry writes again.
     func write(_ request: Request, _ context: some ControlPlaneRequestContext, remember: Bool = true,
                work: (Principal) async throws -> JSONValue) async throws -> Response {
         let principal = try context.caller()
@@ -70,15 +71,7 @@ struct Endpoints: Sendable {
         case let .answered(status, body):
             return ZenMLResponse.serialized(body, status: .init(code: status))
         case let .claimed(token):
-            let bytes: [UInt8]
-            do {
-                bytes = try await WriteGuard.$current.withValue(ledger.guard(key: key, userID: userID, token: token)) {
-                    try await work(principal).serialized
-                }
-            } catch {
-                try? await ledger.release(key: key, userID: userID, token: token)
-                throw error
-            }
+            let bytes = try await ledger.perform(key: key, userID: userID, token: token) { try await work(principal).serialized }
             if remember {
                 try await ledger.answer(key: key, userID: userID, token: token, status: 200, body: bytes)
             } else {

@@ -115,15 +115,7 @@ struct SecretController<Context: ControlPlaneRequestContext> {
             let (record, values) = try await secrets.read(id: id, by: try Self.caller(context))
             return ZenMLResponse.json(try await render(record, values: values ?? [:], detail: .full))
         case let .claimed(token):
-            let answer: JSONValue?
-            do {
-                answer = try await WriteGuard.$current.withValue(endpoints.ledger.guard(key: key, userID: principal.userID, token: token)) {
-                    try await work()
-                }
-            } catch {
-                try? await endpoints.ledger.release(key: key, userID: principal.userID, token: token)
-                throw error
-            }
+            let answer = try await endpoints.ledger.perform(key: key, userID: principal.userID, token: token) { try await work() }
             var redacted = answer ?? .null
             if redacted["body"] != nil { redacted["body"]?["values"] = [:] }
             try await endpoints.ledger.answer(key: key, userID: principal.userID, token: token, status: 200, body: redacted.serialized)

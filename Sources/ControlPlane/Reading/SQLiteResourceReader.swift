@@ -11,10 +11,7 @@ struct SQLiteResourceReader: ResourceReader {
         let detail = Detail.of(hydrate: query.hydrate)
         let (rows, total, relations) = try await reader.read { db in
             let (rows, total) = try query.run(schema, db: db)
-            var relations = PageRelations()
-            try relations.anticipate(rows, table: schema.table, detail: detail)
-            try SQLiteRelationLoader.loadRecords(&relations, db: db)
-            return (rows, total, relations)
+            return (rows, total, try Self.relations(of: rows, table: schema.table, detail: detail, db: db))
         }
         return try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
             query.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
@@ -29,15 +26,21 @@ struct SQLiteResourceReader: ResourceReader {
                 guard let row = found[id.lowercased()]?.first else { throw ControlPlaneError.missing(noun, id: id) }
                 return row
             }
-            var relations = PageRelations()
-            try relations.anticipate(rows, table: table, detail: detail)
-            try SQLiteRelationLoader.loadRecords(&relations, db: db)
-            return (rows, relations)
+            return (rows, try Self.relations(of: rows, table: table, detail: detail, db: db))
         }
         let value = try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
             .array(try rows.map { try render(renderer, $0, detail) })
         }
         return value.arrayValue ?? []
+    }
+
+    /// What `rows` of `table` will look up when rendered at `detail`, loaded in the caller's
+    /// transaction (users aside).
+    static func relations(of rows: [StoredRow], table: String, detail: Detail, db: GRDB.Database) throws -> PageRelations {
+        var relations = PageRelations()
+        try relations.anticipate(rows, table: table, detail: detail)
+        try SQLiteRelationLoader.loadRecords(&relations, db: db)
+        return relations
     }
 
     /// Loads what `relations` still wait for (users aside) in one read transaction.
