@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// Where the store records each file's size and SHA-256 as it was uploaded, so a later
 /// check (or a client's digest) can be compared with what arrived.

@@ -1,5 +1,5 @@
 import Identity
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// The control plane's storage, one repository per domain: what `ZenMLAPI` reads and writes
 /// through. Handlers never see a database, so another engine's bundle can stand in for SQLite.

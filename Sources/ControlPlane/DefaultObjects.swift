@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// The objects a fresh ZenML server has, created at first start: project `default`,
 /// the built-in flavors, and stack `default` with local orchestrator, artifact store

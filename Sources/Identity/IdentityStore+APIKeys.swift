@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 extension IdentityStore {
     /// Makes a new API key for a service account; the returned string is the only time the key exists in full.

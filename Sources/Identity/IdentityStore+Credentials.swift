@@ -1,7 +1,7 @@
 import Crypto
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 extension IdentityStore {
     /// The caller of a request that carries a person's name and password itself (HTTP

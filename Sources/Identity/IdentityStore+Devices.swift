@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 extension IdentityStore {
     /// How long a device's codes are good for, and how often its client may ask.
@@ -17,7 +17,7 @@ extension IdentityStore {
         let deviceCode = CredentialDigest.randomHex(bytes: 32), userCode = CredentialDigest.randomHex(bytes: 4).uppercased()
         let now = Date()
         let expires = Timestamp.format(now.addingTimeInterval(TimeInterval(Self.deviceCodeLifetime))), stamp = Timestamp.format(now)
-        func clipped(_ text: String?) -> String? { text.map { String($0.prefix(200)) } }
+        @Sendable func clipped(_ text: String?) -> String? { text.map { String($0.prefix(200)) } }
         let id = try await write { db -> String in
             try db.execute(sql: """
                 INSERT INTO devices (id, client_id, status, user_code_hash, device_code_hash, expires_at, hostname, os, python_version,

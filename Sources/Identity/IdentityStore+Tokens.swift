@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 extension IdentityStore {
     /// The `password` grant: a person's name and password, exchanged for a bearer token.

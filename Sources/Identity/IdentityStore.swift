@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// Users, service accounts, their credentials and the server's activation: the one
 /// identity system every API of Enclave authenticates against.

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// The built-in backend: every value sealed by `SecretCipher` (its own data key, bound to
 /// the secret and the key name) in `secrets_values`. A key rotation re-wraps rows in

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `AuditTrail` in the shared SQLite database. The next number and the previous hash are
 /// read and the record written inside one write transaction; the primary key on the number

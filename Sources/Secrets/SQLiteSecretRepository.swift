@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `SecretRepository` on the shared database's `secrets` table. `UNIQUE (name, scope)`
 /// decides a taken name, so two writers racing for one name cannot both win.

@@ -7,7 +7,9 @@ import GRDB
 /// touches only the tables its own `MigrationSet` created. Handlers and renderers never see it.
 public final class StateStore: Sendable {
     /// The file's GRDB pool (one writer, concurrent readers, WAL), or an in-memory queue.
-    public let database: any DatabaseWriter
+    /// Reachable only by files that `@_spi(SQLiteImplementation) import Storage`: the SQLite
+    /// implementations of each module's repositories, so the compiler keeps handlers off it.
+    @_spi(SQLiteImplementation) public let database: any DatabaseWriter
     /// Path of the SQLite file.
     public let path: String
     /// Statements executed on this file since it was opened, on every connection: what

@@ -2,7 +2,7 @@
 import Foundation
 import GRDB
 import Identity
-import Storage
+@_spi(SQLiteImplementation) import Storage
 import Testing
 
 /// The ledger's claim commits with the write it guards: a write that committed is never

@@ -2,7 +2,7 @@
 import Foundation
 import GRDB
 import Identity
-import Storage
+@_spi(SQLiteImplementation) import Storage
 import Testing
 
 /// `RunRepository` over two writers: the server's WAL pool on a file and an in-memory

@@ -2,7 +2,7 @@ import ControlPlane
 import Foundation
 import GRDB
 import Identity
-import Storage
+@_spi(SQLiteImplementation) import Storage
 import Testing
 
 /// `controlplane.v4_several_writers` over a database written before its constraints: the

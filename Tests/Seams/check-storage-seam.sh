@@ -13,21 +13,22 @@ for file in $handlers; do
         status=1
     fi
 done
-# The database itself (`StateStore.database`) is reached only from Storage, the SQLite
-# implementations (files named SQLite*), migrations, and these, each still its module's one
-# storage type with no second implementation yet:
+# The database itself (`StateStore.database`) is SPI: the compiler refuses it to any file
+# without `@_spi(SQLiteImplementation) import Storage`. That import is allowed only in Storage,
+# the SQLite implementations (files named SQLite*), migrations, tests, and these, each still
+# its module's one storage type with no second implementation yet:
 still_concrete='Sources/ControlPlane/ControlPlaneStorage.swift Sources/ControlPlane/Access/IdempotencyLedger.swift
 Sources/ControlPlane/DefaultObjects.swift Sources/Secrets/EncryptedSecretBackend.swift Sources/ArtifactStore/BlobIndex.swift'
-for file in $(grep -rl '\.database\b' Sources --include='*.swift' | sort); do
+for file in $(grep -rl '@_spi(SQLiteImplementation)' Sources --include='*.swift' | sort); do
     case "$file" in
         Sources/Storage/*|*/SQLite*|*Migration*|Sources/Identity/IdentityStore*) continue ;;
     esac
     if ! echo "$still_concrete" | grep -qw "$file"; then
-        grep -n '\.database\b' "$file"
-        echo "^ $file reaches StateStore.database outside a SQLite implementation" >&2
+        grep -n '@_spi(SQLiteImplementation)' "$file"
+        echo "^ $file opens the database SPI outside a SQLite implementation" >&2
         status=1
     fi
 done
 [ $status = 0 ] && echo "storage seam: $(echo "$handlers" | wc -l) handler and renderer files hold no database, row or SQL;" \
-    "StateStore.database only in Storage and SQLite implementations"
+    "the database SPI only in Storage and SQLite implementations"
 exit $status

@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 import Testing
 @testable import Secrets
 

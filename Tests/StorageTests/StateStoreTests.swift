@@ -1,6 +1,6 @@
 import Foundation
 import GRDB
-@testable import Storage
+@_spi(SQLiteImplementation) @testable import Storage
 import Testing
 
 @Suite struct StateStoreTests {

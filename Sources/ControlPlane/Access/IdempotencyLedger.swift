@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 import Hummingbird
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// Remembers the answers to writes that carried an `Idempotency-Key`, so a write the
 /// client retries (it retries POSTs on 502/503/504 and dropped connections) happens

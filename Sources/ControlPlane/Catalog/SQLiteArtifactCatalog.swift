@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `ArtifactCatalog` over the control plane's tables (read-only).
 public struct SQLiteArtifactCatalog: ArtifactCatalog {

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `ArtifactContentRepository` over the control plane's tables.
 struct SQLiteArtifactContentRepository: ArtifactContentRepository {

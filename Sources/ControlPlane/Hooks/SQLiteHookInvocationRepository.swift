@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `HookInvocationRepository` on the control plane's `hook_invocations` table.
 struct SQLiteHookInvocationRepository: HookInvocationRepository {

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `RunMetadataRepository` over the control plane's own tables: each resource's metadata
 /// is read, merged and written back inside one write transaction, so concurrent writers

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `ModelRepository` on the control plane's model tables.
 struct SQLiteModelRepository: ModelRepository {

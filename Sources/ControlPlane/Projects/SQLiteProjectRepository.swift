@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `ProjectRepository` on the control plane's `projects` table.
 struct SQLiteProjectRepository: ProjectRepository {

@@ -102,7 +102,7 @@ final class WireRenderer {
     // MARK: Projects
 
     func project(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        try Self.envelope(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))),
+        Self.envelope(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))),
                body: ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "display_name": .string((try row.decode(forColumn: "display_name")))],
                metadata: detail == .full ? ["description": .string((try row.decode(forColumn: "description"))), "project_metadata": JSONValue.parseStored(try row.decode(String?.self, forColumn: "project_metadata"))] : .null,
                resources: .null)

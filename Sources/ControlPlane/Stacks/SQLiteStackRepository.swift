@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `StackRepository` on the control plane's `stacks`, `stack_components` and
 /// `stack_composition` tables.

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `TagRepository` on the control plane's `tags` and `tag_resources` tables.
 struct SQLiteTagRepository: TagRepository {

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `LoggedModelRepository` in the shared SQLite database.
 public struct SQLiteLoggedModelRepository: LoggedModelRepository {

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `ModelRegistryRepository` in the shared SQLite database. Deleted versions stay as rows
 /// in the stage `Deleted_Internal` (as MLflow keeps them), so numbers are never reused.

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `RunRepository` in the shared SQLite database.
 public struct SQLiteRunRepository: RunRepository {

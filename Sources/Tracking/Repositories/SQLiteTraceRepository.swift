@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// `TraceRepository` in the shared SQLite database.
 public struct SQLiteTraceRepository: TraceRepository {
