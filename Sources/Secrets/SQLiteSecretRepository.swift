@@ -57,11 +57,21 @@ public struct SQLiteSecretRepository: SecretRepository {
         }
     }
 
-    public func visible(to userID: String, offset: Int, limit: Int) async throws -> [SecretRecord] {
-        try await store.database.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM secrets WHERE private = 0 OR user_id = ? ORDER BY name, id LIMIT ? OFFSET ?
-                """, arguments: [userID, max(0, limit), max(0, offset)]).map(Self.record)
+    /// The fields a secret list filters and sorts on, as ZenML names them, and their columns.
+    static let listedFields: [String: String] = [
+        "id": "id", "name": "name", "private": "private", "user_id": "user_id", "created": "created", "updated": "updated",
+    ]
+
+    public func visible(to userID: String, _ request: RecordPageRequest) async throws -> (records: [SecretRecord], total: Int) {
+        let (filter, arguments) = try SQLiteFieldFilter.whereClause(request.filters, matchAny: request.matchAny, columns: Self.listedFields)
+        let order = try SQLiteFieldFilter.orderClause(request, columns: Self.listedFields, idColumn: "id")
+        let whereSQL = "WHERE (private = 0 OR user_id = ?)" + (filter.isEmpty ? "" : " AND \(filter)")
+        let bound = [userID.storedValue] + arguments
+        return try await store.database.read { db in
+            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets \(whereSQL)", arguments: bound.statementArguments) ?? 0
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM secrets \(whereSQL) \(order) LIMIT ? OFFSET ?",
+                                        arguments: (bound + [max(0, request.limit).storedValue, max(0, request.offset).storedValue]).statementArguments)
+            return (try rows.map(Self.record), total)
         }
     }
 

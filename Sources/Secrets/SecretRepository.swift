@@ -1,3 +1,5 @@
+import Storage
+
 /// Where secret records (names, owners, scopes) are kept. A taken name in the same scope
 /// is refused by the store's own constraint, surfaced as `SecretsError.nameTaken`.
 public protocol SecretRepository: Sendable {
@@ -12,6 +14,8 @@ public protocol SecretRepository: Sendable {
     func delete(id: String) async throws -> Bool
     /// Every secret id, oldest first, after `id`, at most `limit` (for `verify`).
     func ids(after id: String?, limit: Int) async throws -> [String]
-    /// One page of the secrets `userID` may see (public ones and its own private ones), by name.
-    func visible(to userID: String, offset: Int, limit: Int) async throws -> [SecretRecord]
+    /// One page of the secrets `userID` may see (public ones and its own private ones) as
+    /// `request` filters (fields `id`, `name`, `private`, `user_id`, `created`, `updated`),
+    /// orders and windows them, with the number matching in all.
+    func visible(to userID: String, _ request: RecordPageRequest) async throws -> (records: [SecretRecord], total: Int)
 }

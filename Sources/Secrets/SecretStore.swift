@@ -125,6 +125,12 @@ extension SecretStore {
     /// name; never their values (listing is not audited, as it reveals nothing a list answer
     /// does not).
     public func list(by caller: SecretCaller, offset: Int, limit: Int) async throws -> [SecretRecord] {
-        try await records.visible(to: caller.userID, offset: max(0, offset), limit: max(0, limit))
+        try await list(by: caller, RecordPageRequest(sortField: "name", offset: max(0, offset), limit: max(0, limit))).records
+    }
+
+    /// The page of the secrets `caller` may see that `request` asks for, and how many match
+    /// in all: ZenML's secret list, filtered by the store, never by a reader of its table.
+    public func list(by caller: SecretCaller, _ request: RecordPageRequest) async throws -> (records: [SecretRecord], total: Int) {
+        try await records.visible(to: caller.userID, request)
     }
 }

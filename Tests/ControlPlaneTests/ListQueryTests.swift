@@ -1,5 +1,6 @@
 @testable import ControlPlane
 import GRDB
+import Storage
 import Testing
 
 @Suite struct ListQueryTests {
@@ -9,37 +10,38 @@ import Testing
 
     func query(_ items: [(String, String)]) throws -> ListQuery { try ListQuery(items, schema: schema) }
 
+    /// The first filter of `items` as the SQLite reader writes it.
+    func first(_ items: [(String, String)]) throws -> SQLCondition? { try query(items).conditions.first?.sqlite(schema) }
+
     @Test func readsPagingSortingAndHydration() throws {
         let q = try query([("page", "3"), ("size", "7"), ("sort_by", "desc:name"), ("hydrate", "True"), ("logical_operator", "or")])
-        #expect(q.page == 3 && q.size == 7 && q.sortSQL == "t.name" && q.descending && q.hydrate && q.matchAny)
+        #expect(q.page == 3 && q.size == 7 && q.sortField == "name" && q.descending && q.hydrate && q.matchAny)
     }
 
     @Test func bareValueMeansEquals() throws {
-        let q = try query([("name", "mini")])
-        #expect(q.conditions.first?.sql == "t.name = ?")
-        #expect(q.conditions.first?.arguments == ["mini".storedValue])
+        let q = try first([("name", "mini")])
+        #expect(q?.sql == "t.name = ?")
+        #expect(q?.arguments == ["mini".storedValue])
     }
 
     @Test func unknownOperatorPrefixIsPartOfTheValue() throws {
-        let q = try query([("name", "team:mini")])
-        #expect(q.conditions.first?.arguments == ["team:mini".storedValue])
+        #expect(try first([("name", "team:mini")])?.arguments == ["team:mini".storedValue])
     }
 
     @Test func likeOperatorsEscapeWildcards() throws {
-        let q = try query([("name", "contains:50%_off")])
-        #expect(q.conditions.first?.sql == "t.name LIKE ? ESCAPE '\\'")
-        #expect(q.conditions.first?.arguments == ["%50\\%\\_off%".storedValue])
-        #expect(try query([("name", "startswith:ab")]).conditions.first?.arguments == ["ab%".storedValue])
+        let q = try first([("name", "contains:50%_off")])
+        #expect(q?.sql == "t.name LIKE ? ESCAPE '\\'")
+        #expect(q?.arguments == ["%50\\%\\_off%".storedValue])
+        #expect(try first([("name", "startswith:ab")])?.arguments == ["ab%".storedValue])
     }
 
     @Test func oneofTakesAJSONList() throws {
-        let q = try query([("name", #"oneof:["a","b"]"#)])
-        #expect(q.conditions.first?.sql == "t.name IN (?,?)")
+        #expect(try first([("name", #"oneof:["a","b"]"#)])?.sql == "t.name IN (?,?)")
         #expect(throws: ControlPlaneError.self) { try query([("name", "oneof:a,b")]) }
     }
 
     @Test func nullOperatorsTakeNoValue() throws {
-        #expect(try query([("name", "isnull:")]).conditions.first?.sql == "t.name IS NULL")
+        #expect(try first([("name", "isnull:")])?.sql == "t.name IS NULL")
         #expect(throws: ControlPlaneError.self) { try query([("name", "isnull:x")]) }
     }
 
@@ -51,14 +53,32 @@ import Testing
     }
 
     @Test func datetimeFiltersAcceptZenMLsFormat() throws {
-        let q = try query([("created", "gte:2026-01-31 12:00:00")])
-        #expect(q.conditions.first?.arguments == ["2026-01-31T12:00:00.000000".storedValue])
+        #expect(try first([("created", "gte:2026-01-31 12:00:00")])?.arguments == ["2026-01-31T12:00:00.000000".storedValue])
     }
 
     @Test(arguments: [("page", "0"), ("page", "x"), ("size", "0"), ("size", "10001"), ("logical_operator", "xor"),
                       ("sort_by", "desc:password"), ("sort_by", "sideways:name"), ("hydrate", "maybe")])
     func refusesBadControlParameters(_ item: (String, String)) {
         #expect(throws: ControlPlaneError.self) { try query([item]) }
+    }
+
+    @Test func filtersAreNamedByFieldNotColumn() throws {
+        let filter = try query([("index", "gte:3")]).conditions.first
+        guard case let .field(field)? = filter else { Issue.record("not a field filter: \(String(describing: filter))"); return }
+        #expect(field == FieldFilter("index", .greaterOrEqual, [.integer(3)]))
+    }
+
+    @Test func userFiltersWaitForIdentityAndScopeUserIsAnOwnerFilter() throws {
+        let owned = ResourceSchema(table: "pipelines", noun: "pipeline", projectScoped: true, fields: ["user_id": ("t.user_id", .uuid)])
+        let byUser = try ListQuery([("user", "Ada")], schema: owned).conditions.first
+        guard case let .account(field, nameOrID)? = byUser else { Issue.record("user= is not an account filter"); return }
+        #expect(field == "user_id" && nameOrID == "Ada")
+        #expect(throws: UnknownRecordField.self) { try byUser?.sqlite(owned) }
+        let scoped = try ListQuery([("scope_user", "ABC")], schema: owned).conditions.first
+        #expect(try scoped?.sqlite(owned).sql == "t.user_id = ?")
+        #expect(try scoped?.sqlite(owned).arguments == ["abc".storedValue])
+        // A list without owners takes neither.
+        #expect(try query([("user", "Ada")]).conditions.isEmpty)
     }
 
     @Test func ignoresParametersItDoesNotKnow() throws {

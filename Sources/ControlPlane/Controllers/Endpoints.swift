@@ -45,13 +45,28 @@ struct Endpoints: Sendable {
         return ZenMLResponse.json(try await reads.records(table, ids: [id], noun: noun, detail: detail, render: render).first ?? .null)
     }
 
+    /// ZenML's list parameters of `request`, parsed against `schema`.
+    func listQuery(_ request: Request, _ schema: ResourceSchema) throws -> ListQuery {
+        try ListQuery(queryItems(request), schema: schema, documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
+    }
+
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each record.
     func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
               render: @escaping RecordRendering) async throws -> Response {
-        var query = try ListQuery(queryItems(request), schema: schema,
-                                  documented: ZenMLListParameters.byOperation["GET " + request.uri.path] ?? [])
+        var query = try listQuery(request, schema)
         query.scope += scope
         return ZenMLResponse.json(try await reads.page(query, schema: schema, render: render))
+    }
+
+    /// A list of Identity's accounts (people, or service accounts): the query parsed here,
+    /// the page read through Identity's API.
+    func accountList(_ request: Request, _ schema: ResourceSchema, serviceAccounts: Bool,
+                     render: (Account, Detail) -> JSONValue) async throws -> Response {
+        let query = try listQuery(request, schema)
+        let (accounts, total) = try await identity.accountPage(try query.recordPageRequest(), serviceAccounts: serviceAccounts)
+        _ = try query.offset(total: total)
+        let detail = Detail.of(hydrate: query.hydrate)
+        return ZenMLResponse.json(query.page(items: accounts.map { render($0, detail) }, total: total))
     }
 
     /// A write: with an `Idempotency-Key`, claims the key first, so of several requests with

@@ -27,13 +27,13 @@ struct SecretController<Context: ControlPlaneRequestContext> {
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         let caller = try Self.caller(context)
-        let visible = SQLCondition.secrets(visibleTo: caller.userID)
-        return try await endpoints.list(request, .secrets, scope: [visible]) { renderer, row, detail in
-            let record = SecretRecord(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
-                                      isPrivate: try row.decode(forColumn: "private"), userID: try row.decode(forColumn: "user_id"),
-                                      created: try row.decode(forColumn: "created"), updated: try row.decode(forColumn: "updated"))
-            return try renderer.secret(record, detail: detail)
-        }
+        let query = try await endpoints.listQuery(request, .secrets).resolvingAccounts(endpoints.identity)
+        let (records, total) = try await secrets.list(by: caller, try query.recordPageRequest())
+        _ = try query.offset(total: total)
+        let detail = Detail.of(hydrate: query.hydrate)
+        return ZenMLResponse.json(try await endpoints.reads.rendering { renderer in
+            query.page(items: try records.map { try renderer.secret($0, detail: detail) }, total: total)
+        })
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

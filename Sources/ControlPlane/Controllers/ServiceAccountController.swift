@@ -22,10 +22,7 @@ struct ServiceAccountController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, .serviceAccounts, scope: [.serviceAccountsOnly]) { renderer, row, detail in
-            guard let account = try renderer.account(row) else { return .null }
-            return WireRenderer.serviceAccount(account, detail: detail)
-        }
+        try await endpoints.accountList(request, .serviceAccounts, serviceAccounts: true) { WireRenderer.serviceAccount($0, detail: $1) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

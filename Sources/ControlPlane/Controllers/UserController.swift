@@ -15,10 +15,7 @@ struct UserController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, .users, scope: [.peopleOnly]) { renderer, row, detail in
-            guard let account = try renderer.account(row) else { return .null }
-            return WireRenderer.user(account, detail: detail)
-        }
+        try await endpoints.accountList(request, .users, serviceAccounts: false) { WireRenderer.user($0, detail: $1) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {

@@ -1,6 +1,15 @@
 import Foundation
 import Storage
 
+/// One filter of a list request: a field of the list, a rule of the list's own (over the
+/// control plane's tables), or ZenML's `user=` (a user's name or id), which Identity resolves
+/// before the query runs.
+enum ListCondition: Sendable {
+    case field(FieldFilter)
+    case rule(SQLCondition)
+    case account(field: String, nameOrID: String)
+}
+
 /// A parsed ZenML list request: `page`, `size`, `sort_by`, `logical_operator`,
 /// `hydrate`, `project` and filters written `field=<op>:<value>` (a bare value means
 /// `equals`). Unknown parameters are ignored, as FastAPI does; known ones with bad
@@ -8,14 +17,15 @@ import Storage
 struct ListQuery: Sendable {
     var page = 1
     var size = 20
-    var sortSQL = "t.created"
+    /// The field (as the schema names it) the page is ordered by, ties broken by id.
+    var sortField = "created"
     var descending = false
     var matchAny = false
     var hydrate = false
     /// Name or id given as `project=`, resolved by the runner.
     var project: String?
-    /// The field filters, joined by `logical_operator`.
-    var conditions: [SQLCondition] = []
+    /// The filters, joined by `logical_operator`.
+    var conditions: [ListCondition] = []
     /// Conditions that always hold, whatever `logical_operator` says (scoping).
     var scope: [SQLCondition] = []
 
@@ -46,9 +56,14 @@ struct ListQuery: Sendable {
             case "project" where schema.projectScoped: project = value
             default:
                 if let rule = schema.custom[key] {
-                    if let condition = try rule(value) { conditions.append(condition) }
+                    if let condition = try rule(value) { conditions.append(.rule(condition)) }
+                } else if key == "user", schema.fields["user_id"] != nil {
+                    conditions.append(.account(field: "user_id", nameOrID: value))
+                } else if key == "scope_user", schema.fields["user_id"] != nil {
+                    // ZenML scopes a list to one user's rows with it.
+                    conditions.append(.field(FieldFilter("user_id", .equals, [value.lowercased().storedValue])))
                 } else if let field = schema.fields[key] {
-                    conditions.append(try Self.condition(key, field.sql, field.kind, value))
+                    conditions.append(.field(try Self.filter(key, field.kind, value)))
                 }
             }
         }
@@ -90,10 +105,10 @@ struct ListQuery: Sendable {
             descending = op == "desc"
             field = String(value[value.index(after: colon)...])
         }
-        guard let column = schema.fields[field] else {
+        guard schema.fields[field] != nil else {
             throw ControlPlaneError.validation("1 validation error: ('query', 'sort_by') Invalid sort field '\(field)' for \(schema.noun)s.")
         }
-        sortSQL = column.sql
+        sortField = field
     }
 
     /// Splits `op:value`; an unknown prefix is part of the value, as in ZenML.
@@ -105,60 +120,44 @@ struct ListQuery: Sendable {
         return ("equals", raw)
     }
 
-    static func likePattern(_ value: String, prefix: Bool, suffix: Bool) -> StoredValue {
-        var escaped = ""
-        for c in value {
-            if c == "%" || c == "_" || c == "\\" { escaped.append("\\") }
-            escaped.append(c)
-        }
-        return ((prefix ? "%" : "") + escaped + (suffix ? "%" : "")).storedValue
-    }
-
-    /// The SQL for one `field=<op>:<value>` filter.
-    static func condition(_ key: String, _ sql: String, _ kind: FilterKind, _ raw: String) throws -> SQLCondition {
+    /// The filter one `field=<op>:<value>` parameter asks for, its value parsed by the field's kind.
+    static func filter(_ key: String, _ kind: FilterKind, _ raw: String) throws -> FieldFilter {
         let (op, text) = split(raw)
         let allowed: Set<String>
         switch kind {
-        case .string: allowed = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith", "oneof", "notoneof", "isnull", "isnotnull"]
-        case .uuid: allowed = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith", "oneof", "notoneof", "isnull", "isnotnull"]
+        case .string, .uuid: allowed = ["equals", "notequals", "contains", "notcontains", "startswith", "endswith", "oneof", "notoneof", "isnull", "isnotnull"]
         case .int: allowed = ["equals", "notequals", "gt", "gte", "lt", "lte", "oneof", "notoneof", "isnull", "isnotnull"]
         case .bool: allowed = ["equals", "notequals", "isnull", "isnotnull"]
         case .datetime: allowed = ["equals", "notequals", "gt", "gte", "lt", "lte", "in", "isnull", "isnotnull"]
         }
         guard allowed.contains(op) else { throw bad(key, "The operator '\(op)' does not apply to this field") }
-        if op == "isnull" || op == "isnotnull" {
+        switch op {
+        case "isnull", "isnotnull":
             guard text.isEmpty else { throw bad(key, "The '\(op)' operator takes no value") }
-            return SQLCondition(sql: "\(sql) IS \(op == "isnull" ? "" : "NOT ")NULL", arguments: [])
-        }
-        if op == "oneof" || op == "notoneof" {
+            return FieldFilter(key, op == "isnull" ? .isNull : .isNotNull)
+        case "oneof", "notoneof":
             guard let list = try? JSONValue.parse(Array(text.utf8)).arrayValue, !list.isEmpty, list.count <= 1000 else {
                 throw bad(key, "With oneof: or notoneof: the value must be a JSON list")
             }
             let values = try list.map { item -> StoredValue in
-                let s: String
                 switch item {
-                case let .string(v): s = v
-                case let .int(v): s = String(v)
+                case let .string(v): return try scalar(key, kind, v)
+                case let .int(v): return try scalar(key, kind, String(v))
                 default: throw bad(key, "oneof: lists hold strings or integers")
                 }
-                return try scalar(key, kind, s)
             }
-            let marks = Array(repeating: "?", count: values.count).joined(separator: ",")
-            return SQLCondition(sql: "\(sql) \(op == "oneof" ? "" : "NOT ")IN (\(marks))", arguments: values)
-        }
-        if op == "in" {
+            return FieldFilter(key, op == "oneof" ? .oneOf : .notOneOf, values)
+        case "in":
             let bounds = text.split(separator: ",", maxSplits: 1).map(String.init)
             guard bounds.count == 2 else { throw bad(key, "The 'in' operator takes two comma separated datetimes") }
-            return SQLCondition(sql: "\(sql) BETWEEN ? AND ?", arguments: [try scalar(key, kind, bounds[0]), try scalar(key, kind, bounds[1])])
-        }
-        switch op {
+            return FieldFilter(key, .between, [try scalar(key, kind, bounds[0]), try scalar(key, kind, bounds[1])])
         case "contains", "notcontains", "startswith", "endswith":
-            let value = kind == .uuid ? text.lowercased() : text
-            let pattern = likePattern(value, prefix: op != "startswith", suffix: op != "endswith")
-            return SQLCondition(sql: "\(sql) \(op == "notcontains" ? "NOT " : "")LIKE ? ESCAPE '\\'", arguments: [pattern])
+            let operation: FilterOperation = ["contains": .contains, "notcontains": .notContains, "startswith": .startsWith][op] ?? .endsWith
+            return FieldFilter(key, operation, [(kind == .uuid ? text.lowercased() : text).storedValue])
         default:
-            let symbol = ["equals": "=", "notequals": "!=", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="][op]!
-            return SQLCondition(sql: "\(sql) \(symbol) ?", arguments: [try scalar(key, kind, text)])
+            let operation: FilterOperation = ["equals": .equals, "notequals": .notEquals, "gt": .greater, "gte": .greaterOrEqual,
+                                              "lt": .less][op] ?? .lessOrEqual
+            return FieldFilter(key, operation, [try scalar(key, kind, text)])
         }
     }
 

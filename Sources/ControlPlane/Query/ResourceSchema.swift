@@ -1,3 +1,4 @@
+import Storage
 
 /// The value type of a filterable column, which decides the operators it takes and
 /// how a query value is parsed (as ZenML's filter models do).
@@ -21,7 +22,8 @@ struct ResourceSchema: Sendable {
     let noun: String
     /// Whether rows carry `project_id` and lists honour `project=`.
     let projectScoped: Bool
-    /// Filterable fields: query name → (SQL expression over `t`, kind).
+    /// Filterable fields: query name → (SQL expression over `t`, kind). Lists of another
+    /// module's records (users, secrets) name the field itself; that module maps it.
     let fields: [String: (sql: String, kind: FilterKind)]
     /// Parameters with their own translation into SQL; nil result means "no condition".
     let custom: [String: @Sendable (String) throws -> SQLCondition?]
@@ -30,9 +32,10 @@ struct ResourceSchema: Sendable {
     let rendering: Set<String>
 
     /// Whether a query parameter is applied by this list (a field, a custom rule, `project`
-    /// on project-scoped lists, or a rendering option).
+    /// on project-scoped lists, `user`/`scope_user` on lists with owners, or a rendering option).
     func applies(_ key: String) -> Bool {
         fields[key] != nil || custom[key] != nil || rendering.contains(key) || (key == "project" && projectScoped)
+            || ((key == "user" || key == "scope_user") && fields["user_id"] != nil)
     }
 
     init(table: String, noun: String, projectScoped: Bool,
@@ -47,15 +50,7 @@ struct ResourceSchema: Sendable {
         all["updated"] = all["updated"] ?? ("t.updated", .datetime)
         if projectScoped { all["project_id"] = ("t.project_id", .uuid) }
         self.fields = all
-        var customs = custom
-        if customs["user"] == nil, all["user_id"] != nil {
-            customs["user"] = SQLCondition.namingRule("t.user_id", in: "users")
-        }
-        if customs["scope_user"] == nil, all["user_id"] != nil {
-            // ZenML scopes a list to one user's rows with it.
-            customs["scope_user"] = { value in SQLCondition(sql: "t.user_id = ?", arguments: [value.lowercased().storedValue]) }
-        }
-        self.custom = customs
+        self.custom = custom
         self.rendering = rendering
     }
 }
@@ -71,5 +66,14 @@ extension SQLCondition {
     /// A filter rule for `naming(column, in: table, value)`.
     static func namingRule(_ column: String, in table: String) -> @Sendable (String) throws -> SQLCondition? {
         { value in naming(column, in: table, value) }
+    }
+}
+
+extension ListQuery {
+    /// One `field=<op>:<value>` parameter as SQL over `column`: for a list's own rules that
+    /// filter through a related table (`pipeline_name`, `tags`…).
+    static func condition(_ key: String, _ column: String, _ kind: FilterKind, _ raw: String) throws -> SQLCondition {
+        let (sql, arguments) = SQLiteFieldFilter.condition(try filter(key, kind, raw), column: column)
+        return SQLCondition(sql: sql, arguments: arguments)
     }
 }

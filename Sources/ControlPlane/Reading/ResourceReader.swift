@@ -14,12 +14,18 @@ protocol ResourceReader: Sendable {
     /// The records `ids` of `table`, in order, rendered at `detail`; a missing one is
     /// ZenML's not-found error naming `noun`.
     func records(_ table: String, ids: [String], noun: String, detail: Detail, render: @escaping RecordRendering) async throws -> [JSONValue]
+
+    /// Renders with `work` values read elsewhere (another module's records), loading the
+    /// relations they name (their owners) the way pages do.
+    func rendering(_ work: @escaping (WireRenderer) throws -> JSONValue) async throws -> JSONValue
 }
 
 /// Where the control plane finds the accounts its entities name: Identity's API, never its tables.
 protocol AccountDirectory: Sendable {
     /// The accounts with these ids, by id; ids of removed accounts are left out.
     func accounts(ids: Set<String>) async throws -> [String: Account]
+    /// The ids of the accounts `nameOrID` names (ZenML's `user=` filter).
+    func accountIDs(nameOrID: String) async throws -> [String]
 }
 
 extension IdentityStore: AccountDirectory {}
@@ -35,9 +41,8 @@ extension WireRenderer {
         for _ in 0..<maximumPasses {
             if relations.isWaitingForRecords { relations = try await loadRecords(relations) }
             if relations.isWaitingForAccounts {
-                let found = try await accounts.accounts(ids: relations.users.wanted.union(relations.accounts.wanted))
+                let found = try await accounts.accounts(ids: relations.users.wanted)
                 relations.users.fill(found.mapValues { user($0, detail: .nested) }, missing: .null)
-                relations.accounts.fill(found.mapValues { $0 }, missing: nil)
             }
             let renderer = WireRenderer(relations: relations)
             let value = try work(renderer)

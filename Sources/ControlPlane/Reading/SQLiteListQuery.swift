@@ -1,4 +1,5 @@
 import GRDB
+import Storage
 
 extension ListQuery {
     /// Runs the query: the rows of the requested page and the total count.
@@ -17,8 +18,9 @@ extension ListQuery {
         var arguments = scoped.flatMap(\.arguments).map(\.databaseValue)
         if !conditions.isEmpty {
             let joiner = matchAny ? " OR " : " AND "
-            clauses.append("(" + conditions.map { "(\($0.sql))" }.joined(separator: joiner) + ")")
-            arguments += conditions.flatMap(\.arguments).map(\.databaseValue)
+            let filters = try conditions.map { try $0.sqlite(schema) }
+            clauses.append("(" + filters.map { "(\($0.sql))" }.joined(separator: joiner) + ")")
+            arguments += filters.flatMap(\.arguments).map(\.databaseValue)
         }
         let whereSQL = clauses.isEmpty ? "" : " WHERE " + clauses.joined(separator: " AND ")
         let total = try Int.fetchOne(try statement("SELECT COUNT(*) FROM \(schema.table) t\(whereSQL)", db),
@@ -28,7 +30,7 @@ extension ListQuery {
         // The page's ids are chosen first and only their rows read whole: sorting the matching
         // rows with every column would read each one's JSON (a run's configuration, a
         // snapshot's steps) to keep twenty.
-        let order = "ORDER BY \(sortSQL) \(direction), t.id \(direction)"
+        let order = "ORDER BY \(schema.fields[sortField]?.sql ?? "t.created") \(direction), t.id \(direction)"
         let rows = try Row.fetchAll(try statement("""
             SELECT t.* FROM \(schema.table) t WHERE t.id IN (
                 SELECT t.id FROM \(schema.table) t\(whereSQL) \(order) LIMIT ? OFFSET ?
@@ -54,5 +56,20 @@ enum ProjectLookup {
                                            arguments: [nameOrID.lowercased(), nameOrID])
         else { throw ControlPlaneError.notFound("Unable to get project with name or ID '\(nameOrID)': No project with this name or ID found.") }
         return id
+    }
+}
+
+extension ListCondition {
+    /// The condition as SQL over `schema`'s table. A `user=` filter must have been resolved
+    /// through Identity first (`ListQuery.resolvingAccounts`).
+    func sqlite(_ schema: ResourceSchema) throws -> SQLCondition {
+        switch self {
+        case let .rule(condition): return condition
+        case let .field(filter):
+            guard let column = schema.fields[filter.field]?.sql else { throw UnknownRecordField(field: filter.field) }
+            let (sql, arguments) = SQLiteFieldFilter.condition(filter, column: column)
+            return SQLCondition(sql: sql, arguments: arguments)
+        case let .account(field, _): throw UnknownRecordField(field: "\(field) (an unresolved user filter)")
+        }
     }
 }

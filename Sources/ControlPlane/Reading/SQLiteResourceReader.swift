@@ -7,7 +7,8 @@ struct SQLiteResourceReader: ResourceReader {
     let reader: any DatabaseReader
     let accounts: any AccountDirectory
 
-    func page(_ query: ListQuery, schema: ResourceSchema, render: @escaping RecordRendering) async throws -> JSONValue {
+    func page(_ request: ListQuery, schema: ResourceSchema, render: @escaping RecordRendering) async throws -> JSONValue {
+        let query = try await request.resolvingAccounts(accounts)
         let detail = Detail.of(hydrate: query.hydrate)
         let (rows, total, relations) = try await reader.read { db in
             let (rows, total) = try query.run(schema, db: db)
@@ -32,6 +33,10 @@ struct SQLiteResourceReader: ResourceReader {
             .array(try rows.map { try render(renderer, $0, detail) })
         }
         return value.arrayValue ?? []
+    }
+
+    func rendering(_ work: @escaping (WireRenderer) throws -> JSONValue) async throws -> JSONValue {
+        try await WireRenderer.settled(PageRelations(), accounts: accounts, loadRecords: load, work)
     }
 
     /// What `rows` of `table` will look up when rendered at `detail`, loaded in the caller's

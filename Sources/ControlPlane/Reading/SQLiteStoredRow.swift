@@ -1,5 +1,6 @@
 import Foundation
 import GRDB
+import Storage
 
 extension StoredRow {
     /// A GRDB row as the engine-free record the renderer reads.
@@ -16,18 +17,5 @@ extension StoredRow {
             }
         }
         self.init(values)
-    }
-}
-
-extension StoredValue {
-    /// The value as GRDB binds it.
-    var databaseValue: DatabaseValue {
-        switch self {
-        case .null: .null
-        case let .integer(number): number.databaseValue
-        case let .real(number): number.databaseValue
-        case let .text(text): text.databaseValue
-        case let .blob(bytes): Data(bytes).databaseValue
-        }
     }
 }

@@ -1,11 +1,4 @@
-/// One value of a stored record, as any SQL engine hands it back.
-enum StoredValue: Sendable, Equatable {
-    case null
-    case integer(Int64)
-    case real(Double)
-    case text(String)
-    case blob([UInt8])
-}
+import Storage
 
 /// A stored record by column name: what the read side hands the renderer, so rendering
 /// depends on no database library and any engine's implementation can produce it.
@@ -89,29 +82,4 @@ extension Optional: StoredValueDecodable where Wrapped: StoredValueDecodable {
         if case .null = value { return nil }
         return try Wrapped.decode(value, column: column)
     }
-}
-
-/// A Swift value that binds as a `StoredValue` (an argument of a list condition).
-protocol StoredValueConvertible {
-    var storedValue: StoredValue { get }
-}
-
-extension String: StoredValueConvertible {
-    var storedValue: StoredValue { .text(self) }
-}
-
-extension Int: StoredValueConvertible {
-    var storedValue: StoredValue { .integer(Int64(self)) }
-}
-
-extension Int64: StoredValueConvertible {
-    var storedValue: StoredValue { .integer(self) }
-}
-
-extension Double: StoredValueConvertible {
-    var storedValue: StoredValue { .real(self) }
-}
-
-extension Bool: StoredValueConvertible {
-    var storedValue: StoredValue { .integer(self ? 1 : 0) }
 }

@@ -57,7 +57,6 @@ extension PageRelations {
         case "stack_components":
             _ = flavors.lookup(RelationKey(group: try row.decode(forColumn: "type"), id: try row.decode(forColumn: "flavor")))
         case "tags" where detail == .full: _ = tagCounts.lookup(id)
-        case "users": _ = accounts.lookup(id)
         default: break
         }
     }

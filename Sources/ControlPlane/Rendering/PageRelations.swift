@@ -1,5 +1,3 @@
-import Identity
-
 /// Everything a response's entities point to (owners, latest runs, tags, nested entities,
 /// logs, step lineage, latest versions…), gathered by kind and loaded a kind at a time.
 ///
@@ -9,8 +7,6 @@ import Identity
 struct PageRelations: Sendable {
     /// Nested users by id (`.null` when the account is gone).
     var users = RelationBatch<String, JSONValue>()
-    /// Whole accounts by id, for the user and service-account lists (nil when gone).
-    var accounts = RelationBatch<String, Account?>()
     /// Newest run keyed by (`pipeline_id` | `snapshot_id`, owner id).
     var latestRuns = RelationBatch<RelationKey, LatestRun?>()
     /// Tag rows keyed by (resource type, resource id), in name order.
@@ -41,10 +37,10 @@ struct PageRelations: Sendable {
     /// Whether some lookup is still waiting to be loaded.
     var isWaiting: Bool { isWaitingForAccounts || isWaitingForRecords }
 
-    /// Whether some user or account lookup is waiting: what Identity, not the database, loads.
-    var isWaitingForAccounts: Bool { !users.wanted.isEmpty || !accounts.wanted.isEmpty }
+    /// Whether some user lookup is waiting: what Identity, not the database, loads.
+    var isWaitingForAccounts: Bool { !users.wanted.isEmpty }
 
-    /// Whether some lookup other than users and accounts is waiting: what the database loads.
+    /// Whether some lookup other than users is waiting: what the database loads.
     var isWaitingForRecords: Bool {
         let waiting: [Bool] = [
             latestRuns.wanted.isEmpty, tags.wanted.isEmpty, rows.wanted.isEmpty, logs.wanted.isEmpty,

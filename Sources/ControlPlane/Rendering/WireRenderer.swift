@@ -51,12 +51,6 @@ final class WireRenderer {
         return relations.users.lookup(id) ?? .null
     }
 
-    /// The account a `users` record names, as Identity reads it; nil until loaded (or gone).
-    func account(_ row: StoredRow) throws -> Account? {
-        guard let found = relations.accounts.lookup(try row.decode(forColumn: "id")) else { return nil }
-        return found
-    }
-
     /// A user; needs no database, so callers outside a transaction use it directly.
     static func user(_ account: Account, detail: Detail) -> JSONValue {
         let body: JSONValue = [

@@ -1,15 +1,9 @@
-/// How the `Secret` list routes map ZenML's query parameters onto their tables.
+/// How the `Secret` list route maps ZenML's query parameters onto the secret store's list.
+/// Fields are named as ZenML names them; the secret store maps them to its storage.
 extension ResourceSchema {
     static var secrets: ResourceSchema {
         ResourceSchema(table: "secrets", noun: "secret", projectScoped: false, fields: [
-            "name": ("t.name", .string), "private": ("t.private", .bool), "user_id": ("t.user_id", .uuid),
+            "name": ("name", .string), "private": ("private", .bool), "user_id": ("user_id", .uuid),
         ])
-    }
-}
-
-extension SQLCondition {
-    /// The secrets `userID` may see: every public one and its own private ones.
-    static func secrets(visibleTo userID: String) -> SQLCondition {
-        SQLCondition(sql: "(t.private = ? OR t.user_id = ?)", arguments: [false.storedValue, userID.storedValue])
     }
 }

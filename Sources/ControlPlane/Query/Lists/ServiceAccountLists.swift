@@ -1,8 +1,9 @@
-/// How the `ServiceAccount` list routes map ZenML's query parameters onto their tables.
+/// How the `ServiceAccount` list route maps ZenML's query parameters onto Identity's account
+/// list. Fields are named as ZenML names them; Identity maps them to its storage.
 extension ResourceSchema {
     static var serviceAccounts: ResourceSchema {
         ResourceSchema(table: "users", noun: "service account", projectScoped: false, fields: [
-            "name": ("t.name", .string), "description": ("t.description", .string), "active": ("t.active", .bool),
+            "name": ("name", .string), "description": ("description", .string), "active": ("active", .bool),
         ])
     }
 }

@@ -1,16 +1,9 @@
-/// How the `User` list routes map ZenML's query parameters onto their tables.
+/// How the `User` list route maps ZenML's query parameters onto Identity's account list.
+/// Fields are named as ZenML names them; Identity maps them to its storage.
 extension ResourceSchema {
     static var users: ResourceSchema {
         ResourceSchema(table: "users", noun: "user", projectScoped: false, fields: [
-            "name": ("t.name", .string), "full_name": ("t.full_name", .string), "email": ("t.email", .string),
-            "active": ("t.active", .bool),
+            "name": ("name", .string), "full_name": ("full_name", .string), "email": ("email", .string), "active": ("active", .bool),
         ])
     }
-}
-
-extension SQLCondition {
-    /// Accounts of people, not service accounts.
-    static let peopleOnly = SQLCondition(sql: "t.is_service_account = 0", arguments: [])
-    /// Service accounts only.
-    static let serviceAccountsOnly = SQLCondition(sql: "t.is_service_account = 1", arguments: [])
 }

@@ -1,0 +1,90 @@
+import Foundation
+import GRDB
+
+/// `FieldFilter`s and `RecordPageRequest`s as SQL for SQLite, with every value bound, never
+/// spliced. The SQL is the portable subset (`LIKE … ESCAPE`, `IN`, `BETWEEN`); an engine with
+/// another dialect writes its own translation of the same requests.
+public enum SQLiteFieldFilter {
+    /// `filter` over the SQL expression `column`.
+    public static func condition(_ filter: FieldFilter, column: String) -> (sql: String, arguments: [StoredValue]) {
+        let values = filter.values
+        switch filter.operation {
+        case .isNull: return ("\(column) IS NULL", [])
+        case .isNotNull: return ("\(column) IS NOT NULL", [])
+        case .oneOf, .notOneOf:
+            let negated = filter.operation == .notOneOf
+            guard !values.isEmpty else { return (negated ? "1 = 1" : "1 = 0", []) }
+            let marks = Array(repeating: "?", count: values.count).joined(separator: ",")
+            return ("\(column) \(negated ? "NOT " : "")IN (\(marks))", values)
+        case .between:
+            return ("\(column) BETWEEN ? AND ?", [values.first ?? .null, values.dropFirst().first ?? .null])
+        case .contains, .notContains, .startsWith, .endsWith:
+            let text: String
+            if case let .text(value)? = values.first { text = value } else { text = "" }
+            let operation = filter.operation
+            let pattern = likePattern(text, anyBefore: operation != .startsWith, anyAfter: operation != .endsWith)
+            return ("\(column) \(operation == .notContains ? "NOT " : "")LIKE ? ESCAPE '\\'", [.text(pattern)])
+        case .equals, .notEquals, .greater, .greaterOrEqual, .less, .lessOrEqual:
+            let symbol: String
+            switch filter.operation {
+            case .equals: symbol = "="
+            case .notEquals: symbol = "!="
+            case .greater: symbol = ">"
+            case .greaterOrEqual: symbol = ">="
+            case .less: symbol = "<"
+            default: symbol = "<="
+            }
+            return ("\(column) \(symbol) ?", [values.first ?? .null])
+        }
+    }
+
+    /// `text` as a LIKE pattern matching it literally, with `%` around it as asked.
+    public static func likePattern(_ text: String, anyBefore: Bool, anyAfter: Bool) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return (anyBefore ? "%" : "") + escaped + (anyAfter ? "%" : "")
+    }
+
+    /// The `WHERE` body (empty when nothing filters) for `request`'s filters, each field mapped
+    /// through `columns`; `UnknownRecordField` for a field it lacks.
+    public static func whereClause(_ filters: [FieldFilter], matchAny: Bool,
+                                   columns: [String: String]) throws -> (sql: String, arguments: [StoredValue]) {
+        guard !filters.isEmpty else { return ("", []) }
+        var parts: [String] = [], arguments: [StoredValue] = []
+        for filter in filters {
+            guard let column = columns[filter.field] else { throw UnknownRecordField(field: filter.field) }
+            let (sql, values) = condition(filter, column: column)
+            parts.append("(\(sql))")
+            arguments += values
+        }
+        return ("(" + parts.joined(separator: matchAny ? " OR " : " AND ") + ")", arguments)
+    }
+
+    /// `ORDER BY` for `request`'s sort field mapped through `columns`, ties broken by `idColumn`.
+    public static func orderClause(_ request: RecordPageRequest, columns: [String: String], idColumn: String) throws -> String {
+        guard let column = columns[request.sortField] else { throw UnknownRecordField(field: request.sortField) }
+        let direction = request.descending ? "DESC" : "ASC"
+        return "ORDER BY \(column) \(direction), \(idColumn) \(direction)"
+    }
+}
+
+extension StoredValue {
+    /// The value as GRDB binds it.
+    public var databaseValue: DatabaseValue {
+        switch self {
+        case .null: .null
+        case let .integer(number): number.databaseValue
+        case let .real(number): number.databaseValue
+        case let .text(text): text.databaseValue
+        case let .blob(bytes): Data(bytes).databaseValue
+        }
+    }
+}
+
+extension Array where Element == StoredValue {
+    /// The values as GRDB statement arguments.
+    public var statementArguments: StatementArguments { StatementArguments(map(\.databaseValue)) }
+}
