@@ -94,7 +94,7 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
     let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
     MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
                                      scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
-    try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store),
+    try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store, identity: identity),
                                          artifacts: SQLiteArtifactCatalog(store: store),
                                          content: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
                                          models: SQLiteModelCatalog(store: store),

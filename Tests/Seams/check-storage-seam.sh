@@ -29,6 +29,21 @@ for file in $(grep -rl '@_spi(SQLiteImplementation)' Sources --include='*.swift'
         status=1
     fi
 done
+# No module's SQL reads or writes another module's tables: a table belongs to the module whose
+# sources create it, and the others go through that module's API (Identity for users, the
+# secret store for secrets, the artifact store for blobs).
+for module in $(ls Sources); do
+    tables=$(grep -rhoE 'CREATE TABLE (IF NOT EXISTS )?[a-z_]+' "Sources/$module" --include='*.swift' 2>/dev/null \
+        | awk '{print $NF}' | sort -u | paste -sd'|' -)
+    [ -z "$tables" ] && continue
+    for other in $(ls Sources); do
+        [ "$other" = "$module" ] && continue
+        if grep -rnE "\b(FROM|JOIN|INTO|UPDATE|TABLE) ($tables)\b" "Sources/$other" --include='*.swift'; then
+            echo "^ Sources/$other reaches $module's tables; go through $module's API" >&2
+            status=1
+        fi
+    done
+done
 [ $status = 0 ] && echo "storage seam: $(echo "$handlers" | wc -l) handler and renderer files hold no database, row or SQL;" \
-    "the database SPI only in Storage and SQLite implementations"
+    "the database SPI only in Storage and SQLite implementations; no module touches another's tables"
 exit $status

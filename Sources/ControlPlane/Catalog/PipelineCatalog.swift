@@ -41,7 +41,9 @@ public struct RunSummary: Sendable {
     public let status: String
     public let startTime: String?
     public let endTime: String?
-    public let userName: String?
+    /// Who started it, by id, and by name as Identity knows it (nil when unknown or gone).
+    public let userID: String?
+    public var userName: String?
     public let tags: [String]
     public let modelVersion: String?
 }
@@ -73,7 +75,7 @@ public struct StepView: Sendable {
 
 /// One run in full: its steps in start order, its configuration and metadata.
 public struct RunView: Sendable {
-    public let summary: RunSummary
+    public var summary: RunSummary
     public let steps: [StepView]
     public let configuration: String
     public let metadata: String

@@ -1,12 +1,28 @@
 import GRDB
+import Identity
 @_spi(SQLiteImplementation) import Storage
 
 /// `PipelineCatalog` over the control plane's tables (read-only).
 public struct SQLitePipelineCatalog: PipelineCatalog {
     let store: StateStore
+    /// Who started runs: Identity's to say, never its table's.
+    let accounts: any AccountDirectory
 
-    /// A catalog reading `store`.
-    public init(store: StateStore) { self.store = store }
+    /// A catalog reading `store`, naming users through `identity`.
+    public init(store: StateStore, identity: IdentityStore) {
+        self.store = store
+        accounts = identity
+    }
+
+    /// `runs` with their starters' names filled in from Identity.
+    func named(_ runs: [RunSummary]) async throws -> [RunSummary] {
+        let found = try await accounts.accounts(ids: Set(runs.compactMap(\.userID)))
+        return runs.map { run in
+            var named = run
+            named.userName = run.userID.flatMap { found[$0]?.name }
+            return named
+        }
+    }
 
     public func pipelines(page: Int, size: Int) async throws -> CatalogPage<PipelineSummary> {
         try await store.database.read { db in
@@ -30,26 +46,25 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
     }
 
     public func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary> {
-        try await store.database.read { db in
+        let page = try await store.database.read { db in
             var conditions: [String] = [], arguments: [DatabaseValueConvertible] = []
             if let pipelineID { conditions.append("r.pipeline_id = ?"); arguments.append(pipelineID) }
             if let status { conditions.append("r.status = ?"); arguments.append(status) }
             let filter = conditions.isEmpty ? "" : "WHERE " + conditions.joined(separator: " AND ")
             let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pipeline_runs r \(filter)", arguments: StatementArguments(arguments)) ?? 0
             let rows = try Row.fetchAll(db, sql: """
-                SELECT r.*, p.name AS pipeline_name, u.name AS user_name FROM pipeline_runs r
-                LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN users u ON u.id = r.user_id
+                SELECT r.*, p.name AS pipeline_name FROM pipeline_runs r LEFT JOIN pipelines p ON p.id = r.pipeline_id
                 \(filter) ORDER BY r.created DESC, r.id LIMIT ? OFFSET ?
                 """, arguments: StatementArguments(arguments + [size, CatalogPage<RunSummary>.offset(page: page, size: size)]))
             return CatalogPage(items: try rows.map { try Self.summary($0, db: db) }, total: total, page: page, size: size)
         }
+        return CatalogPage(items: try await named(page.items), total: page.total, page: page.page, size: page.size)
     }
 
     public func run(id: String) async throws -> RunView? {
-        try await store.database.read { db in
+        let found = try await store.database.read { db -> RunView? in
             guard let row = try Row.fetchOne(db, sql: """
-                SELECT r.*, p.name AS pipeline_name, u.name AS user_name FROM pipeline_runs r
-                LEFT JOIN pipelines p ON p.id = r.pipeline_id LEFT JOIN users u ON u.id = r.user_id WHERE r.id = ?
+                SELECT r.*, p.name AS pipeline_name FROM pipeline_runs r LEFT JOIN pipelines p ON p.id = r.pipeline_id WHERE r.id = ?
                 """, arguments: [id.lowercased()]) else { return nil }
             let steps = try Row.fetchAll(db, sql: "SELECT * FROM step_runs WHERE pipeline_run_id = ? ORDER BY start_time, created, id",
                                          arguments: [id.lowercased()])
@@ -57,6 +72,9 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
                            configuration: try row.decode(String?.self, forColumn: "config") ?? "{}",
                            metadata: try row.decode(String?.self, forColumn: "run_metadata") ?? "{}")
         }
+        guard var view = found else { return nil }
+        view.summary = try await named([view.summary]).first ?? view.summary
+        return view
     }
 
     static func summary(_ row: Row, db: GRDB.Database) throws -> RunSummary {
@@ -70,7 +88,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
         return RunSummary(id: id, name: try row.decode(forColumn: "name"), pipelineID: try row.decode(forColumn: "pipeline_id"),
                           pipelineName: try row.decode(forColumn: "pipeline_name"), status: try row.decode(forColumn: "status"),
                           startTime: try row.decode(forColumn: "start_time"), endTime: try row.decode(forColumn: "end_time"),
-                          userName: try row.decode(forColumn: "user_name"), tags: tags,
+                          userID: try row.decode(forColumn: "user_id"), userName: nil, tags: tags,
                           modelVersion: try version.map { "\(try $0.decode(String.self, forColumn: "model")) v\(try $0.decode(String.self, forColumn: "version"))" })
     }
 
