@@ -15,7 +15,7 @@ public struct ControlPlaneStorage: Sendable {
     let hooks: any HookInvocationRepository
     let models: any ModelRepository
     let tags: any TagRepository
-    let ledger: IdempotencyLedger
+    let ledger: any IdempotencyLedger
     let content: any ArtifactContentRepository
     /// Creates what a fresh server must hold (project and stack `default`, the flavors).
     let seedDefaults: @Sendable () throws -> Void
@@ -29,7 +29,7 @@ public struct ControlPlaneStorage: Sendable {
             artifacts: SQLiteArtifactRepository(writer: store.database), logs: SQLiteLogsRepository(writer: store.database),
             metadata: SQLiteRunMetadataRepository(store: store), hooks: SQLiteHookInvocationRepository(store: store),
             models: SQLiteModelRepository(store: store), tags: SQLiteTagRepository(store: store),
-            ledger: IdempotencyLedger(store: store), content: SQLiteArtifactContentRepository(store: store),
+            ledger: SQLiteIdempotencyLedger(store: store), content: SQLiteArtifactContentRepository(store: store),
             seedDefaults: { try DefaultObjects.ensure(in: store) })
     }
 }

@@ -10,13 +10,13 @@ import Testing
 /// whose claim was taken over by a retry writes nothing.
 @Suite struct IdempotencyClaimTests {
     let store: StateStore
-    let ledger: IdempotencyLedger
+    let ledger: SQLiteIdempotencyLedger
     let pipelines: SQLitePipelineRepository
 
     init() throws {
         store = try StateStore.inMemory(migrationSets: [IdentityMigrations.set, ControlPlaneMigrations.set])
         try DefaultObjects.ensure(in: store)
-        ledger = IdempotencyLedger(store: store)
+        ledger = SQLiteIdempotencyLedger(store: store)
         pipelines = SQLitePipelineRepository(writer: store.database)
     }
 
@@ -36,7 +36,7 @@ import Testing
 
     /// Ages the claim of `key` past the point where it counts as abandoned.
     func abandon(_ key: String) async throws {
-        let old = Timestamp.format(Date().addingTimeInterval(-IdempotencyLedger.abandonedAfter - 60))
+        let old = Timestamp.format(Date().addingTimeInterval(-SQLiteIdempotencyLedger.abandonedAfter - 60))
         try await store.database.write { db in
             try db.execute(sql: "UPDATE idempotent_requests SET created = ? WHERE key = ?", arguments: [old, key])
         }

@@ -1,7 +1,4 @@
 import Foundation
-import GRDB
-import Hummingbird
-@_spi(SQLiteImplementation) import Storage
 
 /// Remembers the answers to writes that carried an `Idempotency-Key`, so a write the
 /// client retries (it retries POSTs on 502/503/504 and dropped connections) happens
@@ -13,111 +10,29 @@ import Hummingbird
 /// marks it executed inside each of the write's own transactions (`WriteGuard`): a write
 /// whose claim was taken over rolls back, and a key whose write committed is never
 /// performed again, even when the server stopped before it could store the answer.
-struct IdempotencyLedger: Sendable {
-    let store: StateStore
-    static let retention: TimeInterval = 86_400
-    /// A claim whose write has not answered after this long is taken to be abandoned (its
-    /// server stopped mid-write), and the next request with the key may claim it again.
-    static let abandonedAfter: TimeInterval = 300
-    /// How long a retry waits for the first request's answer before it is told to try later.
-    static let waitForAnswer: Duration = .seconds(30)
-
-    /// What claiming a key found.
-    enum Claim {
-        /// The key is this request's under the claim token `token`: perform the write under
-        /// `guard(…)`, then `answer` or `release`.
-        case claimed(token: String)
-        /// An earlier request with the key has answered: replay it.
-        case answered(status: Int, body: [UInt8])
-    }
-
+protocol IdempotencyLedger: Sendable {
     /// Claims `key` for this caller's request, or returns the answer an earlier request with
     /// it got; waits while an earlier request with it is still being performed.
-    func claim(key: String, userID: String, method: String, path: String) async throws -> Claim {
-        let deadline = ContinuousClock.now + Self.waitForAnswer
-        while true {
-            if let claim = try await tryClaim(key: key, userID: userID, method: method, path: path) { return claim }
-            guard ContinuousClock.now < deadline else {
-                throw ControlPlaneError.stateConflict("A request with Idempotency-Key '\(key)' is still being performed; retry it later.")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// One attempt: nil while another request holds the key unanswered.
-    private func tryClaim(key: String, userID: String, method: String, path: String) async throws -> Claim? {
-        let now = Date()
-        let token = String.newID()
-        return try await store.database.write { db -> Claim? in
-            try db.execute(sql: "DELETE FROM idempotent_requests WHERE created < ?", arguments: [Timestamp.format(now.addingTimeInterval(-Self.retention))])
-            try db.execute(sql: """
-                INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created, claim, executed)
-                VALUES (?, ?, ?, ?, 0, ?, ?, ?, 0)
-                ON CONFLICT (key, user_id) DO NOTHING
-                """, arguments: [key, userID, method, path, Data(), Timestamp.format(now), token])
-            if db.changesCount == 1 { return .claimed(token: token) }
-            guard let row = try Row.fetchOne(db, sql: "SELECT method, path, status, body, created, executed FROM idempotent_requests WHERE key = ? AND user_id = ?",
-                                             arguments: [key, userID])
-            else { return nil }
-            guard (try row.decode(String.self, forColumn: "method")) == method, (try row.decode(String.self, forColumn: "path")) == path else {
-                throw ControlPlaneError.invalid("Idempotency-Key '\(key)' was already used for a different request.")
-            }
-            let status: Int = try row.decode(forColumn: "status")
-            if status > 0 { return .answered(status: status, body: Array(try row.decode(Data.self, forColumn: "body"))) }
-            let abandoned = (try row.decode(String.self, forColumn: "created")) < Timestamp.format(now.addingTimeInterval(-Self.abandonedAfter))
-            guard abandoned else { return nil }  // still being performed: wait for its answer
-            if try row.decode(Bool.self, forColumn: "executed") {
-                throw ControlPlaneError.stateConflict("The request with Idempotency-Key '\(key)' was performed, but its server stopped "
-                    + "before it could keep the answer; read the resource instead of retrying the write.")
-            }
-            // Abandoned before its write committed: this request takes the claim over.
-            try db.execute(sql: "UPDATE idempotent_requests SET created = ?, claim = ? WHERE key = ? AND user_id = ? AND status = 0 AND executed = 0",
-                           arguments: [Timestamp.format(now), token, key, userID])
-            return db.changesCount == 1 ? .claimed(token: token) : nil
-        }
-    }
+    func claim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim
 
     /// Performs `work` under the claim `token` of `key`: its writes carry the claim's guard,
     /// and a failure gives the key back (kept if a guarded write already committed).
-    func perform<Result>(key: String, userID: String, token: String, _ work: () async throws -> Result) async throws -> Result {
-        do {
-            return try await WriteGuard.$current.withValue(self.guard(key: key, userID: userID, token: token)) { try await work() }
-        } catch {
-            try? await release(key: key, userID: userID, token: token)
-            throw error
-        }
-    }
-
-    /// The `WriteGuard` of the write that holds `token`: marks the claim executed in each of
-    /// the write's transactions, and refuses (rolling the write back) when the claim is no
-    /// longer this request's.
-    func `guard`(key: String, userID: String, token: String) -> @Sendable (GRDB.Database) throws -> Void {
-        { db in
-            try db.execute(sql: "UPDATE idempotent_requests SET executed = 1 WHERE key = ? AND user_id = ? AND claim = ? AND status = 0",
-                           arguments: [key, userID, token])
-            guard db.changesCount == 1 else {
-                throw ControlPlaneError.stateConflict("The request with Idempotency-Key '\(key)' took too long and was taken over by a retry; "
-                    + "nothing of it was written.")
-            }
-        }
-    }
+    func perform<Result>(key: String, userID: String, token: String, _ work: () async throws -> Result) async throws -> Result
 
     /// Stores the answer of the write that claimed `key` under `token`.
-    func answer(key: String, userID: String, token: String, status: Int, body: [UInt8]) async throws {
-        try await store.database.write { db in
-            try db.execute(sql: "UPDATE idempotent_requests SET status = ?, body = ? WHERE key = ? AND user_id = ? AND claim = ?",
-                           arguments: [status, Data(body), key, userID, token])
-        }
-    }
+    func answer(key: String, userID: String, token: String, status: Int, body: [UInt8]) async throws
 
     /// Gives `key` up after its write failed before committing anything, or (`evenIfExecuted`)
     /// after it answered with something never stored (a credential), so a retry performs the
-    /// write again. A failed request whose guarded write did commit keeps its claim: a retry
-    /// must not write twice.
-    func release(key: String, userID: String, token: String, evenIfExecuted: Bool = false) async throws {
-        try await store.database.write { db in
-            try db.execute(sql: "DELETE FROM idempotent_requests WHERE key = ? AND user_id = ? AND claim = ? AND status = 0 AND (executed = 0 OR ?)",
-                           arguments: [key, userID, token, evenIfExecuted])
-        }
-    }
+    /// write again. A failed request whose guarded write did commit keeps its claim.
+    func release(key: String, userID: String, token: String, evenIfExecuted: Bool) async throws
+}
+
+/// What claiming an idempotency key found.
+enum IdempotencyClaim: Sendable {
+    /// The key is this request's under the claim token `token`: perform the write under it,
+    /// then `answer` or `release`.
+    case claimed(token: String)
+    /// An earlier request with the key has answered: replay it.
+    case answered(status: Int, body: [UInt8])
 }

@@ -10,7 +10,7 @@ struct Endpoints: Sendable {
     let reads: any ResourceReader
     let identity: IdentityStore
     let settings: ControlPlaneSettings
-    let ledger: IdempotencyLedger
+    let ledger: any IdempotencyLedger
     /// What `/info` reports as `secrets_store_type` ("none" without a secret store).
     var secretsStoreType = "none"
 
