@@ -15,7 +15,7 @@ import Testing
 
     init() throws {
         store = try StateStore.inMemory(migrationSets: [IdentityMigrations.set, ControlPlaneMigrations.set])
-        try DefaultObjects.ensure(in: store)
+        try SQLiteDefaultObjects.ensure(in: store)
         ledger = SQLiteIdempotencyLedger(store: store)
         pipelines = SQLitePipelineRepository(writer: store.database)
     }
