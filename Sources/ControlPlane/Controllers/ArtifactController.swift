@@ -26,7 +26,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "artifacts", noun: "artifact") { try $0.artifact($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "artifact") { try $0.artifact($1, detail: $2) }
     }
 
     @Sendable func update(_ request: Request, context: Context) async throws -> Response {
@@ -35,7 +35,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             try await artifacts.updateArtifact(id: id, name: try fields.optionalName("name"), hasCustomName: try fields.bool("has_custom_name"),
                                                tags: try ResourceTagChange(fields), userID: principal.userID)
-            return try await endpoints.render("artifacts", id: id, noun: "artifact") { try $0.artifact($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "artifact") { try $0.artifact($1, detail: $2) }
         }
     }
 
@@ -52,7 +52,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getVersion(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "artifact_versions", noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
     }
 
     @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {
@@ -62,7 +62,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
             guard let id = try await artifacts.createVersions([draft], userID: principal.userID).first else {
                 throw ControlPlaneError.invalid("The artifact version was not recorded.")
             }
-            return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
 
@@ -74,7 +74,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             let drafts = try items.map { try ArtifactVersionDraft(try RequestFields($0)) }
             let ids = try await artifacts.createVersions(drafts, userID: principal.userID)
-            return try await endpoints.renderAll("artifact_versions", ids: ids, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
+            return try await endpoints.renderAll(ids: ids, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
 
@@ -94,7 +94,7 @@ struct ArtifactController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             if try fields.string("name") != nil { throw fields.fail("name", "Rename the artifact through PUT /artifacts/{id}") }
             try await artifacts.updateVersion(id: id, tags: try ResourceTagChange(fields), userID: principal.userID)
-            return try await endpoints.render("artifact_versions", id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "artifact version") { try $0.artifactVersion($1, detail: $2) }
         }
     }
 }

@@ -21,7 +21,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "stack_components", noun: "stack component") { try $0.component($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "stack component") { try $0.component($1, detail: $2) }
     }
 
     @Sendable func listFlavors(_ request: Request, context: Context) async throws -> Response {
@@ -29,7 +29,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getFlavor(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "flavors", noun: "flavor") { try $0.flavor($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "flavor") { try $0.flavor($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -42,7 +42,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
                                             secrets: try fields.array("secrets"), labels: try fields.object("labels"),
                                             connectorResourceID: try fields.string("connector_resource_id"))
             let id = try await stacks.createComponent(component, userID: principal.userID)
-            return try await endpoints.render("stack_components", id: id, noun: "stack component") { try $0.component($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "stack component") { try $0.component($1, detail: $2) }
         }
     }
 
@@ -53,7 +53,7 @@ struct ComponentController<Context: ControlPlaneRequestContext> {
             let change = ComponentFields(name: try fields.optionalName("name"), configuration: try fields.object("configuration"),
                                          environment: try fields.object("environment"), labels: try fields.object("labels"))
             try await stacks.updateComponent(id: id.lowercased(), change)
-            return try await endpoints.render("stack_components", id: id, noun: "stack component") { try $0.component($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "stack component") { try $0.component($1, detail: $2) }
         }
     }
 

@@ -37,12 +37,12 @@ struct Endpoints: Sendable {
         try RequestFields(try await body(request, context))
     }
 
-    /// A get-by-id endpoint: the record `:id` of `table`, hydrated unless `hydrate=False`.
-    func get(_ request: Request, _ context: some RequestContext, table: String, noun: String,
-             render: @escaping RecordRendering) async throws -> Response {
+    /// A get-by-id endpoint: the record `:id`, hydrated unless `hydrate=False`.
+    func get<Record: StoredRecord>(_ request: Request, _ context: some RequestContext, noun: String,
+                                   render: @escaping RecordRendering<Record>) async throws -> Response {
         let id = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try hydrate(request))
-        return ZenMLResponse.json(try await reads.records(table, ids: [id], noun: noun, detail: detail, render: render).first ?? .null)
+        return ZenMLResponse.json(try await reads.records([id], noun: noun, detail: detail, render: render).first ?? .null)
     }
 
     /// ZenML's list parameters of `request`, parsed against `schema`.
@@ -51,8 +51,8 @@ struct Endpoints: Sendable {
     }
 
     /// A list endpoint: parse the query against `schema`, apply `scope`, render each record.
-    func list(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
-              render: @escaping RecordRendering) async throws -> Response {
+    func list<Record: StoredRecord>(_ request: Request, _ schema: ResourceSchema, scope: [SQLCondition] = [],
+                                    render: @escaping RecordRendering<Record>) async throws -> Response {
         var query = try listQuery(request, schema)
         query.scope += scope
         return ZenMLResponse.json(try await reads.page(query, schema: schema, render: render))
@@ -114,17 +114,16 @@ struct Endpoints: Sendable {
         request.headers[HTTPField.Name("Idempotency-Key")!].flatMap { $0.isEmpty || $0.utf8.count > 128 ? nil : $0 }
     }
 
-    /// Reads and renders the records `ids` of `table` after a write, in order, their
-    /// relations loaded together.
-    func renderAll(_ table: String, ids: [String], noun: String, detail: Detail = .full,
-                   _ render: @escaping RecordRendering) async throws -> JSONValue {
-        .array(try await reads.records(table, ids: ids, noun: noun, detail: detail, render: render))
+    /// Reads and renders the records `ids` after a write, in order, their relations loaded together.
+    func renderAll<Record: StoredRecord>(ids: [String], noun: String, detail: Detail = .full,
+                                         _ render: @escaping RecordRendering<Record>) async throws -> JSONValue {
+        .array(try await reads.records(ids, noun: noun, detail: detail, render: render))
     }
 
-    /// Reads, renders and returns one record of `table` after a write.
-    func render(_ table: String, id: String, noun: String, detail: Detail = .full,
-                _ render: @escaping RecordRendering) async throws -> JSONValue {
-        try await reads.records(table, ids: [id], noun: noun, detail: detail, render: render).first ?? .null
+    /// Reads, renders and returns one record after a write.
+    func render<Record: StoredRecord>(id: String, noun: String, detail: Detail = .full,
+                                      _ render: @escaping RecordRendering<Record>) async throws -> JSONValue {
+        try await reads.records([id], noun: noun, detail: detail, render: render).first ?? .null
     }
 }
 

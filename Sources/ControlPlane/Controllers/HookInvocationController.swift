@@ -24,7 +24,7 @@ struct HookInvocationController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "hook_invocations", noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -40,7 +40,7 @@ struct HookInvocationController<Context: ControlPlaneRequestContext> {
                 source: try fields.string("source"), exceptionInfo: try fields.object("exception_info"),
                 outputs: try fields.object("outputs") ?? [:], logsID: try fields.uuid("logs_id"), userID: principal.userID)
             try await invocations.create(draft)
-            return try await endpoints.render("hook_invocations", id: draft.id, noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
+            return try await endpoints.render(id: draft.id, noun: "hook invocation") { try $0.hookInvocation($1, detail: $2) }
         }
     }
 

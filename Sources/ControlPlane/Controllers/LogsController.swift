@@ -17,7 +17,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "logs", noun: "logs") { try $0.logs($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "logs") { try $0.logs($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -31,7 +31,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
                 id: id, project: project, uri: try fields.string("uri"), source: source, stepRunID: try fields.uuid("step_run_id"),
                 pipelineRunID: try fields.uuid("pipeline_run_id"), artifactStoreID: try fields.uuid("artifact_store_id"),
                 logStoreID: try fields.uuid("log_store_id"), hookInvocationID: try fields.uuid("hook_invocation_id"), userID: principal.userID))
-            return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }
     }
 
@@ -42,7 +42,7 @@ struct LogsController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             try await logs.link(id: id, pipelineRunID: try fields.uuid("pipeline_run_id"), stepRunID: try fields.uuid("step_run_id"),
                                 hookInvocationID: try fields.uuid("hook_invocation_id"))
-            return try await endpoints.render("logs", id: id, noun: "logs") { try $0.logs($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "logs") { try $0.logs($1, detail: $2) }
         }
     }
 

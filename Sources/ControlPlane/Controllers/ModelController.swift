@@ -36,7 +36,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "models", noun: "model") { try $0.model($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "model") { try $0.model($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -44,7 +44,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             let id = try await models.createModel(projectID: try fields.requiredString("project"), try ModelFields(fields, nameRequired: true),
                                                   tags: try TagSpec.list(fields.raw("tags"), field: "tags"), userID: principal.userID)
-            return try await endpoints.render("models", id: id, noun: "model") { try $0.model($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model") { try $0.model($1, detail: $2) }
         }
     }
 
@@ -55,7 +55,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
             try await models.updateModel(id: id, try ModelFields(fields, nameRequired: false),
                                          addTags: try TagSpec.list(fields.raw("add_tags"), field: "add_tags"),
                                          removeTags: try TagSpec.list(fields.raw("remove_tags"), field: "remove_tags").map(\.name), userID: principal.userID)
-            return try await endpoints.render("models", id: id, noun: "model") { try $0.model($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model") { try $0.model($1, detail: $2) }
         }
     }
 
@@ -75,7 +75,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getVersion(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "model_versions", noun: "model version") { try $0.modelVersion($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "model version") { try $0.modelVersion($1, detail: $2) }
     }
 
     @Sendable func createVersion(_ request: Request, context: Context) async throws -> Response {
@@ -85,7 +85,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
                                           description: try fields.string("description"), tags: try TagSpec.list(fields.raw("tags"), field: "tags"),
                                           producerRunID: nil)
             let id = try await models.createVersion(draft, userID: principal.userID)
-            return try await endpoints.render("model_versions", id: id, noun: "model version") { try $0.modelVersion($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model version") { try $0.modelVersion($1, detail: $2) }
         }
     }
 
@@ -102,7 +102,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
                                             addTags: try TagSpec.list(fields.raw("add_tags"), field: "add_tags"),
                                             removeTags: try TagSpec.list(fields.raw("remove_tags"), field: "remove_tags").map(\.name))
             try await models.updateVersion(id: id, change, userID: principal.userID)
-            return try await endpoints.render("model_versions", id: id, noun: "model version") { try $0.modelVersion($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model version") { try $0.modelVersion($1, detail: $2) }
         }
     }
 
@@ -125,7 +125,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             let id = try await models.linkArtifact(modelVersionID: try fields.requiredUUID("model_version"),
                                                    artifactVersionID: try fields.requiredUUID("artifact_version"), userID: principal.userID)
-            return try await endpoints.render("model_version_artifacts", id: id, noun: "model version artifact link") { try $0.modelVersionArtifact($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model version artifact link") { try $0.modelVersionArtifact($1, detail: $2) }
         }
     }
 
@@ -134,7 +134,7 @@ struct ModelController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             let id = try await models.linkRun(modelVersionID: try fields.requiredUUID("model_version"),
                                               runID: try fields.requiredUUID("pipeline_run"), userID: principal.userID)
-            return try await endpoints.render("model_version_pipeline_runs", id: id, noun: "model version run link") { try $0.modelVersionRun($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "model version run link") { try $0.modelVersionRun($1, detail: $2) }
         }
     }
 

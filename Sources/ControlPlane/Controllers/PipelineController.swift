@@ -25,7 +25,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "pipelines", noun: "pipeline") { try $0.pipeline($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -35,7 +35,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                                       description: try fields.string("description"),
                                       tags: try TagSpec.list(fields.raw("tags"), field: "tags"), userID: principal.userID)
             let id = try await pipelines.createPipeline(draft)
-            return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
     }
 
@@ -45,7 +45,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             try await pipelines.updatePipeline(id: id, description: try fields.string("description"), tags: try ResourceTagChange(fields),
                                                userID: principal.userID)
-            return try await endpoints.render("pipelines", id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "pipeline") { try $0.pipeline($1, detail: $2) }
         }
     }
 
@@ -63,7 +63,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func getSnapshot(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "pipeline_snapshots", noun: "snapshot") { try $0.snapshot($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
     }
 
     @Sendable func createSnapshot(_ request: Request, context: Context) async throws -> Response {
@@ -84,7 +84,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                 isDynamic: try fields.bool("is_dynamic") ?? false, tags: try TagSpec.list(fields.raw("tags"), field: "tags"),
                 userID: principal.userID)
             let id = try await pipelines.createSnapshot(draft)
-            return try await endpoints.render("pipeline_snapshots", id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
         }
     }
 

@@ -15,15 +15,15 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.list(request, .projects) { renderer, row, detail in try renderer.project(row, detail: detail) }
+        try await endpoints.list(request, .projects) { try $0.project($1, detail: $2) }
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
         let key = try context.parameters.require("id")
         let detail = Detail.of(hydrate: try endpoints.hydrate(request))
         let id = try await projects.id(of: key)
-        return ZenMLResponse.json(try await endpoints.render("projects", id: id, noun: "project", detail: detail) { renderer, row, detail in
-            try renderer.project(row, detail: detail)
+        return ZenMLResponse.json(try await endpoints.render(id: id, noun: "project", detail: detail) { renderer, record, detail in
+            try renderer.project(record, detail: detail)
         })
     }
 
@@ -33,7 +33,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
             let name = try fields.name()
             let id = try await projects.create(name: name, displayName: try fields.optionalName("display_name") ?? name,
                                                description: try fields.string("description") ?? "")
-            return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
 
@@ -43,7 +43,7 @@ struct ProjectController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { _ in
             let id = try await projects.update(key, name: try fields.optionalName("name"), displayName: try fields.optionalName("display_name"),
                                                description: try fields.string("description"))
-            return try await endpoints.render("projects", id: id, noun: "project") { try $0.project($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "project") { try $0.project($1, detail: $2) }
         }
     }
 

@@ -20,7 +20,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "pipeline_runs", noun: "pipeline run") { try $0.run($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "pipeline run") { try $0.run($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -37,7 +37,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 exceptionInfo: try fields.object("exception_info"), statusReason: try fields.string("status_reason"),
                 logsID: try fields.uuid("logs"), tags: try TagSpec.list(fields.raw("tags"), field: "tags"), userID: principal.userID)
             let (id, created) = try await runs.createRun(draft)
-            let run = try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
+            let run = try await endpoints.render(id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
             return [run, .bool(created)]
         }
     }
@@ -53,7 +53,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 orchestratorRunID: try fields.string("orchestrator_run_id"), exceptionInfo: try fields.object("exception_info"),
                 tags: try ResourceTagChange(fields))
             try await runs.updateRun(id: id, change, userID: principal.userID)
-            return try await endpoints.render("pipeline_runs", id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
         }
     }
 

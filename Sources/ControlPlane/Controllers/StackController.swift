@@ -19,7 +19,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "stacks", noun: "stack") { try $0.stack($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "stack") { try $0.stack($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -30,7 +30,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
                                     secrets: try fields.array("secrets"), specPath: try fields.string("stack_spec_path"),
                                     components: try StackComposition.components(fields))
             let id = try await stacks.createStack(stack, userID: principal.userID)
-            return try await endpoints.render("stacks", id: id, noun: "stack") { try $0.stack($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "stack") { try $0.stack($1, detail: $2) }
         }
     }
 
@@ -42,7 +42,7 @@ struct StackController<Context: ControlPlaneRequestContext> {
                                      environment: try fields.object("environment"), labels: try fields.object("labels"),
                                      components: fields.has("components") ? try StackComposition.components(fields) : nil)
             try await stacks.updateStack(id: id, change)
-            return try await endpoints.render("stacks", id: id, noun: "stack") { try $0.stack($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "stack") { try $0.stack($1, detail: $2) }
         }
     }
 

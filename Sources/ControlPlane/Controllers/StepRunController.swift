@@ -20,7 +20,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "step_runs", noun: "step run") { try $0.step($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "step run") { try $0.step($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -41,7 +41,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                 inputs: try fields.uuidListMap("inputs"), outputs: try fields.uuidListMap("outputs"),
                 logsID: try fields.uuid("logs"), userID: principal.userID)
             let id = try await runs.createStep(draft)
-            return try await endpoints.render("step_runs", id: id, noun: "step run") { try $0.step($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "step run") { try $0.step($1, detail: $2) }
         }
     }
 
@@ -53,7 +53,7 @@ struct StepRunController<Context: ControlPlaneRequestContext> {
                                        endTime: try fields.time("end_time"), exceptionInfo: try fields.object("exception_info"),
                                        userID: principal.userID)
             try await runs.updateStep(id: id, change)
-            return try await endpoints.render("step_runs", id: id, noun: "step run") { try $0.step($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "step run") { try $0.step($1, detail: $2) }
         }
     }
 }

@@ -25,7 +25,7 @@ struct TagController<Context: ControlPlaneRequestContext> {
     }
 
     @Sendable func get(_ request: Request, context: Context) async throws -> Response {
-        try await endpoints.get(request, context, table: "tags", noun: "tag") { try $0.tag($1, detail: $2) }
+        try await endpoints.get(request, context, noun: "tag") { try $0.tag($1, detail: $2) }
     }
 
     @Sendable func create(_ request: Request, context: Context) async throws -> Response {
@@ -33,7 +33,7 @@ struct TagController<Context: ControlPlaneRequestContext> {
         return try await endpoints.write(request, context) { principal in
             guard let spec = try TagSpec.list(.array([try tagObject(fields)]), field: "name").first else { throw fields.fail("name", "Field required") }
             let id = try await tags.create(spec, userID: principal.userID)
-            return try await endpoints.render("tags", id: id, noun: "tag") { try $0.tag($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "tag") { try $0.tag($1, detail: $2) }
         }
     }
 
@@ -51,7 +51,7 @@ struct TagController<Context: ControlPlaneRequestContext> {
             if let color, !TagSpec.colors.contains(color) { throw fields.fail("color", "Input should be one of \(TagSpec.colors.joined(separator: ", "))") }
             let name = try fields.string("name").map { try TagSpec.checked($0, "name") }
             try await tags.update(id: id, TagChange(name: name, color: color, exclusive: try fields.bool("exclusive")))
-            return try await endpoints.render("tags", id: id, noun: "tag") { try $0.tag($1, detail: $2) }
+            return try await endpoints.render(id: id, noun: "tag") { try $0.tag($1, detail: $2) }
         }
     }
 
@@ -63,8 +63,8 @@ struct TagController<Context: ControlPlaneRequestContext> {
         let body = try await endpoints.body(request, context)
         return try await endpoints.write(request, context) { _ in
             let ids = try await tags.link([try Self.link(body)])
-            return try await endpoints.renderAll("tag_resources", ids: ids, noun: "tag resource") { renderer, row, _ in
-                try renderer.tagResource(row)
+            return try await endpoints.renderAll(ids: ids, noun: "tag resource") { renderer, record, _ in
+                try renderer.tagResource(record)
             }.arrayValue?.first ?? .null
         }
     }
@@ -73,8 +73,8 @@ struct TagController<Context: ControlPlaneRequestContext> {
         let links = try Self.links(try await endpoints.body(request, context))
         return try await endpoints.write(request, context) { _ in
             let ids = try await tags.link(links)
-            return try await endpoints.renderAll("tag_resources", ids: ids, noun: "tag resource") { renderer, row, _ in
-                try renderer.tagResource(row)
+            return try await endpoints.renderAll(ids: ids, noun: "tag resource") { renderer, record, _ in
+                try renderer.tagResource(record)
             }
         }
     }

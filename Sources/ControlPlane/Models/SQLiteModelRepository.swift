@@ -9,7 +9,7 @@ struct SQLiteModelRepository: ModelRepository {
         let name = model.name ?? ""
         do {
             return try await store.database.guardedWrite { db in
-                let id = try ModelRecords.insertModel(projectID: try ProjectLookup.id(of: projectID, db: db), model, userID: userID, db: db)
+                let id = try SQLiteModelStatements.insertModel(projectID: try ProjectLookup.id(of: projectID, db: db), model, userID: userID, db: db)
                 try TagLinks.attach(tags, to: [(.model, id)], userID: userID, db: db)
                 return id
             }
@@ -57,7 +57,7 @@ struct SQLiteModelRepository: ModelRepository {
             return try await store.database.guardedWrite { db in
                 var resolved = draft
                 resolved.projectID = try ProjectLookup.id(of: draft.projectID, db: db)
-                return try ModelRecords.insertVersion(resolved, userID: userID, db: db)
+                return try SQLiteModelStatements.insertVersion(resolved, userID: userID, db: db)
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "model_versions") {
             let model = try await store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM models WHERE id = ?", arguments: [draft.modelID]) }
@@ -105,14 +105,14 @@ struct SQLiteModelRepository: ModelRepository {
 
     func linkArtifact(modelVersionID: String, artifactVersionID: String, userID: String) async throws -> String {
         try await store.database.guardedWrite { db in
-            try ModelRecords.link("model_version_artifacts", column: "artifact_version_id", table: "artifact_versions", noun: "artifact version",
+            try SQLiteModelStatements.link("model_version_artifacts", column: "artifact_version_id", table: "artifact_versions", noun: "artifact version",
                                   modelVersionID: modelVersionID, otherID: artifactVersionID, userID: userID, db: db)
         }
     }
 
     func linkRun(modelVersionID: String, runID: String, userID: String) async throws -> String {
         try await store.database.guardedWrite { db in
-            try ModelRecords.link("model_version_pipeline_runs", column: "pipeline_run_id", table: "pipeline_runs", noun: "pipeline run",
+            try SQLiteModelStatements.link("model_version_pipeline_runs", column: "pipeline_run_id", table: "pipeline_runs", noun: "pipeline run",
                                   modelVersionID: modelVersionID, otherID: runID, userID: userID, db: db)
         }
     }

@@ -1,19 +1,21 @@
 import Identity
 
-/// Renders one stored record of a page or a lookup as its ZenML response model.
-typealias RecordRendering = @Sendable (WireRenderer, StoredRow, Detail) throws -> JSONValue
+/// Renders one typed record of a page or a lookup as its ZenML response model.
+typealias RecordRendering<Record> = @Sendable (WireRenderer, Record, Detail) throws -> JSONValue
 
 /// The control plane's read side: a page, or records by id, with every relation their
-/// rendering asks for loaded a kind at a time. Handlers and renderers see `StoredRow`s and
-/// `PageRelations`, never a database, so another engine plugs in here.
+/// rendering asks for loaded a kind at a time. Handlers and renderers see typed records
+/// (`StoredRecord`) and `PageRelations`, never a database, so another engine plugs in here.
 protocol ResourceReader: Sendable {
     /// The page `query` selects from `schema`'s table, each record rendered by `render`,
     /// inside ZenML's page envelope.
-    func page(_ query: ListQuery, schema: ResourceSchema, render: @escaping RecordRendering) async throws -> JSONValue
+    func page<Record: StoredRecord>(_ query: ListQuery, schema: ResourceSchema,
+                                    render: @escaping RecordRendering<Record>) async throws -> JSONValue
 
-    /// The records `ids` of `table`, in order, rendered at `detail`; a missing one is
+    /// The records `ids` of `Record`'s table, in order, rendered at `detail`; a missing one is
     /// ZenML's not-found error naming `noun`.
-    func records(_ table: String, ids: [String], noun: String, detail: Detail, render: @escaping RecordRendering) async throws -> [JSONValue]
+    func records<Record: StoredRecord>(_ ids: [String], noun: String, detail: Detail,
+                                       render: @escaping RecordRendering<Record>) async throws -> [JSONValue]
 
     /// Renders with `work` values read elsewhere (another module's records), loading the
     /// relations they name (their owners) the way pages do.

@@ -7,19 +7,23 @@ struct SQLiteResourceReader: ResourceReader {
     let reader: any DatabaseReader
     let accounts: any AccountDirectory
 
-    func page(_ request: ListQuery, schema: ResourceSchema, render: @escaping RecordRendering) async throws -> JSONValue {
+    func page<Record: StoredRecord>(_ request: ListQuery, schema: ResourceSchema,
+                                    render: @escaping RecordRendering<Record>) async throws -> JSONValue {
         let query = try await request.resolvingAccounts(accounts)
         let detail = Detail.of(hydrate: query.hydrate)
         let (rows, total, relations) = try await reader.read { db in
             let (rows, total) = try query.run(schema, db: db)
             return (rows, total, try Self.relations(of: rows, table: schema.table, detail: detail, db: db))
         }
+        let records = try rows.map(Record.init)
         return try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
-            query.page(items: try rows.map { try render(renderer, $0, detail) }, total: total)
+            query.page(items: try records.map { try render(renderer, $0, detail) }, total: total)
         }
     }
 
-    func records(_ table: String, ids: [String], noun: String, detail: Detail, render: @escaping RecordRendering) async throws -> [JSONValue] {
+    func records<Record: StoredRecord>(_ ids: [String], noun: String, detail: Detail,
+                                       render: @escaping RecordRendering<Record>) async throws -> [JSONValue] {
+        let table = Record.table
         let (rows, relations) = try await reader.read { db in
             let found = try SQLiteRelationLoader.grouped(db, { "SELECT * FROM \(table) WHERE id IN (\($0))" },
                                                         ids: ids.map { $0.lowercased() }, key: "id")
@@ -29,8 +33,9 @@ struct SQLiteResourceReader: ResourceReader {
             }
             return (rows, try Self.relations(of: rows, table: table, detail: detail, db: db))
         }
+        let records = try rows.map(Record.init)
         let value = try await WireRenderer.settled(relations, accounts: accounts, loadRecords: load) { renderer in
-            .array(try rows.map { try render(renderer, $0, detail) })
+            .array(try records.map { try render(renderer, $0, detail) })
         }
         return value.arrayValue ?? []
     }

@@ -5,72 +5,72 @@ extension WireRenderer {
         return (.string(run.id), .string(run.status), try user(id: run.userID))
     }
 
-    func pipeline(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
-                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            ["description": .optional(try row.decode(String?.self, forColumn: "description"))]
+    func pipeline(_ record: PipelineRecord, detail: Detail) throws -> JSONValue {
+        let body: JSONValue = ["created": .string(record.created), "updated": .string(record.updated),
+                               "user_id": .optional(record.userID), "project_id": .string(record.projectID)]
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
+            ["description": .optional(record.description)]
         }, resources: {
-            let latest = try latestRun(column: "pipeline_id", id: (try row.decode(forColumn: "id")))
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "latest_run_user": latest.user, "latest_run_id": latest.id,
-                    "latest_run_status": latest.status, "tags": try tags(on: .pipeline, id: try row.decode(forColumn: "id")), "visualizations": []]
+            let latest = try latestRun(column: "pipeline_id", id: record.id)
+            return ["user": try user(id: record.userID), "latest_run_user": latest.user, "latest_run_id": latest.id,
+                    "latest_run_status": latest.status, "tags": try tags(on: .pipeline, id: record.id), "visualizations": []]
         })
     }
 
-    func snapshot(_ row: StoredRow, detail: Detail) throws -> JSONValue {
+    func snapshot(_ record: PipelineSnapshotRecord, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "project_id": .string((try row.decode(forColumn: "project_id"))), "runnable": false, "deployable": false,
-            "is_dynamic": .bool((try row.decode(forColumn: "is_dynamic"))), "pipeline_id": .optional(try row.decode(String?.self, forColumn: "pipeline_id")),
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "project_id": .string(record.projectID), "runnable": false, "deployable": false,
+            "is_dynamic": .bool(record.isDynamic), "pipeline_id": .optional(record.pipelineID),
         ]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .optional(try row.decode(String?.self, forColumn: "name")), body: body, detail: detail, metadata: {
-            ["description": .optional(try row.decode(String?.self, forColumn: "description")), "source_code": .optional(try row.decode(String?.self, forColumn: "source_code")),
-             "run_name_template": .string((try row.decode(forColumn: "run_name_template"))),
-             "pipeline_configuration": JSONValue.parseStored((try row.decode(forColumn: "pipeline_configuration"))),
-             "step_configurations": JSONValue.parseStored((try row.decode(forColumn: "step_configurations"))),
-             "client_environment": JSONValue.parseStored((try row.decode(forColumn: "client_environment"))),
-             "client_version": .optional(try row.decode(String?.self, forColumn: "client_version")), "server_version": .optional(try row.decode(String?.self, forColumn: "server_version")),
-             "pipeline_version_hash": .optional(try row.decode(String?.self, forColumn: "pipeline_version_hash")),
-             "pipeline_spec": JSONValue.parseStored((try row.decode(forColumn: "pipeline_spec"))), "code_path": .optional(try row.decode(String?.self, forColumn: "code_path")),
+        return try entity(id: record.id, name: .optional(record.name), body: body, detail: detail, metadata: {
+            ["description": .optional(record.description), "source_code": .optional(record.sourceCode),
+             "run_name_template": .string(record.runNameTemplate),
+             "pipeline_configuration": JSONValue.parseStored(record.pipelineConfiguration),
+             "step_configurations": JSONValue.parseStored(record.stepConfigurations),
+             "client_environment": JSONValue.parseStored(record.clientEnvironment),
+             "client_version": .optional(record.clientVersion), "server_version": .optional(record.serverVersion),
+             "pipeline_version_hash": .optional(record.pipelineVersionHash),
+             "pipeline_spec": JSONValue.parseStored(record.pipelineSpec), "code_path": .optional(record.codePath),
              "template_id": nil, "source_snapshot_id": nil, "config_template": nil, "config_schema": nil]
         }, resources: {
-            let latest = try latestRun(column: "snapshot_id", id: (try row.decode(forColumn: "id")))
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline),
-                    "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack), "build": nil, "schedule": nil, "code_reference": nil,
-                    "deployment": nil, "tags": try tags(on: .pipelineSnapshot, id: try row.decode(forColumn: "id")), "latest_run_id": latest.id, "latest_run_status": latest.status,
+            let latest = try latestRun(column: "snapshot_id", id: record.id)
+            return ["user": try user(id: record.userID), "pipeline": try related(record.pipelineID, pipeline),
+                    "stack": try related(record.stackID, stack), "build": nil, "schedule": nil, "code_reference": nil,
+                    "deployment": nil, "tags": try tags(on: .pipelineSnapshot, id: record.id), "latest_run_id": latest.id, "latest_run_status": latest.status,
                     "latest_run_user": latest.user, "visualizations": []]
         })
     }
 
     /// A related entity rendered `nested`, or null when the id is null or gone.
-    func related(_ table: String, _ id: String?, _ render: (StoredRow, Detail) throws -> JSONValue) throws -> JSONValue {
-        guard let id, let found = relations.rows.lookup(RelationKey(group: table, id: id)), let row = found else { return .null }
-        return try render(row, .nested)
+    func related<Record: StoredRecord>(_ id: String?, _ render: (Record, Detail) throws -> JSONValue) throws -> JSONValue {
+        guard let id, let found = relations.rows.lookup(RelationKey(group: Record.table, id: id)), let row = found else { return .null }
+        return try render(try Record(row), .nested)
     }
 
-    func run(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let status: String = (try row.decode(forColumn: "status"))
+    func run(_ record: PipelineRunRecord, detail: Detail) throws -> JSONValue {
+        let status: String = record.status
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "project_id": .string((try row.decode(forColumn: "project_id"))), "status": .string(status),
-            "in_progress": .bool(!RunStatus.isFinished(status)), "status_reason": .optional(try row.decode(String?.self, forColumn: "status_reason")),
-            "index": .int((try row.decode(forColumn: "run_index"))), "pipeline_id": .optional(try row.decode(String?.self, forColumn: "pipeline_id")), "child_key": nil, "root_run_id": nil,
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "project_id": .string(record.projectID), "status": .string(status),
+            "in_progress": .bool(!RunStatus.isFinished(status)), "status_reason": .optional(record.statusReason),
+            "index": .int(record.runIndex), "pipeline_id": .optional(record.pipelineID), "child_key": nil, "root_run_id": nil,
         ]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            ["run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata"))), "config": JSONValue.parseStored((try row.decode(forColumn: "config"))),
-             "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
-             "client_environment": JSONValue.parseStored((try row.decode(forColumn: "client_environment"))),
-             "orchestrator_environment": JSONValue.parseStored((try row.decode(forColumn: "orchestrator_environment"))),
-             "orchestrator_run_id": .optional(try row.decode(String?.self, forColumn: "orchestrator_run_id")), "code_path": nil, "template_id": nil,
-             "is_templatable": false, "trigger_info": JSONValue.parseStored((try row.decode(forColumn: "trigger_info"))), "enable_heartbeat": true,
-             "exception_info": JSONValue.parseStored((try row.decode(forColumn: "exception_info"))), "trigger_execution_info": nil]
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
+            ["run_metadata": JSONValue.parseStored(record.runMetadata), "config": JSONValue.parseStored(record.config),
+             "start_time": .optional(record.startTime), "end_time": .optional(record.endTime),
+             "client_environment": JSONValue.parseStored(record.clientEnvironment),
+             "orchestrator_environment": JSONValue.parseStored(record.orchestratorEnvironment),
+             "orchestrator_run_id": .optional(record.orchestratorRunID), "code_path": nil, "template_id": nil,
+             "is_templatable": false, "trigger_info": JSONValue.parseStored(record.triggerInfo), "enable_heartbeat": true,
+             "exception_info": JSONValue.parseStored(record.exceptionInfo), "trigger_execution_info": nil]
         }, resources: {
-            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "snapshot": try related("pipeline_snapshots", (try row.decode(forColumn: "snapshot_id")), snapshot),
-             "source_snapshot": nil, "stack": try related("stacks", (try row.decode(forColumn: "stack_id")), stack),
-             "pipeline": try related("pipelines", (try row.decode(forColumn: "pipeline_id")), pipeline), "build": nil, "schedule": nil,
-             "code_reference": nil, "model_version": try related("model_versions", try row.decode(forColumn: "model_version_id"), modelVersion),
-             "tags": try tags(on: .pipelineRun, id: try row.decode(forColumn: "id")),
-             "log_collection": try logCollection(column: "pipeline_run_id", id: (try row.decode(forColumn: "id"))), "visualizations": [],
+            ["user": try user(id: record.userID), "snapshot": try related(record.snapshotID, snapshot),
+             "source_snapshot": nil, "stack": try related(record.stackID, stack),
+             "pipeline": try related(record.pipelineID, pipeline), "build": nil, "schedule": nil,
+             "code_reference": nil, "model_version": try related(record.modelVersionID, modelVersion),
+             "tags": try tags(on: .pipelineRun, id: record.id),
+             "log_collection": try logCollection(column: "pipeline_run_id", id: record.id), "visualizations": [],
              "trigger": nil, "original_run": nil, "parent_run": nil, "active_wait_condition": nil, "outputs": [:]]
         })
     }
@@ -78,21 +78,21 @@ extension WireRenderer {
     /// The logs attached to a run or step, rendered nested.
     func logCollection(column: String, id: String) throws -> JSONValue {
         let rows = relations.logs.lookup(RelationKey(group: column, id: id)) ?? []
-        return .array(try rows.map { try logs($0, detail: .nested) })
+        return .array(try rows.map { try logs(LogsRecord($0), detail: .nested) })
     }
 
-    func logs(_ row: StoredRow, detail: Detail) throws -> JSONValue {
+    func logs(_ record: LogsRecord, detail: Detail) throws -> JSONValue {
         let links: [(String, JSONValue)] = [
-            ("step_run_id", .optional(try row.decode(String?.self, forColumn: "step_run_id"))), ("pipeline_run_id", .optional(try row.decode(String?.self, forColumn: "pipeline_run_id"))),
-            ("artifact_store_id", .optional(try row.decode(String?.self, forColumn: "artifact_store_id"))), ("log_store_id", .optional(try row.decode(String?.self, forColumn: "log_store_id"))),
-            ("hook_invocation_id", .optional(try row.decode(String?.self, forColumn: "hook_invocation_id"))),
+            ("step_run_id", .optional(record.stepRunID)), ("pipeline_run_id", .optional(record.pipelineRunID)),
+            ("artifact_store_id", .optional(record.artifactStoreID)), ("log_store_id", .optional(record.logStoreID)),
+            ("hook_invocation_id", .optional(record.hookInvocationID)),
         ]
-        var body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
-                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id"))),
-                               "uri": .optional(try row.decode(String?.self, forColumn: "uri")), "source": .string((try row.decode(forColumn: "source")))]
+        var body: JSONValue = ["created": .string(record.created), "updated": .string(record.updated),
+                               "user_id": .optional(record.userID), "project_id": .string(record.projectID),
+                               "uri": .optional(record.uri), "source": .string(record.source)]
         for (key, value) in links { body[key] = value }
-        return try entity(id: (try row.decode(forColumn: "id")), name: nil, body: body, detail: detail, metadata: {
+        return try entity(id: record.id, name: nil, body: body, detail: detail, metadata: {
             .object(.init(uniqueKeysWithValues: links))
-        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
+        }, resources: { ["user": try user(id: record.userID)] })
     }
 }

@@ -1,47 +1,47 @@
 extension WireRenderer {
-    func flavor(_ row: StoredRow, detail: Detail) throws -> JSONValue {
+    func flavor(_ record: FlavorRecord, detail: Detail) throws -> JSONValue {
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "type": .string((try row.decode(forColumn: "type"))), "display_name": .string((try row.decode(forColumn: "display_name"))), "integration": .string((try row.decode(forColumn: "integration"))),
-            "source": .string((try row.decode(forColumn: "source"))), "logo_url": nil, "is_custom": .bool((try row.decode(forColumn: "is_custom"))),
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "type": .string(record.type), "display_name": .string(record.displayName), "integration": .string(record.integration),
+            "source": .string(record.source), "logo_url": nil, "is_custom": .bool(record.isCustom),
         ]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            ["config_schema": JSONValue.parseStored((try row.decode(forColumn: "config_schema"))), "connector_type": nil, "connector_resource_type": nil,
-             "connector_resource_id_attr": nil, "docs_url": .optional(try row.decode(String?.self, forColumn: "docs_url")),
-             "sdk_docs_url": .optional(try row.decode(String?.self, forColumn: "sdk_docs_url"))]
-        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
+            ["config_schema": JSONValue.parseStored(record.configSchema), "connector_type": nil, "connector_resource_type": nil,
+             "connector_resource_id_attr": nil, "docs_url": .optional(record.docsURL),
+             "sdk_docs_url": .optional(record.sdkDocsURL)]
+        }, resources: { ["user": try user(id: record.userID)] })
     }
 
-    func component(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let flavorRow = relations.flavors.lookup(RelationKey(group: try row.decode(forColumn: "type"), id: try row.decode(forColumn: "flavor"))) ?? nil
+    func component(_ record: StackComponentRecord, detail: Detail) throws -> JSONValue {
+        let flavorRecord = try (relations.flavors.lookup(RelationKey(group: record.type, id: record.flavor)) ?? nil).map(FlavorRecord.init)
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "type": .string((try row.decode(forColumn: "type"))), "flavor_name": .string((try row.decode(forColumn: "flavor"))),
-            "integration": .optional(flavorRow?["integration"] as String?), "logo_url": nil,
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "type": .string(record.type), "flavor_name": .string(record.flavor),
+            "integration": .optional(flavorRecord?.integration), "logo_url": nil,
         ]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            ["configuration": JSONValue.parseStored((try row.decode(forColumn: "configuration"))), "environment": JSONValue.parseStored((try row.decode(forColumn: "environment"))),
-             "secrets": JSONValue.parseStored((try row.decode(forColumn: "secrets"))), "labels": JSONValue.parseStored((try row.decode(forColumn: "labels"))),
-             "connector_resource_id": .optional(try row.decode(String?.self, forColumn: "connector_resource_id")), "connector": nil]
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
+            ["configuration": JSONValue.parseStored(record.configuration), "environment": JSONValue.parseStored(record.environment),
+             "secrets": JSONValue.parseStored(record.secrets), "labels": JSONValue.parseStored(record.labels),
+             "connector_resource_id": .optional(record.connectorResourceID), "connector": nil]
         }, resources: {
-            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "flavor": try flavorRow.map { try flavor($0, detail: .nested) } ?? .null]
+            ["user": try user(id: record.userID), "flavor": try flavorRecord.map { try flavor($0, detail: .nested) } ?? .null]
         })
     }
 
-    func stack(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id"))]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+    func stack(_ record: StackRecord, detail: Detail) throws -> JSONValue {
+        let body: JSONValue = ["created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID)]
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
             var components: JSONValue = [:]
-            let rows = relations.stackComponents.lookup(try row.decode(forColumn: "id")) ?? []
+            let rows = relations.stackComponents.lookup(record.id) ?? []
             for componentRow in rows {
-                let type: String = (try componentRow.decode(forColumn: "type"))
-                let rendered = try component(componentRow, detail: .nested)
-                components[type] = .array((components[type]?.arrayValue ?? []) + [rendered])
+                let stored = try StackComponentRecord(componentRow)
+                let rendered = try component(stored, detail: .nested)
+                components[stored.type] = .array((components[stored.type]?.arrayValue ?? []) + [rendered])
             }
-            return ["components": components, "description": .string((try row.decode(forColumn: "description"))),
-                    "stack_spec_path": .optional(try row.decode(String?.self, forColumn: "stack_spec_path")),
-                    "environment": JSONValue.parseStored((try row.decode(forColumn: "environment"))), "secrets": JSONValue.parseStored((try row.decode(forColumn: "secrets"))),
-                    "labels": JSONValue.parseStored((try row.decode(forColumn: "labels")))]
-        }, resources: { ["user": try user(id: (try row.decode(forColumn: "user_id")))] })
+            return ["components": components, "description": .string(record.description),
+                    "stack_spec_path": .optional(record.stackSpecPath),
+                    "environment": JSONValue.parseStored(record.environment), "secrets": JSONValue.parseStored(record.secrets),
+                    "labels": JSONValue.parseStored(record.labels)]
+        }, resources: { ["user": try user(id: record.userID)] })
     }
 }

@@ -4,28 +4,28 @@ extension WireRenderer {
         relations.substitutions.lookup(runID) ?? [:]
     }
 
-    func step(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let id: String = (try row.decode(forColumn: "id"))
-        let runID: String = (try row.decode(forColumn: "pipeline_run_id"))
+    func step(_ record: StepRunRecord, detail: Detail) throws -> JSONValue {
+        let id: String = record.id
+        let runID: String = record.pipelineRunID
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "project_id": .string((try row.decode(forColumn: "project_id"))), "type": nil, "status": .string((try row.decode(forColumn: "status"))), "version": .int((try row.decode(forColumn: "version"))),
-            "is_retriable": .bool(StepRetries.maximum(config: try row.decode(String?.self, forColumn: "config")) > 0), "start_time": .optional(try row.decode(String?.self, forColumn: "start_time")), "end_time": .optional(try row.decode(String?.self, forColumn: "end_time")),
-            "latest_heartbeat": nil, "model_version_id": .optional(try row.decode(String?.self, forColumn: "model_version_id")), "resource_request_id": nil,
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "project_id": .string(record.projectID), "type": nil, "status": .string(record.status), "version": .int(record.version),
+            "is_retriable": .bool(StepRetries.maximum(config: record.config) > 0), "start_time": .optional(record.startTime), "end_time": .optional(record.endTime),
+            "latest_heartbeat": nil, "model_version_id": .optional(record.modelVersionID), "resource_request_id": nil,
             "substitutions": try substitutions(ofRun: runID), "heartbeat_threshold": nil,
         ]
-        return try entity(id: id, name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
+        return try entity(id: id, name: .string(record.name), body: body, detail: detail, metadata: {
             let parents = relations.stepParents.lookup(id) ?? []
-            return ["config": JSONValue.parseStored((try row.decode(forColumn: "config"))), "spec": JSONValue.parseStored((try row.decode(forColumn: "spec"))),
-                    "cache_key": .optional(try row.decode(String?.self, forColumn: "cache_key")), "cache_expires_at": .optional(try row.decode(String?.self, forColumn: "cache_expires_at")),
-                    "code_hash": .optional(try row.decode(String?.self, forColumn: "code_hash")), "docstring": .optional(try row.decode(String?.self, forColumn: "docstring")),
-                    "source_code": .optional(try row.decode(String?.self, forColumn: "source_code")), "exception_info": JSONValue.parseStored((try row.decode(forColumn: "exception_info"))),
-                    "snapshot_id": .optional(try row.decode(String?.self, forColumn: "snapshot_id")), "pipeline_run_id": .string(runID),
-                    "original_step_run_id": .optional(try row.decode(String?.self, forColumn: "original_step_run_id")),
-                    "parent_step_ids": .array(parents.map(JSONValue.string)), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
+            return ["config": JSONValue.parseStored(record.config), "spec": JSONValue.parseStored(record.spec),
+                    "cache_key": .optional(record.cacheKey), "cache_expires_at": .optional(record.cacheExpiresAt),
+                    "code_hash": .optional(record.codeHash), "docstring": .optional(record.docstring),
+                    "source_code": .optional(record.sourceCode), "exception_info": JSONValue.parseStored(record.exceptionInfo),
+                    "snapshot_id": .optional(record.snapshotID), "pipeline_run_id": .string(runID),
+                    "original_step_run_id": .optional(record.originalStepRunID),
+                    "parent_step_ids": .array(parents.map(JSONValue.string)), "run_metadata": JSONValue.parseStored(record.runMetadata)]
         }, resources: {
-            ["user": try user(id: (try row.decode(forColumn: "user_id"))), "log_collection": try logCollection(column: "step_run_id", id: id),
-             "model_version": try related("model_versions", try row.decode(forColumn: "model_version_id"), modelVersion),
+            ["user": try user(id: record.userID), "log_collection": try logCollection(column: "step_run_id", id: id),
+             "model_version": try related(record.modelVersionID, modelVersion),
              "inputs": try stepArtifacts(id, direction: "input"),
              "outputs": try stepArtifacts(id, direction: "output"), "resource_request": nil]
         })
@@ -36,12 +36,13 @@ extension WireRenderer {
     func stepArtifacts(_ stepID: String, direction: String) throws -> JSONValue {
         let links = relations.stepArtifacts.lookup(RelationKey(group: direction, id: stepID)) ?? []
         var result: JSONValue = [:]
-        for link in links {
-            let name: String = try link.decode(forColumn: "link_name")
-            var rendered = try artifactVersion(link, detail: .nested)
+        for row in links {
+            let link = try StepArtifactLink(row)
+            let name = link.name
+            var rendered = try artifactVersion(link.version, detail: .nested)
             if direction == "input" {
-                rendered["input_type"] = .string(try link.decode(String?.self, forColumn: "link_input_type") ?? "step_output")
-                rendered["index"] = .int(try link.decode(forColumn: "link_position"))
+                rendered["input_type"] = .string(link.inputType ?? "step_output")
+                rendered["index"] = .int(link.position)
                 rendered["chunk_index"] = nil
                 rendered["chunk_size"] = nil
             }
@@ -50,42 +51,42 @@ extension WireRenderer {
         return result
     }
 
-    func artifact(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let body: JSONValue = ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))),
-                               "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")), "project_id": .string((try row.decode(forColumn: "project_id")))]
-        return try entity(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))), body: body, detail: detail, metadata: {
-            ["has_custom_name": .bool((try row.decode(forColumn: "has_custom_name")))]
+    func artifact(_ record: ArtifactRecord, detail: Detail) throws -> JSONValue {
+        let body: JSONValue = ["created": .string(record.created), "updated": .string(record.updated),
+                               "user_id": .optional(record.userID), "project_id": .string(record.projectID)]
+        return try entity(id: record.id, name: .string(record.name), body: body, detail: detail, metadata: {
+            ["has_custom_name": .bool(record.hasCustomName)]
         }, resources: {
-            let latest = relations.latestArtifactVersions.lookup(try row.decode(forColumn: "id")) ?? nil
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifact, id: try row.decode(forColumn: "id")),
+            let latest = relations.latestArtifactVersions.lookup(record.id) ?? nil
+            return ["user": try user(id: record.userID), "tags": try tags(on: .artifact, id: record.id),
                     "latest_version_name": .optional(latest?.name), "latest_version_id": .optional(latest?.id)]
         })
     }
 
-    func artifactVersion(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        let nestedArtifact = try related("artifacts", try row.decode(forColumn: "artifact_id"), self.artifact)
+    func artifactVersion(_ record: ArtifactVersionRecord, detail: Detail) throws -> JSONValue {
+        let nestedArtifact = try related(record.artifactID, self.artifact)
         let body: JSONValue = [
-            "created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "user_id": .optional(try row.decode(String?.self, forColumn: "user_id")),
-            "project_id": .string((try row.decode(forColumn: "project_id"))), "artifact": nestedArtifact,
-            "version": .string((try row.decode(forColumn: "version"))), "uri": .string((try row.decode(forColumn: "uri"))), "type": .string((try row.decode(forColumn: "type"))),
-            "materializer": JSONValue.parseStored((try row.decode(forColumn: "materializer"))), "data_type": JSONValue.parseStored((try row.decode(forColumn: "data_type"))),
-            "save_type": .string((try row.decode(forColumn: "save_type"))), "artifact_store_id": .optional(try row.decode(String?.self, forColumn: "artifact_store_id")),
-            "content_hash": .optional(try row.decode(String?.self, forColumn: "content_hash")),
-            "item_count": (try row.decode(Int64?.self, forColumn: "item_count")).map(JSONValue.int) ?? .null,
+            "created": .string(record.created), "updated": .string(record.updated), "user_id": .optional(record.userID),
+            "project_id": .string(record.projectID), "artifact": nestedArtifact,
+            "version": .string(record.version), "uri": .string(record.uri), "type": .string(record.type),
+            "materializer": JSONValue.parseStored(record.materializer), "data_type": JSONValue.parseStored(record.dataType),
+            "save_type": .string(record.saveType), "artifact_store_id": .optional(record.artifactStoreID),
+            "content_hash": .optional(record.contentHash),
+            "item_count": (record.itemCount).map(JSONValue.int) ?? .null,
         ]
-        return try entity(id: (try row.decode(forColumn: "id")), name: nil, body: body, detail: detail, metadata: {
-            let visualizations = JSONValue.parseStored(try row.decode(String?.self, forColumn: "visualizations")).arrayValue ?? []
-            let created: String = try row.decode(forColumn: "created"), updated: String = try row.decode(forColumn: "updated")
+        return try entity(id: record.id, name: nil, body: body, detail: detail, metadata: {
+            let visualizations = JSONValue.parseStored(record.visualizations).arrayValue ?? []
+            let created: String = record.created, updated: String = record.updated
             return ["visualizations": .array(visualizations.map { viz in
                 Self.envelope(id: viz["id"]?.stringValue ?? "", name: nil,
                        body: ["created": .string(created), "updated": .string(updated),
                               "type": viz["type"] ?? .null, "uri": viz["uri"] ?? .null],
                        metadata: .null, resources: .null)
-            }), "run_metadata": JSONValue.parseStored((try row.decode(forColumn: "run_metadata")))]
+            }), "run_metadata": JSONValue.parseStored(record.runMetadata)]
         }, resources: {
-            let producer: String? = (try row.decode(forColumn: "producer_step_run_id"))
+            let producer: String? = record.producerStepRunID
             let producerRun = producer.flatMap { relations.producerRuns.lookup($0) ?? nil }
-            return ["user": try user(id: (try row.decode(forColumn: "user_id"))), "tags": try tags(on: .artifactVersion, id: try row.decode(forColumn: "id")),
+            return ["user": try user(id: record.userID), "tags": try tags(on: .artifactVersion, id: record.id),
                     "producer_step_run_id": .optional(producer),
                     "producer_pipeline_run_id": .optional(producerRun)]
         })

@@ -95,10 +95,10 @@ final class WireRenderer {
 
     // MARK: Projects
 
-    func project(_ row: StoredRow, detail: Detail) throws -> JSONValue {
-        Self.envelope(id: (try row.decode(forColumn: "id")), name: .string((try row.decode(forColumn: "name"))),
-               body: ["created": .string((try row.decode(forColumn: "created"))), "updated": .string((try row.decode(forColumn: "updated"))), "display_name": .string((try row.decode(forColumn: "display_name")))],
-               metadata: detail == .full ? ["description": .string((try row.decode(forColumn: "description"))), "project_metadata": JSONValue.parseStored(try row.decode(String?.self, forColumn: "project_metadata"))] : .null,
+    func project(_ record: ProjectRecord, detail: Detail) throws -> JSONValue {
+        Self.envelope(id: record.id, name: .string(record.name),
+               body: ["created": .string(record.created), "updated": .string(record.updated), "display_name": .string(record.displayName)],
+               metadata: detail == .full ? ["description": .string(record.description), "project_metadata": JSONValue.parseStored(record.projectMetadata)] : .null,
                resources: .null)
     }
 }

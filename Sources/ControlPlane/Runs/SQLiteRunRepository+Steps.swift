@@ -38,9 +38,9 @@ extension SQLiteRunRepository {
             try Self.link(draft.outputs, to: id, direction: "output", db: db)
             if draft.status != "cached" { try Self.claimProduction(of: draft.outputs, by: id, db: db) }
             try Self.cascadeTags(runID: draft.runID, to: draft.outputs, userID: draft.userID, db: db)
-            if let modelVersion = try ModelRecords.versionForRun(config: config, projectID: projectID, runID: draft.runID, userID: draft.userID, db: db) {
+            if let modelVersion = try SQLiteModelStatements.versionForRun(config: config, projectID: projectID, runID: draft.runID, userID: draft.userID, db: db) {
                 try db.execute(sql: "UPDATE step_runs SET model_version_id = ? WHERE id = ?", arguments: [modelVersion, id])
-                try ModelRecords.attachRun(draft.runID, to: modelVersion, userID: draft.userID, db: db)
+                try SQLiteModelStatements.attachRun(draft.runID, to: modelVersion, userID: draft.userID, db: db)
             }
             if let logsID = draft.logsID {
                 try db.execute(sql: "UPDATE logs SET step_run_id = ?, updated = ? WHERE id = ?", arguments: [id, now, logsID])

@@ -45,8 +45,8 @@ struct SQLiteRunRepository: RunRepository {
             if RunStatus.isFinished(draft.status) { try RunLifecycle.setStatus(runID: id, status: draft.status, endTime: draft.endTime, db: db) }
             try Self.attachLogs(draft.logsID, runID: id, db: db)
             try TagLinks.attach(draft.tags, to: [(.pipelineRun, id)], userID: draft.userID, db: db)
-            if let version = try ModelRecords.versionForRun(config: config, projectID: projectID, runID: id, userID: draft.userID, db: db) {
-                try ModelRecords.attachRun(id, to: version, userID: draft.userID, db: db)
+            if let version = try SQLiteModelStatements.versionForRun(config: config, projectID: projectID, runID: id, userID: draft.userID, db: db) {
+                try SQLiteModelStatements.attachRun(id, to: version, userID: draft.userID, db: db)
             }
             return (id, true)
         }

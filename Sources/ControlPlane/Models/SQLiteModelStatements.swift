@@ -4,7 +4,7 @@ import Storage
 /// The model statements that run inside a write transaction already open — creating a
 /// run that declares a `Model` makes its model and version in the same transaction as the
 /// run. SQLite's side of `ModelRepository`; the statements are portable SQL.
-enum ModelRecords {
+enum SQLiteModelStatements {
     /// Inserts a model and returns its id (`UNIQUE (project_id, name)` refuses a taken name).
     static func insertModel(projectID: String, _ model: ModelFields, userID: String, db: GRDB.Database) throws -> String {
         let id = String.newID(), now = Timestamp.now()
