@@ -1,11 +1,7 @@
 import Foundation
-import GRDB
-
 /// A row of `api_keys`: a long-lived credential of a service account. Only the SHA-256
 /// of its secret part is stored; the full key is shown once, when it is made.
-public struct APIKey: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "api_keys"
-
+public struct APIKey: Codable, Sendable {
     public var id: String
     public var serviceAccountId: String
     public var name: String

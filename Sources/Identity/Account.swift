@@ -1,10 +1,6 @@
-import GRDB
-
 /// A row of `users`: a person or a service account. Both log in; service accounts only
 /// through API keys.
-public struct Account: Codable, Sendable, FetchableRecord, PersistableRecord {
-    public static let databaseTableName = "users"
-
+public struct Account: Codable, Sendable {
     public var id: String
     public var name: String
     public var fullName: String

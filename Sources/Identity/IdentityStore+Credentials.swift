@@ -1,7 +1,6 @@
 import Crypto
 import Foundation
-import GRDB
-@_spi(SQLiteImplementation) import Storage
+import Storage
 
 extension IdentityStore {
     /// The caller of a request that carries a person's name and password itself (HTTP
@@ -10,7 +9,7 @@ extension IdentityStore {
     public func principal(username: String, password: String) async throws -> Principal? {
         guard !username.isEmpty, username.utf8.count <= 512, password.utf8.count <= 1024 else { return nil }
         let key = VerifiedPasswords.key(username: username, password: password)
-        let account = try await store.database.read { db in try Account.filter(Column("name") == username).fetchOne(db) }
+        let account = try await repository.account(named: username)
         guard let account, account.active, !account.isServiceAccount, let hash = account.passwordHash else {
             _ = try? await login(username: username, password: password)  // the same time as a wrong password
             return nil
@@ -26,18 +25,11 @@ extension IdentityStore {
     /// credential, or nil. An API key is checked directly; no token is issued for it.
     public func principal(forAPIKeyOrToken credential: String) async throws -> Principal? {
         guard let key = APIKeyCredential(encoded: credential) else { return try await principal(forBearer: credential) }
-        return try await store.database.read { db in
-            guard let row = try Row.fetchOne(db, sql: """
-                SELECT k.key_hash, k.active AS key_active, u.id AS user_id, u.name, u.role, u.is_service_account, u.active AS user_active
-                FROM api_keys k JOIN users u ON u.id = k.service_account_id WHERE k.id = ?
-                """, arguments: [key.keyID]),
-                CredentialDigest.matches(CredentialDigest.digest(key.secret), (try row.decode(forColumn: "key_hash"))),
-                (try row.decode(Bool.self, forColumn: "key_active")), (try row.decode(Bool.self, forColumn: "user_active")),
-                let role = Role(rawValue: (try row.decode(forColumn: "role")))
-            else { return nil }
-            return Principal(userID: (try row.decode(forColumn: "user_id")), name: (try row.decode(forColumn: "name")), role: role,
-                             isServiceAccount: (try row.decode(forColumn: "is_service_account")), apiKeyID: key.keyID, tokenHash: "")
-        }
+        guard let (apiKey, owner) = try await repository.apiKeyWithOwner(keyID: key.keyID),
+              CredentialDigest.matches(CredentialDigest.digest(key.secret), apiKey.keyHash), apiKey.active, owner.active
+        else { return nil }
+        return Principal(userID: owner.id, name: owner.name, role: owner.role, isServiceAccount: owner.isServiceAccount,
+                         apiKeyID: key.keyID, tokenHash: "")
     }
 }
 

@@ -1,11 +1,11 @@
 import Foundation
-import GRDB
-@_spi(SQLiteImplementation) import Storage
+import Storage
 
 /// Users, service accounts, their credentials and the server's activation: the one
-/// identity system every API of Enclave authenticates against.
+/// identity system every API of Enclave authenticates against. The rules live here; the
+/// records are kept by an `IdentityRepository`.
 public final class IdentityStore: Sendable {
-    let store: StateStore
+    let repository: any IdentityRepository
     /// Hashes and checks passwords.
     public let hasher: PasswordHasher
     /// Lifetime of a login token, in seconds.
@@ -14,7 +14,7 @@ public final class IdentityStore: Sendable {
     public let workloadLifetime: Int
     /// A bcrypt hash of a random string at the configured cost, checked when a login names
     /// no usable account, so a failed login takes as long whether or not the name exists.
-    /// Kept in `server_state` and read at start; made anew (on the hashing pool, the
+    /// Kept with the server's state and read at start; made anew (on the hashing pool, the
     /// server listening meanwhile) only on a fresh database or when the cost changed, so
     /// no request pays for it or reveals that it is the first.
     let decoyHash: Task<String, any Error>
@@ -27,65 +27,54 @@ public final class IdentityStore: Sendable {
     let recentAccounts = RecentlyRead<String, Account>()
 
     /// Opens the identity tables of `store`, creating the server's identity on first use.
-    public init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600, workloadLifetime: Int = 86400) throws {
-        self.store = store
+    public convenience init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600,
+                            workloadLifetime: Int = 86400) throws {
+        try self.init(repository: SQLiteIdentityRepository(store: store), hasher: hasher, sessionLifetime: sessionLifetime,
+                      workloadLifetime: workloadLifetime)
+    }
+
+    /// Identity over `repository`, creating the server's identity on first use.
+    public init(repository: any IdentityRepository, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600,
+                workloadLifetime: Int = 86400) throws {
+        self.repository = repository
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.workloadLifetime = workloadLifetime
-        let stored = try store.database.write { db -> String? in
-            if try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM server_state") == 0 {
-                try db.execute(
-                    sql: "INSERT INTO server_state (id, server_id, name, active, created) VALUES (1, ?, 'enclave', 0, ?)",
-                    arguments: [UUID().uuidString.lowercased(), Timestamp.now()]
-                )
-            }
-            return try String.fetchOne(db, sql: "SELECT decoy_hash FROM server_state WHERE id = 1")
-        }
+        let stored = try repository.prepareServerState(serverID: UUID().uuidString.lowercased(), at: Timestamp.now())
         if let stored, PasswordHasher.cost(of: stored) == hasher.cost {
             decoyHash = Task { stored }
         } else {
             let secret = CredentialDigest.randomHex(bytes: 16)
             decoyHash = Task {
                 let hash = try await hasher.hash(secret)
-                try? await store.database.write { db in
-                    try db.execute(sql: "UPDATE server_state SET decoy_hash = ? WHERE id = 1", arguments: [hash])
-                }
+                try? await repository.storeDecoyHash(hash)
                 return hash
             }
         }
     }
 
-    /// Every identity write: guarded like any write of a request (`WriteGuard`), and followed
-    /// by forgetting the resolved tokens, whose accounts or tokens it may have changed.
-    func write<T: Sendable>(_ updates: @escaping @Sendable (GRDB.Database) throws -> T) async throws -> T {
+    /// Every identity write goes through here: the tokens and accounts remembered for a
+    /// moment are forgotten after it, as it may have changed them.
+    func changing<T: Sendable>(_ write: () async throws -> T) async throws -> T {
         defer {
             resolvedTokens.forgetAll()
             recentAccounts.forgetAll()
         }
-        return try await store.database.guardedWrite(updates)
+        return try await write()
     }
 
     // MARK: Server activation
 
     /// The server's id, name and whether it has been activated.
     public func serverState() async throws -> ServerState {
-        try await store.database.read { db in
-            guard let state = try ServerState.fetchOne(db, sql: "SELECT server_id, name, active FROM server_state WHERE id = 1") else {
-                throw IdentityError.damaged("The server's identity row is missing from the database.")
-            }
-            return state
-        }
+        try await repository.serverState()
     }
 
     /// While the server is inactive, makes a new one-time setup token (replacing any
     /// earlier one) for the operator to activate from another host; nil once active.
     public func issueSetupTokenIfInactive() async throws -> String? {
         let token = CredentialDigest.randomHex(bytes: 16)
-        let issued = try await write { db -> Bool in
-            try db.execute(sql: "UPDATE server_state SET setup_token_hash = ? WHERE id = 1 AND active = 0",
-                           arguments: [CredentialDigest.digest(token)])
-            return db.changesCount > 0
-        }
+        let issued = try await changing { try await repository.storeSetupTokenDigest(CredentialDigest.digest(token)) }
         return issued ? token : nil
     }
 
@@ -95,23 +84,16 @@ public final class IdentityStore: Sendable {
         try Self.validate(name: adminName)
         if let problem = PasswordHasher.problem(with: password) { throw IdentityError.invalid(problem) }
         let hash = try await hasher.hash(password)
-        return try await write { db in
-            guard let row = try Row.fetchOne(db, sql: "SELECT active, setup_token_hash FROM server_state WHERE id = 1"),
-                  !(try row.decode(Bool.self, forColumn: "active"))
-            else { throw IdentityError.forbidden("The server is already active.") }
-            if !fromLoopback {
-                let stored: String? = (try row.decode(forColumn: "setup_token_hash"))
+        let admin = Self.newAccount(AccountDraft(name: adminName, role: .admin), passwordHash: hash)
+        try await changing {
+            try await repository.activate(admin: admin, serverName: serverName.flatMap { EntityName.problem(with: $0) == nil ? $0 : nil }) { stored in
+                guard !fromLoopback else { return }
                 guard let setupToken, let stored, CredentialDigest.matches(CredentialDigest.digest(setupToken), stored) else {
                     throw IdentityError.forbidden("Activation from another host needs the setup token the server printed at start.")
                 }
             }
-            var draft = AccountDraft(name: adminName, role: .admin)
-            draft.password = password
-            let account = try Self.insert(draft, passwordHash: hash, db: db)
-            try db.execute(sql: "UPDATE server_state SET active = 1, setup_token_hash = NULL, name = COALESCE(?, name) WHERE id = 1",
-                           arguments: [serverName.flatMap { EntityName.problem(with: $0) == nil ? $0 : nil }])
-            return account
         }
+        return admin
     }
 
     // MARK: Accounts
@@ -125,45 +107,27 @@ public final class IdentityStore: Sendable {
             if let problem = PasswordHasher.problem(with: password) { throw IdentityError.invalid(problem) }
             hash = try await hasher.hash(password)
         }
-        let passwordHash = hash
-        return try await write { db in
-            let account = try Self.insert(draft, passwordHash: passwordHash, db: db)
-            if activateServer {
-                try db.execute(sql: "UPDATE server_state SET active = 1, setup_token_hash = NULL WHERE id = 1")
-            }
-            return account
-        }
+        let account = Self.newAccount(draft, passwordHash: hash)
+        try await changing { try await repository.insert(account, activatingServer: activateServer) }
+        return account
     }
 
-    static func insert(_ draft: AccountDraft, passwordHash: String?, db: GRDB.Database) throws -> Account {
+    /// The account `draft` describes, new, with `passwordHash`.
+    static func newAccount(_ draft: AccountDraft, passwordHash: String?) -> Account {
         let now = Timestamp.now()
-        let account = Account(
+        return Account(
             id: UUID().uuidString.lowercased(), name: draft.name, fullName: draft.fullName, email: draft.email,
             passwordHash: passwordHash, role: draft.role, isServiceAccount: draft.isServiceAccount, active: draft.active,
             description: draft.description, avatarUrl: draft.avatarUrl, defaultProjectId: nil,
             emailOptedIn: draft.isServiceAccount ? false : nil, userMetadata: "{}", passwordChangedAt: nil,
             created: now, updated: now
         )
-        // A taken name is the UNIQUE constraint's answer, so two writers cannot both take it.
-        do {
-            try account.insert(db)
-        } catch where ConstraintViolation(error) == .duplicate(table: "users") {
-            throw IdentityError.alreadyExists("An account named '\(draft.name)' already exists.")
-        }
-        return account
     }
 
     /// The account with this id (or, when `idOrName` is not a UUID, this name).
     public func account(_ idOrName: String, serviceAccount: Bool? = nil) async throws -> Account {
-        try await store.database.read { db in try Self.account(idOrName, serviceAccount: serviceAccount, db: db) }
-    }
-
-    static func account(_ idOrName: String, serviceAccount: Bool?, db: GRDB.Database) throws -> Account {
-        var request = Account.filter(Column("id") == idOrName.lowercased() || Column("name") == idOrName)
-        if let serviceAccount { request = request.filter(Column("is_service_account") == serviceAccount) }
-        guard let account = try request.fetchOne(db) else {
-            let kind = serviceAccount == true ? "service account" : "user"
-            throw IdentityError.notFound("No \(kind) with name or ID '\(idOrName)' found.")
+        guard let account = try await repository.account(idOrName, serviceAccount: serviceAccount) else {
+            throw IdentityError.notFound("No \(serviceAccount == true ? "service account" : "user") with name or ID '\(idOrName)' found.")
         }
         return account
     }
@@ -175,7 +139,7 @@ public final class IdentityStore: Sendable {
         var found = cached.found
         let missing = cached.missing
         guard !missing.isEmpty else { return found }
-        let rows = try await store.database.read { db in try Account.filter(missing.contains(Column("id"))).fetchAll(db) }
+        let rows = try await repository.accounts(ids: missing)
         recentAccounts.remember(Dictionary(rows.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first }))
         for account in rows { found[account.id] = account }
         return found
@@ -210,8 +174,7 @@ public final class IdentityStore: Sendable {
             newHash = try await hasher.hash(password)
         }
         let replacementHash = newHash
-        return try await write { db in
-            var account = try Self.account(current.id, serviceAccount: nil, db: db)
+        return try await changing { try await repository.updateAccount(id: current.id) { account, otherActiveAdmins in
             if let name = changes.name { account.name = name }
             if let value = changes.fullName { account.fullName = value }
             if let value = changes.email { account.email = value }
@@ -221,12 +184,12 @@ public final class IdentityStore: Sendable {
             if let value = changes.emailOptedIn { account.emailOptedIn = value }
             if let value = changes.userMetadata { account.userMetadata = value }
             if let role = changes.role, role != account.role {
-                if account.role == .admin { try Self.ensureAnotherAdmin(besides: account.id, db: db) }
+                if account.role == .admin { try Self.ensureAnotherAdmin(otherActiveAdmins) }
                 account.role = role
             }
             var revoke = false
             if let active = changes.active, active != account.active {
-                if !active, account.role == .admin { try Self.ensureAnotherAdmin(besides: account.id, db: db) }
+                if !active, account.role == .admin { try Self.ensureAnotherAdmin(otherActiveAdmins) }
                 account.active = active
                 revoke = revoke || !active
             }
@@ -236,33 +199,26 @@ public final class IdentityStore: Sendable {
                 revoke = true
             }
             account.updated = Timestamp.now()
-            do {
-                try account.update(db)
-            } catch where ConstraintViolation(error) == .duplicate(table: "users") {
-                throw IdentityError.alreadyExists("An account named '\(account.name)' already exists.")
-            }
-            if revoke { try db.execute(sql: "DELETE FROM access_tokens WHERE user_id = ?", arguments: [account.id]) }
-            return account
-        }
+            return revoke
+        } }
     }
 
-    static func ensureAnotherAdmin(besides id: String, db: GRDB.Database) throws {
-        let others = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users WHERE role = 'admin' AND active = 1 AND id != ?", arguments: [id]) ?? 0
-        if others == 0 { throw IdentityError.invalid("The last active admin cannot be demoted, deactivated or deleted.") }
+    /// Refuses to leave the server without an active admin.
+    static func ensureAnotherAdmin(_ otherActiveAdmins: Int) throws {
+        if otherActiveAdmins == 0 { throw IdentityError.invalid("The last active admin cannot be demoted, deactivated or deleted.") }
     }
 
     /// Deletes an account with its keys and tokens; admins only, and never the last admin.
     public func deleteAccount(_ idOrName: String, serviceAccount: Bool?, actor: Principal) async throws {
         guard actor.isAdmin else { throw IdentityError.forbidden("Only an admin can delete accounts.") }
-        try await write { db in
-            let account = try Self.account(idOrName, serviceAccount: serviceAccount, db: db)
-            if account.id == actor.userID {
+        let actorID = actor.userID
+        try await changing { try await repository.deleteAccount(idOrName, serviceAccount: serviceAccount) { account, otherActiveAdmins in
+            if account.id == actorID {
                 throw IdentityError.forbidden("You cannot delete the user account currently used to authenticate to the server. "
                     + "To delete it, authenticate with another account.")
             }
-            if account.role == .admin { try Self.ensureAnotherAdmin(besides: account.id, db: db) }
-            _ = try account.delete(db)
-        }
+            if account.role == .admin { try Self.ensureAnotherAdmin(otherActiveAdmins) }
+        } }
     }
 
     static func validate(name: String) throws {
@@ -273,8 +229,6 @@ public final class IdentityStore: Sendable {
 extension IdentityStore {
     /// People and service accounts by name, `limit` at most (the dashboard's administration page).
     public func accountList(offset: Int = 0, limit: Int) async throws -> [Account] {
-        try await store.database.read { db in
-            try Account.order(Column("is_service_account"), Column("name"), Column("id")).limit(max(1, min(limit, 10_000)), offset: max(0, offset)).fetchAll(db)
-        }
+        try await repository.accountList(offset: offset, limit: limit)
     }
 }

@@ -1,7 +1,5 @@
-import GRDB
-
 /// The server's identity and activation state (one row of `server_state`).
-public struct ServerState: Sendable, Codable, FetchableRecord {
+public struct ServerState: Sendable, Codable {
     /// Stable server UUID, reported by `/info` and stored by clients as `server_id`.
     public var serverID: String
     public var name: String
