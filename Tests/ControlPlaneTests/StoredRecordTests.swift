@@ -40,7 +40,10 @@ import Testing
         let type = try #require(Self.recordTypes.first { ObjectIdentifier($0) == identifier })
         let columns = try Self.columns(of: type.table)
         #expect(!columns.isEmpty, "\(type.table) is not a table of the schema")
-        _ = try type.init(try Self.fullRow(of: type.table))
+        let record = try type.init(try Self.fullRow(of: type.table))
+        // Field for column, both ways: an optional field misnamed would otherwise read null.
+        let fields = Mirror(reflecting: record).children.compactMap { $0.label.map(StoredRowDecoder.column) }
+        #expect(Set(fields) == Set(columns.map(\.name)), "\(type) and \(type.table)")
         for required in columns where required.required {
             #expect(throws: StoredValueMismatch.self, "\(type).\(required.name) may be missing") {
                 try type.init(try Self.fullRow(of: type.table, leaving: required.name))

@@ -14,6 +14,12 @@ struct StoredRow: Sendable {
         try Type.decode(values[column] ?? .null, column: column)
     }
 
+    /// Whether `column` is null (or missing).
+    func isNull(_ column: String) -> Bool {
+        if case .null = values[column] ?? .null { return true }
+        return false
+    }
+
     /// The value of `column` as `Type`, or nil when it is null, missing or of another kind.
     subscript<Type: StoredValueDecodable>(column: String) -> Type? {
         try? Type.decode(values[column] ?? .null, column: column)

@@ -8,16 +8,6 @@ struct ArtifactRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        name = try row.decode(forColumn: "name")
-        hasCustomName = try row.decode(forColumn: "has_custom_name")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored artifact version. One row of `artifact_versions`, typed.
@@ -42,28 +32,6 @@ struct ArtifactVersionRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        artifactID = try row.decode(forColumn: "artifact_id")
-        version = try row.decode(forColumn: "version")
-        versionNumber = try row.decode(forColumn: "version_number")
-        uri = try row.decode(forColumn: "uri")
-        type = try row.decode(forColumn: "type")
-        materializer = try row.decode(forColumn: "materializer")
-        dataType = try row.decode(forColumn: "data_type")
-        saveType = try row.decode(forColumn: "save_type")
-        artifactStoreID = try row.decode(forColumn: "artifact_store_id")
-        contentHash = try row.decode(forColumn: "content_hash")
-        itemCount = try row.decode(forColumn: "item_count")
-        visualizations = try row.decode(forColumn: "visualizations")
-        runMetadata = try row.decode(forColumn: "run_metadata")
-        producerStepRunID = try row.decode(forColumn: "producer_step_run_id")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// One input or output of a step: the artifact version with the name, kind and position the

@@ -8,16 +8,6 @@ struct PipelineRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        name = try row.decode(forColumn: "name")
-        description = try row.decode(forColumn: "description")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored pipeline snapshot (ZenML's deployment): the compiled configuration runs start
@@ -45,30 +35,6 @@ struct PipelineSnapshotRecord: StoredRecord {
     let stepCount: Int64
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        pipelineID = try row.decode(forColumn: "pipeline_id")
-        stackID = try row.decode(forColumn: "stack_id")
-        userID = try row.decode(forColumn: "user_id")
-        name = try row.decode(forColumn: "name")
-        description = try row.decode(forColumn: "description")
-        runNameTemplate = try row.decode(forColumn: "run_name_template")
-        pipelineConfiguration = try row.decode(forColumn: "pipeline_configuration")
-        stepConfigurations = try row.decode(forColumn: "step_configurations")
-        pipelineSpec = try row.decode(forColumn: "pipeline_spec")
-        clientEnvironment = try row.decode(forColumn: "client_environment")
-        clientVersion = try row.decode(forColumn: "client_version")
-        serverVersion = try row.decode(forColumn: "server_version")
-        pipelineVersionHash = try row.decode(forColumn: "pipeline_version_hash")
-        sourceCode = try row.decode(forColumn: "source_code")
-        codePath = try row.decode(forColumn: "code_path")
-        isDynamic = try row.decode(forColumn: "is_dynamic")
-        stepCount = try row.decode(forColumn: "step_count")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored pipeline run. One row of `pipeline_runs`, typed.
@@ -96,31 +62,6 @@ struct PipelineRunRecord: StoredRecord {
     let created: String
     let updated: String
     let modelVersionID: String?
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        name = try row.decode(forColumn: "name")
-        pipelineID = try row.decode(forColumn: "pipeline_id")
-        snapshotID = try row.decode(forColumn: "snapshot_id")
-        stackID = try row.decode(forColumn: "stack_id")
-        userID = try row.decode(forColumn: "user_id")
-        status = try row.decode(forColumn: "status")
-        statusReason = try row.decode(forColumn: "status_reason")
-        runIndex = try row.decode(forColumn: "run_index")
-        orchestratorRunID = try row.decode(forColumn: "orchestrator_run_id")
-        startTime = try row.decode(forColumn: "start_time")
-        endTime = try row.decode(forColumn: "end_time")
-        config = try row.decode(forColumn: "config")
-        clientEnvironment = try row.decode(forColumn: "client_environment")
-        orchestratorEnvironment = try row.decode(forColumn: "orchestrator_environment")
-        triggerInfo = try row.decode(forColumn: "trigger_info")
-        exceptionInfo = try row.decode(forColumn: "exception_info")
-        runMetadata = try row.decode(forColumn: "run_metadata")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-        modelVersionID = try row.decode(forColumn: "model_version_id")
-    }
 }
 
 /// A stored step run (one attempt of one step of a run). One row of `step_runs`, typed.
@@ -149,30 +90,4 @@ struct StepRunRecord: StoredRecord {
     let created: String
     let updated: String
     let modelVersionID: String?
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        projectID = try row.decode(forColumn: "project_id")
-        pipelineRunID = try row.decode(forColumn: "pipeline_run_id")
-        name = try row.decode(forColumn: "name")
-        status = try row.decode(forColumn: "status")
-        startTime = try row.decode(forColumn: "start_time")
-        endTime = try row.decode(forColumn: "end_time")
-        cacheKey = try row.decode(forColumn: "cache_key")
-        cacheExpiresAt = try row.decode(forColumn: "cache_expires_at")
-        codeHash = try row.decode(forColumn: "code_hash")
-        docstring = try row.decode(forColumn: "docstring")
-        sourceCode = try row.decode(forColumn: "source_code")
-        originalStepRunID = try row.decode(forColumn: "original_step_run_id")
-        exceptionInfo = try row.decode(forColumn: "exception_info")
-        version = try row.decode(forColumn: "version")
-        snapshotID = try row.decode(forColumn: "snapshot_id")
-        config = try row.decode(forColumn: "config")
-        spec = try row.decode(forColumn: "spec")
-        runMetadata = try row.decode(forColumn: "run_metadata")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-        modelVersionID = try row.decode(forColumn: "model_version_id")
-    }
 }

@@ -8,16 +8,6 @@ struct ProjectRecord: StoredRecord {
     let projectMetadata: String
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        name = try row.decode(forColumn: "name")
-        displayName = try row.decode(forColumn: "display_name")
-        description = try row.decode(forColumn: "description")
-        projectMetadata = try row.decode(forColumn: "project_metadata")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored stack (its components are a relation). One row of `stacks`, typed.
@@ -33,19 +23,6 @@ struct StackRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        name = try row.decode(forColumn: "name")
-        description = try row.decode(forColumn: "description")
-        stackSpecPath = try row.decode(forColumn: "stack_spec_path")
-        environment = try row.decode(forColumn: "environment")
-        secrets = try row.decode(forColumn: "secrets")
-        labels = try row.decode(forColumn: "labels")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored stack component. One row of `stack_components`, typed.
@@ -63,21 +40,6 @@ struct StackComponentRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        name = try row.decode(forColumn: "name")
-        type = try row.decode(forColumn: "type")
-        flavor = try row.decode(forColumn: "flavor")
-        configuration = try row.decode(forColumn: "configuration")
-        environment = try row.decode(forColumn: "environment")
-        secrets = try row.decode(forColumn: "secrets")
-        labels = try row.decode(forColumn: "labels")
-        connectorResourceID = try row.decode(forColumn: "connector_resource_id")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored flavor of stack component, built in or registered. One row of `flavors`, typed.
@@ -96,20 +58,4 @@ struct FlavorRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        name = try row.decode(forColumn: "name")
-        type = try row.decode(forColumn: "type")
-        displayName = try row.decode(forColumn: "display_name")
-        source = try row.decode(forColumn: "source")
-        integration = try row.decode(forColumn: "integration")
-        configSchema = try row.decode(forColumn: "config_schema")
-        docsURL = try row.decode(forColumn: "docs_url")
-        sdkDocsURL = try row.decode(forColumn: "sdk_docs_url")
-        isCustom = try row.decode(forColumn: "is_custom")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }

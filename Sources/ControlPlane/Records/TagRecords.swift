@@ -8,16 +8,6 @@ struct TagRecord: StoredRecord {
     let userID: String?
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        name = try row.decode(forColumn: "name")
-        color = try row.decode(forColumn: "color")
-        exclusive = try row.decode(forColumn: "exclusive")
-        userID = try row.decode(forColumn: "user_id")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
 
 /// A stored link from a tag to a resource it is on. One row of `tag_resources`, typed.
@@ -29,13 +19,4 @@ struct TagResourceRecord: StoredRecord {
     let resourceType: String
     let created: String
     let updated: String
-
-    init(_ row: StoredRow) throws {
-        id = try row.decode(forColumn: "id")
-        tagID = try row.decode(forColumn: "tag_id")
-        resourceID = try row.decode(forColumn: "resource_id")
-        resourceType = try row.decode(forColumn: "resource_type")
-        created = try row.decode(forColumn: "created")
-        updated = try row.decode(forColumn: "updated")
-    }
 }
