@@ -1,4 +1,5 @@
 import Storage
+import Synchronization
 
 /// Reads a `Decodable` record from a `StoredRow`, each field from the column of its name in
 /// snake case (`projectID` from `project_id`, `docsURL` from `docs_url`): records are their
@@ -19,16 +20,22 @@ struct StoredRowDecoder: Decoder {
         .typeMismatch(StoredRow.self, .init(codingPath: [], debugDescription: "a stored row holds columns, not \(what)"))
     }
 
-    /// The column a field reads: its name in snake case.
+    /// The column a field reads: its name in snake case. Worked out once per field name
+    /// (records have a few hundred between them) and then looked up, as pages decode
+    /// thousands of fields.
     static func column(_ field: String) -> String {
+        if let known = columnNames.withLock({ $0[field] }) { return known }
         var column = "", previousWasLower = false
         for character in field {
             if character.isUppercase, previousWasLower { column.append("_") }
             previousWasLower = character.isLowercase || character.isNumber
             column += character.lowercased()
         }
+        columnNames.withLock { $0[field] = column }
         return column
     }
+
+    private static let columnNames = Mutex<[String: String]>([:])
 
     /// The row's columns as a record's fields: the kinds a column holds (text, integers,
     /// reals, booleans stored as integers) and nothing nested.

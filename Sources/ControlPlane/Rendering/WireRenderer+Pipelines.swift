@@ -44,8 +44,13 @@ extension WireRenderer {
 
     /// A related entity rendered `nested`, or null when the id is null or gone.
     func related<Record: StoredRecord>(_ id: String?, _ render: (Record, Detail) throws -> JSONValue) throws -> JSONValue {
-        guard let id, let found = relations.rows.lookup(RelationKey(group: Record.table, id: id)), let row = found else { return .null }
-        return try render(try Record(row), .nested)
+        guard let id else { return .null }
+        let key = RelationKey(group: Record.table, id: id)
+        if let known = relatedRecords[key] as? Record { return try render(known, .nested) }
+        guard let found = relations.rows.lookup(key), let row = found else { return .null }
+        let record = try Record(row)
+        relatedRecords[key] = record
+        return try render(record, .nested)
     }
 
     func run(_ record: PipelineRunRecord, detail: Detail) throws -> JSONValue {

@@ -17,6 +17,8 @@ enum Detail {
 /// next pass, until nothing is missing.
 final class WireRenderer {
     var relations: PageRelations
+    /// Related records already decoded in this pass (twenty runs of one stack decode it once).
+    var relatedRecords: [RelationKey: any StoredRecord] = [:]
 
     init(relations: PageRelations = PageRelations()) { self.relations = relations }
 
