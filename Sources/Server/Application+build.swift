@@ -49,7 +49,8 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
             """)
     }
     let registry = PrometheusCollectorRegistry()
-    let router = try buildRouter(configuration, store: store, identity: identity, keys: keys, registry: registry, logSink: logSink)
+    let storage = try ServerStorage.sqlite(store, identity: identity, keys: keys, configuration: configuration)
+    let router = try buildRouter(configuration, storage: storage, registry: registry, logSink: logSink)
 
     var server: HTTPServerBuilder = .http1()
     if let certificate = configuration.tlsCertificatePath, let key = configuration.tlsKeyPath {
@@ -66,8 +67,9 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     )
 }
 
-/// Every route of the server, with its middleware: `/health`, `/metrics` and the ZenML API.
-func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identity: IdentityStore, keys: any CipherSource,
+/// Every route of the server, with its middleware: `/health`, `/metrics`, the ZenML and MLflow
+/// APIs and the dashboard, over `storage`'s repositories.
+func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
                  registry: PrometheusCollectorRegistry, logSink: LogSink? = nil) throws -> Router<EnclaveRequestContext> {
     let router = Router(context: EnclaveRequestContext.self)
     router.add(middleware: RequestObservationMiddleware(registry: registry))
@@ -83,25 +85,23 @@ func buildRouter(_ configuration: ServerConfiguration, store: StateStore, identi
         helpText: "SQL statements executed since the server started"))
     router.get("metrics") { _, _ in
         droppedLogLines.set(Double(logSink?.droppedLines ?? 0))
-        statements.set(Double(store.statements.value))
+        statements.set(Double(storage.statementCount()))
         return Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4; charset=utf-8"],
                  body: .init(byteBuffer: ByteBuffer(bytes: registry.emitToBuffer())))
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
-    let secrets = secretStore(store, keys: keys)
-    try ZenMLAPI<EnclaveRequestContext>(storage: .sqlite(store, identity: identity), identity: identity, secrets: secrets, settings: settings)
+    let identity = storage.identity
+    try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings)
         .addRoutes(to: router)
-    let blobs = try LocalBlobStore(root: configuration.artifactDirectory, index: SQLiteBlobIndex(store: store))
-    MLflowAPI<EnclaveRequestContext>(store: store, blobs: blobs, identity: identity, maxBodyBytes: configuration.maxBodyBytes,
+    MLflowAPI<EnclaveRequestContext>(experiments: storage.experiments, runs: storage.runs, loggedModels: storage.loggedModels,
+                                     registry: storage.registry, traces: storage.traces, blobs: storage.blobs, identity: identity,
+                                     maxBodyBytes: configuration.maxBodyBytes,
                                      scheme: configuration.tlsCertificatePath == nil ? "http" : "https").addRoutes(to: router)
-    try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: SQLitePipelineCatalog(store: store, identity: identity),
-                                         artifacts: SQLiteArtifactCatalog(store: store),
-                                         content: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
-                                         models: SQLiteModelCatalog(store: store),
-                                         experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
-                                         registry: SQLiteModelRegistryRepository(store: store), audit: SQLiteAuditTrail(store: store),
-                                         stacks: SQLiteStackCatalog(store: store), secrets: secrets, blobs: blobs,
-                                         traces: SQLiteTraceRepository(store: store),
+    try Dashboard<EnclaveRequestContext>(identity: identity, pipelines: storage.pipelineCatalog, artifacts: storage.artifactCatalog,
+                                         content: storage.artifactContent, models: storage.modelCatalog,
+                                         experiments: storage.experiments, runs: storage.runs, registry: storage.registry,
+                                         audit: storage.audit, stacks: storage.stackCatalog, secrets: storage.secrets, blobs: storage.blobs,
+                                         traces: storage.traces,
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)
@@ -118,8 +118,8 @@ public func servedRoutes() throws -> [String] {
     configuration.dataDirectory = folder
     configuration.bcryptCost = 4
     let (store, identity) = try openState(configuration)
-    let router = try buildRouter(configuration, store: store, identity: identity, keys: SecretCipher(keyring: .generate()),
-                                 registry: PrometheusCollectorRegistry())
+    let storage = try ServerStorage.sqlite(store, identity: identity, keys: SecretCipher(keyring: .generate()), configuration: configuration)
+    let router = try buildRouter(configuration, storage: storage, registry: PrometheusCollectorRegistry())
     return router.routes.map { route in
         let path = route.path.description
         return "\(route.method.rawValue) \(path.hasPrefix("/") ? path : "/" + path)"
