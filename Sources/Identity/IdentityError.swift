@@ -13,3 +13,10 @@ public enum IdentityError: Error, Equatable, Sendable {
     /// Stored identity data is missing or unreadable: the server's fault, not the caller's.
     case damaged(String)
 }
+
+extension IdentityError {
+    /// No account (a service account when `serviceAccount`) has this id or name.
+    static func noAccount(_ idOrName: String, serviceAccount: Bool?) -> IdentityError {
+        .notFound("No \(serviceAccount == true ? "service account" : "user") with name or ID '\(idOrName)' found.")
+    }
+}

@@ -127,7 +127,7 @@ public final class IdentityStore: Sendable {
     /// The account with this id (or, when `idOrName` is not a UUID, this name).
     public func account(_ idOrName: String, serviceAccount: Bool? = nil) async throws -> Account {
         guard let account = try await repository.account(idOrName, serviceAccount: serviceAccount) else {
-            throw IdentityError.notFound("No \(serviceAccount == true ? "service account" : "user") with name or ID '\(idOrName)' found.")
+            throw IdentityError.noAccount(idOrName, serviceAccount: serviceAccount)
         }
         return account
     }

@@ -101,7 +101,7 @@ public struct SQLiteIdentityRepository: IdentityRepository {
     /// The account, or `notFound` naming what was asked for.
     static func existing(_ idOrName: String, serviceAccount: Bool?, db: GRDB.Database) throws -> Account {
         guard let account = try account(idOrName, serviceAccount: serviceAccount, db: db) else {
-            throw IdentityError.notFound("No \(serviceAccount == true ? "service account" : "user") with name or ID '\(idOrName)' found.")
+            throw IdentityError.noAccount(idOrName, serviceAccount: serviceAccount)
         }
         return account
     }
@@ -144,15 +144,10 @@ public struct SQLiteIdentityRepository: IdentityRepository {
     ]
 
     public func accountPage(_ request: RecordPageRequest, serviceAccounts: Bool) async throws -> (accounts: [Account], total: Int) {
-        let (filter, arguments) = try SQLiteFieldFilter.whereClause(request.filters, matchAny: request.matchAny, columns: Self.listedFields)
-        let order = try SQLiteFieldFilter.orderClause(request, columns: Self.listedFields, idColumn: "id")
-        let whereSQL = "WHERE is_service_account = ?" + (filter.isEmpty ? "" : " AND \(filter)")
-        let bound = [serviceAccounts.storedValue] + arguments
-        return try await read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM users \(whereSQL)", arguments: bound.statementArguments) ?? 0
-            let accounts = try Account.fetchAll(db, sql: "SELECT * FROM users \(whereSQL) \(order) LIMIT ? OFFSET ?",
-                                                arguments: (bound + [max(0, request.limit).storedValue, max(0, request.offset).storedValue]).statementArguments)
-            return (accounts, total)
+        try await read { db in
+            let (rows, total) = try SQLiteFieldFilter.page(db, table: "users", scope: "is_service_account = ?",
+                                                           scopeArguments: [serviceAccounts.storedValue], request: request, columns: Self.listedFields)
+            return (try rows.map(Account.init(row:)), total)
         }
     }
 

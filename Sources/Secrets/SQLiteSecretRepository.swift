@@ -63,14 +63,9 @@ public struct SQLiteSecretRepository: SecretRepository {
     ]
 
     public func visible(to userID: String, _ request: RecordPageRequest) async throws -> (records: [SecretRecord], total: Int) {
-        let (filter, arguments) = try SQLiteFieldFilter.whereClause(request.filters, matchAny: request.matchAny, columns: Self.listedFields)
-        let order = try SQLiteFieldFilter.orderClause(request, columns: Self.listedFields, idColumn: "id")
-        let whereSQL = "WHERE (private = 0 OR user_id = ?)" + (filter.isEmpty ? "" : " AND \(filter)")
-        let bound = [userID.storedValue] + arguments
-        return try await store.database.read { db in
-            let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets \(whereSQL)", arguments: bound.statementArguments) ?? 0
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM secrets \(whereSQL) \(order) LIMIT ? OFFSET ?",
-                                        arguments: (bound + [max(0, request.limit).storedValue, max(0, request.offset).storedValue]).statementArguments)
+        try await store.database.read { db in
+            let (rows, total) = try SQLiteFieldFilter.page(db, table: "secrets", scope: "private = 0 OR user_id = ?",
+                                                           scopeArguments: [userID.storedValue], request: request, columns: Self.listedFields)
             return (try rows.map(Self.record), total)
         }
     }

@@ -71,6 +71,24 @@ public enum SQLiteFieldFilter {
     }
 }
 
+extension SQLiteFieldFilter {
+    /// The page of `table` that `request` asks for within `scope` (a condition always
+    /// applied, whatever `matchAny` says), its fields mapped through `columns`, with the
+    /// number of rows matching in all: another module's list, read by the module that owns it.
+    public static func page(_ db: Database, table: String, scope: String, scopeArguments: [StoredValue],
+                            request: RecordPageRequest, columns: [String: String]) throws -> (rows: [Row], total: Int) {
+        let (filter, arguments) = try whereClause(request.filters, matchAny: request.matchAny, columns: columns)
+        let order = try orderClause(request, columns: columns, idColumn: "id")
+        let whereSQL = "WHERE (\(scope))" + (filter.isEmpty ? "" : " AND \(filter)")
+        let bound = scopeArguments + arguments
+        let total = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(table) \(whereSQL)", arguments: bound.statementArguments) ?? 0
+        let window: [StoredValue] = [max(0, request.limit).storedValue, max(0, request.offset).storedValue]
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(table) \(whereSQL) \(order) LIMIT ? OFFSET ?",
+                                    arguments: (bound + window).statementArguments)
+        return (rows, total)
+    }
+}
+
 extension StoredValue {
     /// The value as GRDB binds it.
     public var databaseValue: DatabaseValue {
