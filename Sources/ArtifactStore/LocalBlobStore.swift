@@ -18,6 +18,7 @@ public final class LocalBlobStore: BlobStore {
     let incoming: String
     let index: (any BlobIndex)?
     let disk: any DiskCalls
+    let staging: UploadStaging
     static let chunkSize = 1 << 20
 
     /// A store rooted at `root` (created 0700 if missing) recording digests in `index`, its
@@ -27,6 +28,7 @@ public final class LocalBlobStore: BlobStore {
         incoming = self.root + ".incoming"
         self.index = index
         self.disk = disk
+        staging = UploadStaging(folder: incoming, disk: disk)
         for folder in [self.root, incoming] {
             do {
                 try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -38,7 +40,7 @@ public final class LocalBlobStore: BlobStore {
 
     public func put<Chunks: AsyncSequence & Sendable>(_ path: ArtifactPath, chunks: Chunks, limit: Int64?) async throws -> BlobInfo
         where Chunks.Element == ByteBuffer {
-        let staged = try await stage(chunks, limit: limit)
+        let staged = try await staging.stage(chunks, limit: limit)
         do {
             try await disk.run { try self.place(staged, at: path) }
         } catch {
@@ -63,54 +65,6 @@ public final class LocalBlobStore: BlobStore {
         let name = String(staged.file.dropFirst(incoming.count + 1))
         guard renameat(incomingFolder.fd, name, parent.fd, path.name) == 0 else { throw Self.failure("cannot move the upload into place") }
         fsync(parent.fd)
-    }
-
-    /// A file written in full to the upload folder and flushed: where it is, its size and digest.
-    struct StagedFile {
-        let file: String
-        let size: Int64
-        let sha256: String
-    }
-
-    /// Writes the chunks to a new file in the upload folder (removed again on any failure).
-    func stage<Chunks: AsyncSequence & Sendable>(_ chunks: Chunks, limit: Int64?) async throws -> StagedFile where Chunks.Element == ByteBuffer {
-        let file = incoming + "/upload-" + UUID().uuidString
-        // errno is read on the thread that made the call.
-        let fd = try await disk.run { () throws -> Int32 in
-            let fd = open(file, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0o600)
-            guard fd >= 0 else { throw Self.failure("cannot create an upload file") }
-            return fd
-        }
-        let output = Descriptor(fd)
-        var kept = false
-        defer { if !kept { unlink(file) } }
-        var hasher = SHA256()
-        var size: Int64 = 0
-        for try await chunk in chunks {
-            size += Int64(chunk.readableBytes)
-            if let limit, size > limit { throw ArtifactStoreError.tooLarge("the upload is larger than \(limit) bytes") }
-            chunk.withUnsafeReadableBytes { hasher.update(bufferPointer: $0) }
-            try await disk.run { try Self.write(chunk, to: output.fd) }
-        }
-        try await disk.run {
-            guard fsync(output.fd) == 0 else { throw Self.failure("cannot flush the upload") }
-        }
-        kept = true
-        return StagedFile(file: file, size: size, sha256: hasher.finalize().map { String($0, radix: 16).leftPadded(2) }.joined())
-    }
-
-    /// Writes all of `chunk` to `fd` (blocking: run on the thread pool).
-    static func write(_ chunk: ByteBuffer, to fd: Int32) throws {
-        try chunk.withUnsafeReadableBytes { bytes in
-            guard let base = bytes.baseAddress else { return }
-            var offset = 0
-            while offset < bytes.count {
-                let written = Foundation.write(fd, base + offset, bytes.count - offset)
-                if written < 0 && errno == EINTR { continue }
-                guard written > 0 else { throw Self.failure("cannot write the upload") }
-                offset += written
-            }
-        }
     }
 
     public func get(_ path: ArtifactPath, range: ClosedRange<Int64>?) async throws -> BlobContent {

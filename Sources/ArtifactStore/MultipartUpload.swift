@@ -48,7 +48,7 @@ extension LocalBlobStore: MultipartBlobStore {
             throw ArtifactStoreError.invalidPath("part numbers run from 1 to \(MultipartLimits.maximumParts)")
         }
         _ = try await target(of: upload)
-        let part = try await stage(chunks, limit: limit)
+        let part = try await staging.stage(chunks, limit: limit)
         let kept = uploadFolder(upload) + "/" + Self.partName(number)
         try await disk.run {
             guard rename(part.file, kept) == 0 else {

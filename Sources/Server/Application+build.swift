@@ -50,6 +50,13 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     }
     let registry = PrometheusCollectorRegistry()
     let storage = try ServerStorage.sqlite(store, identity: identity, keys: keys, configuration: configuration)
+    if let objectStore = storage.blobs as? S3BlobStore {
+        do {
+            try await objectStore.checkReachable()
+        } catch let error as ArtifactStoreError {
+            throw ConfigurationError("artifact_store \(configuration.artifactStore ?? ""): \(error.message)")
+        }
+    }
     let router = try buildRouter(configuration, storage: storage, registry: registry, logSink: logSink)
 
     var server: HTTPServerBuilder = .http1()

@@ -23,6 +23,9 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Directories (besides its own artifact store) the server may read artifact content from
     /// for visualizations and step logs, say a shared mount the clients' local artifact store is on.
     public var artifactReadRoots: [String] = []
+    /// Where artifacts live when not in the data folder: `s3://BUCKET/PREFIX` on an
+    /// S3-compatible store, its endpoint, region and keys from the environment (see `S3Location`).
+    public var artifactStore: String?
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -63,13 +66,14 @@ public struct ServerConfiguration: Sendable, Equatable {
 
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
     /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`,
-    /// `ENCLAVE_SECRETS_KEYRING`, `ENCLAVE_ARTIFACT_READ_ROOTS` (directories separated by `:`).
+    /// `ENCLAVE_SECRETS_KEYRING`, `ENCLAVE_ARTIFACT_READ_ROOTS` (directories separated by `:`),
+    /// `ENCLAVE_ARTIFACT_STORE`.
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
                      "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring",
-                     "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots"]
+                     "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots", "ENCLAVE_ARTIFACT_STORE": "artifact_store"]
         for (variable, key) in names {
             if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
         }
@@ -96,6 +100,11 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError("\(source): artifact_read_roots takes absolute directories separated by ':'")
             }
             artifactReadRoots = roots
+        case "artifact_store":
+            guard let value, value.hasPrefix("s3://") else {
+                throw ConfigurationError("\(source): artifact_store takes an s3://BUCKET/PREFIX address (unset: the data folder's artifacts/)")
+            }
+            artifactStore = value
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)

@@ -12,13 +12,16 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave).") var dataDirectory: String?
-    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime, log_level, secrets_keyring, artifact_read_roots.")
+    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime, log_level, secrets_keyring, artifact_read_roots, artifact_store.")
     var config: String?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; serves HTTPS with --tls-key.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Option(name: .customLong("artifact-read-root"),
             help: "A directory the server may read visualizations and step logs from (repeatable; adds to artifact_read_roots).")
     var artifactReadRoots: [String] = []
+    @Option(name: .customLong("artifact-store"),
+            help: "Keep artifacts on an S3-compatible store, s3://BUCKET/PREFIX; endpoint, region and keys from ENCLAVE_S3_ENDPOINT (or AWS_ENDPOINT_URL), AWS_REGION and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_SHARED_CREDENTIALS_FILE.")
+    var artifactStore: String?
 
     func run() async throws {
         var settings = ServerConfiguration()
@@ -30,6 +33,7 @@ struct Serve: AsyncParsableCommand {
             if let dataDirectory { settings.dataDirectory = dataDirectory }
             if let tlsCertificate { settings.tlsCertificatePath = tlsCertificate }
             if let tlsKey { settings.tlsKeyPath = tlsKey }
+            if let artifactStore { try settings.set("artifact_store", value: artifactStore, source: "--artifact-store") }
             if !artifactReadRoots.isEmpty {
                 try settings.set("artifact_read_roots", value: (settings.artifactReadRoots + artifactReadRoots).joined(separator: ":"), source: "--artifact-read-root")
             }
