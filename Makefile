@@ -14,14 +14,19 @@ HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave
 
-.PHONY: run test fuzz deps test-deps build release build-tests venv bench bundle clean
+.PHONY: run test test-suites fuzz deps test-deps build release build-tests venv bench bundle clean
 
 ## run: build a release binary and serve on $(HOST):$(PORT) with data in $(DATA_DIR)
 run: deps release
 	.build/release/enclave serve --host $(HOST) --port $(PORT) --data-dir $(DATA_DIR)
 
-## test: Swift unit/HTTP tests, then the real zenml client against the built binary
+## test: Swift unit/HTTP tests, then the real zenml and mlflow clients against the built binary,
+## with a throwaway SeaweedFS (S3) on loopback for the object-store tests
 test: deps test-deps build-tests venv
+	Tests/Services/with-services.sh $(MAKE) --no-print-directory test-suites
+
+# The suites themselves; `make test` runs them inside Tests/Services/with-services.sh.
+test-suites:
 	Tests/Seams/check-storage-seam.sh
 	# One test at a time: the memory and timing bounds of some tests measure the whole process.
 	$(SWIFT) test --skip-build --no-parallel

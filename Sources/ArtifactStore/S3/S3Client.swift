@@ -12,6 +12,21 @@ enum S3Body: Sendable {
     case stream(@Sendable () -> AsyncThrowingStream<ByteBuffer, any Error>, length: Int64, sha256: String)
 }
 
+extension S3Client {
+    /// The connections every S3 store of the process shares: 5 s to connect (a connection
+    /// refused is tried again with backoff until then), 60 s of silence mid-answer at most,
+    /// up to 32 connections to the store. Lives as long as the process, like
+    /// AsyncHTTPClient's own shared client.
+    static let pool: HTTPClient = {
+        var configuration = HTTPClient.Configuration()
+        configuration.timeout = .init(connect: .seconds(5), read: .seconds(60))
+        configuration.connectionPool = .init(idleTimeout: .seconds(60), concurrentHTTP1ConnectionsPerHostSoftLimit: 32)
+        configuration.decompression = .disabled
+        configuration.redirectConfiguration = .disallow
+        return HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+    }()
+}
+
 /// An answer the store gave with an error status, with its S3 error code.
 struct S3Failure: Error {
     let status: Int
@@ -27,7 +42,7 @@ struct S3Client: Sendable {
     let signer: SigV4Signer
     let http: HTTPClient
 
-    init(location: S3Location, http: HTTPClient = .shared) {
+    init(location: S3Location, http: HTTPClient = S3Client.pool) {
         self.location = location
         signer = SigV4Signer(credentials: location.credentials, region: location.region)
         self.http = http
@@ -57,7 +72,7 @@ struct S3Client: Sendable {
             } catch is CancellationError {
                 throw CancellationError()
             } catch {
-                if retryable, attempt < 3 { try await Task.sleep(for: .milliseconds(100 * attempt * attempt)); continue }
+                if retryable, attempt < 2 { try await Task.sleep(for: .milliseconds(100)); continue }
                 throw ArtifactStoreError.storage("cannot reach the object store at \(location.hostHeader): \(Self.reason(error))")
             }
         }
