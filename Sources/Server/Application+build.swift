@@ -40,14 +40,6 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
     try configuration.validate()
     let keys = try openKeyring(configuration)
     let (store, identity) = try openState(configuration)
-    if let setupToken = try await identity.issueSetupTokenIfInactive() {
-        // Deliberate operator output, not a log line: the one way to activate from another host.
-        print("""
-            Enclave is not activated yet. Create the first admin with `enclave admin create`, or with
-            PUT /api/v1/activate from this host, or from another host with this one-time setup token:
-                \(setupToken)
-            """)
-    }
     let registry = PrometheusCollectorRegistry()
     let storage = try ServerStorage.sqlite(store, identity: identity, keys: keys, configuration: configuration)
     if let objectStore = storage.blobs as? S3BlobStore {
@@ -56,6 +48,14 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         } catch let error as ArtifactStoreError {
             throw ConfigurationError("artifact_store \(configuration.artifactStore ?? ""): \(error.message)")
         }
+    }
+    if let setupToken = try await identity.issueSetupTokenIfInactive() {
+        // Deliberate operator output, not a log line: the one way to activate from another host.
+        print("""
+            Enclave is not activated yet. Create the first admin with `enclave admin create`, or with
+            PUT /api/v1/activate from this host, or from another host with this one-time setup token:
+                \(setupToken)
+            """)
     }
     let router = try buildRouter(configuration, storage: storage, registry: registry, logSink: logSink)
 

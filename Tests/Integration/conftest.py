@@ -61,10 +61,11 @@ def run_client(args, env, stdin=None, timeout=300, check=True):
 class EnclaveServer:
     """One `enclave serve` process on a free loopback port."""
 
-    def __init__(self, data_dir: Path, *extra_args: str, scheme: str = "http"):
+    def __init__(self, data_dir: Path, *extra_args: str, scheme: str = "http", env: dict | None = None):
         self.data_dir = data_dir
         self.extra_args = extra_args
         self.scheme = scheme
+        self.env = {**os.environ, **env} if env else None
         self.process = None
         self.url = None
         self.output = []
@@ -73,7 +74,7 @@ class EnclaveServer:
         log = open(self.data_dir.parent / f"{self.data_dir.name}-server.log", "ab")
         self.process = subprocess.Popen(
             [enclave_binary(), "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.extra_args],
-            stdout=subprocess.PIPE, stderr=log, text=True,
+            stdout=subprocess.PIPE, stderr=log, text=True, env=self.env,
         )
         deadline = time.time() + 30
         while time.time() < deadline:

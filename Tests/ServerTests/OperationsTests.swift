@@ -1,3 +1,4 @@
+import ArtifactStore
 import Foundation
 import HTTPTypes
 import Hummingbird
@@ -49,4 +50,34 @@ import Testing
         settings.tlsCertificatePath = "/cert.pem"
         #expect(throws: ConfigurationError.self) { try settings.validate() }
     }
+
+    @Test func theArtifactStoreIsAnS3AddressOrTheDataFolder() throws {
+        var settings = ServerConfiguration()
+        #expect(settings.artifactStore == nil)
+        try settings.apply(environment: ["ENCLAVE_ARTIFACT_STORE": "s3://ml-artifacts/enclave"])
+        #expect(settings.artifactStore == "s3://ml-artifacts/enclave")
+        for wrong in ["/srv/artifacts", "file:///srv", "gs://bucket"] {
+            #expect(throws: ConfigurationError.self) { try settings.set("artifact_store", value: wrong, source: "test") }
+        }
+        settings.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: settings.dataDirectory) }
+        // Without an endpoint the server does not start: the setting names what is missing.
+        do {
+            _ = try artifactStore(settings, index: NoIndex(), environment: ["AWS_ACCESS_KEY_ID": "a", "AWS_SECRET_ACCESS_KEY": "b"])
+            Issue.record("an S3 store without an endpoint was made")
+        } catch let error as ConfigurationError {
+            #expect(error.description.contains("ENCLAVE_S3_ENDPOINT"))
+        }
+        #expect(try artifactStore(settings, index: NoIndex(), environment: ["ENCLAVE_S3_ENDPOINT": "http://127.0.0.1:9", "AWS_ACCESS_KEY_ID": "a",
+                                                                         "AWS_SECRET_ACCESS_KEY": "b"]) is S3BlobStore)
+        settings.artifactStore = nil
+        #expect(try artifactStore(settings, index: NoIndex(), environment: [:]) is LocalBlobStore)
+    }
+}
+
+/// An index that records nothing (the choice of store is what is tested).
+struct NoIndex: BlobIndex {
+    func record(_ info: BlobInfo) async throws {}
+    func digest(of path: ArtifactPath) async throws -> String? { nil }
+    func forget(_ path: ArtifactPath) async throws {}
 }
