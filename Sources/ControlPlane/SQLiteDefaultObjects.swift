@@ -25,8 +25,9 @@ public enum SQLiteDefaultObjects {
                   let source = flavor["source"]?.stringValue else { continue }
             try db.execute(sql: """
                 INSERT INTO flavors (id, name, type, display_name, source, integration, config_schema, docs_url, sdk_docs_url, is_custom, created, updated)
-                VALUES (?, ?, ?, ?, ?, 'built-in', ?, ?, ?, 0, ?, ?) ON CONFLICT (name, type) DO NOTHING
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 0, ?, ?) ON CONFLICT (name, type) DO NOTHING
                 """, arguments: [String.newID(), name, type, flavor["display_name"]?.stringValue ?? name, source,
+                                 flavor["integration"]?.stringValue ?? "built-in",
                                  (flavor["config_schema"] ?? [:]).text, flavor["docs_url"]?.stringValue,
                                  flavor["sdk_docs_url"]?.stringValue, now, now])
         }

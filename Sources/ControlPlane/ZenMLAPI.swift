@@ -11,13 +11,16 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
     let storage: ControlPlaneStorage
     let bodySchemas: RequestSchemaValidator
     let secrets: SecretStore?
+    let objects: (any ObjectStoreContent)?
 
     /// Creates the API over its storage, the identity system and the secret store (without
-    /// one, `/secrets` is not served); seeds the default project, flavors and stack if missing.
+    /// one, `/secrets` is not served), reading S3 artifact stores' content through `objects`
+    /// (none when nil); seeds the default project, flavors and stack if missing.
     public init(storage: ControlPlaneStorage, identity: IdentityStore, secrets: SecretStore? = nil,
-                settings: ControlPlaneSettings = ControlPlaneSettings()) throws {
+                settings: ControlPlaneSettings = ControlPlaneSettings(), objects: (any ObjectStoreContent)? = nil) throws {
         try storage.seedDefaults()
         self.storage = storage
+        self.objects = objects
         self.secrets = secrets
         endpoints = Endpoints(reads: storage.reads, identity: identity, settings: settings, ledger: storage.ledger,
                               secretsStoreType: secrets?.kind ?? "none")
@@ -50,7 +53,8 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         TagController<Context>(endpoints: endpoints, tags: storage.tags).addRoutes(to: secured)
         DeviceController<Context>(endpoints: endpoints).addRoutes(to: secured)
         ContentController<Context>(endpoints: endpoints,
-                                   artifacts: ArtifactContent(content: storage.content, reader: ArtifactContentReader(policy: endpoints.settings.artifactReads)))
+                                   artifacts: ArtifactContent(content: storage.content, reader: ArtifactContentReader(policy: endpoints.settings.artifactReads),
+                                                              objects: objects))
             .addRoutes(to: secured)
         if let secrets {
             SecretController<Context>(endpoints: endpoints, secrets: secrets).addRoutes(to: secured)

@@ -98,7 +98,8 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
     let identity = storage.identity
-    try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings)
+    try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings,
+                                        objects: storage.objectContent)
         .addRoutes(to: router)
     MLflowAPI<EnclaveRequestContext>(experiments: storage.experiments, runs: storage.runs, loggedModels: storage.loggedModels,
                                      registry: storage.registry, traces: storage.traces, blobs: storage.blobs, identity: identity,

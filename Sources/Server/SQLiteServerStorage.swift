@@ -11,7 +11,8 @@ extension ServerStorage {
     /// folder, and the secret store sealed with `keys`.
     static func sqlite(_ store: StateStore, identity: IdentityStore, keys: any CipherSource,
                        configuration: ServerConfiguration) throws -> ServerStorage {
-        ServerStorage(
+        let objects = try allowedObjectContent(configuration)
+        return ServerStorage(
             identity: identity, controlPlane: .sqlite(store, identity: identity), secrets: secretStore(store, keys: keys),
             blobs: try artifactStore(configuration, index: SQLiteBlobIndex(store: store)),
             experiments: SQLiteExperimentRepository(store: store), runs: SQLiteRunRepository(store: store),
@@ -19,7 +20,7 @@ extension ServerStorage {
             traces: SQLiteTraceRepository(store: store),
             pipelineCatalog: SQLitePipelineCatalog(store: store, identity: identity), artifactCatalog: SQLiteArtifactCatalog(store: store),
             modelCatalog: SQLiteModelCatalog(store: store), stackCatalog: SQLiteStackCatalog(store: store),
-            artifactContent: ArtifactContent(store: store, policy: configuration.artifactReadPolicy),
+            artifactContent: ArtifactContent(store: store, policy: configuration.artifactReadPolicy, objects: objects), objectContent: objects,
             audit: SQLiteAuditTrail(store: store), statementCount: { store.statements.value })
     }
 }
@@ -37,4 +38,11 @@ func artifactStore(_ configuration: ServerConfiguration, index: any BlobIndex,
     } catch let error as S3SettingError {
         throw ConfigurationError("artifact_store: \(error.description)")
     }
+}
+
+/// The S3 locations ZenML content may be read from, or nil when the site allows none.
+func allowedObjectContent(_ configuration: ServerConfiguration,
+                   environment: [String: String] = ProcessInfo.processInfo.environment) throws -> (any ObjectStoreContent)? {
+    let roots = configuration.objectReadRoots
+    return roots.isEmpty ? nil : try S3ArtifactContent(roots: roots, environment: environment)
 }

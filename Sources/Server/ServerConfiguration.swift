@@ -47,8 +47,29 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// What the ZenML API may read from local artifact stores: the site's roots and its own
     /// artifact store, never the data folder or the keyring.
     public var artifactReadPolicy: ArtifactReadPolicy {
-        ArtifactReadPolicy(roots: [artifactDirectory] + artifactReadRoots, forbidden: [dataDirectory, keyringLocation().path],
-                           exceptions: [artifactDirectory])
+        ArtifactReadPolicy(roots: [artifactDirectory] + artifactReadRoots.filter { $0.hasPrefix("/") },
+                           forbidden: [dataDirectory, keyringLocation().path], exceptions: [artifactDirectory])
+    }
+
+    /// The S3 locations the ZenML API may read content from: the `s3://` read roots and the
+    /// server's own S3 artifact store.
+    public var objectReadRoots: [String] {
+        artifactReadRoots.filter { $0.hasPrefix("s3://") } + (artifactStore.map { [$0] } ?? [])
+    }
+
+    /// `artifact_read_roots` split at `:`, keeping the `:` of `s3://` addresses.
+    static func readRoots(_ text: String) -> [String] {
+        var roots: [String] = []
+        var parts = text.split(separator: ":", omittingEmptySubsequences: true).map(String.init)[...]
+        while let part = parts.popFirst() {
+            if part == "s3", let rest = parts.first, rest.hasPrefix("//") {
+                parts.removeFirst()
+                roots.append("s3:" + rest)
+            } else {
+                roots.append(part)
+            }
+        }
+        return roots
     }
 
     /// Reads a JSON config file; unknown keys are an error so typos do not pass silently.
@@ -95,9 +116,9 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "tls_key": tlsKeyPath = value
         case "secrets_keyring": secretsKeyringPath = value
         case "artifact_read_roots":
-            let roots = (value ?? "").split(separator: ":").map(String.init)
-            guard roots.allSatisfy({ $0.hasPrefix("/") }) else {
-                throw ConfigurationError("\(source): artifact_read_roots takes absolute directories separated by ':'")
+            let roots = Self.readRoots(value ?? "")
+            guard roots.allSatisfy({ $0.hasPrefix("/") || $0.hasPrefix("s3://") }) else {
+                throw ConfigurationError("\(source): artifact_read_roots takes absolute directories and s3://BUCKET/PREFIX locations separated by ':'")
             }
             artifactReadRoots = roots
         case "artifact_store":

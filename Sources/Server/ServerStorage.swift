@@ -22,6 +22,8 @@ struct ServerStorage: Sendable {
     let modelCatalog: any ModelCatalog
     let stackCatalog: any StackCatalog
     let artifactContent: ArtifactContent
+    /// The S3 locations ZenML content may be read from (nil: none).
+    let objectContent: (any ObjectStoreContent)?
     let audit: any AuditTrail
     /// Statements the database has run, for `/metrics`.
     let statementCount: @Sendable () -> Int

@@ -17,7 +17,7 @@ struct Serve: AsyncParsableCommand {
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; serves HTTPS with --tls-key.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
     @Option(name: .customLong("artifact-read-root"),
-            help: "A directory the server may read visualizations and step logs from (repeatable; adds to artifact_read_roots).")
+            help: "A directory, or an s3://BUCKET/PREFIX location, the server may read visualizations and step logs from (repeatable; adds to artifact_read_roots).")
     var artifactReadRoots: [String] = []
     @Option(name: .customLong("artifact-store"),
             help: "Keep artifacts on an S3-compatible store, s3://BUCKET/PREFIX; endpoint, region and keys from ENCLAVE_S3_ENDPOINT (or AWS_ENDPOINT_URL), AWS_REGION and AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY or AWS_SHARED_CREDENTIALS_FILE.")

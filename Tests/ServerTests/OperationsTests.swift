@@ -73,6 +73,18 @@ import Testing
         settings.artifactStore = nil
         #expect(try artifactStore(settings, index: NoIndex(), environment: [:]) is LocalBlobStore)
     }
+
+    @Test func readRootsMayBeS3Locations() throws {
+        var settings = ServerConfiguration()
+        try settings.set("artifact_read_roots", value: "/mnt/shared:s3://ml-artifacts/zenml:/srv/x:s3://b2", source: "test")
+        #expect(settings.artifactReadRoots == ["/mnt/shared", "s3://ml-artifacts/zenml", "/srv/x", "s3://b2"])
+        #expect(settings.artifactReadPolicy.roots == [settings.artifactDirectory, "/mnt/shared", "/srv/x"])
+        settings.artifactStore = "s3://own/prefix"
+        #expect(settings.objectReadRoots == ["s3://ml-artifacts/zenml", "s3://b2", "s3://own/prefix"])
+        #expect(throws: ConfigurationError.self) { try settings.set("artifact_read_roots", value: "relative:s3://b", source: "test") }
+        #expect(try allowedObjectContent(ServerConfiguration(), environment: [:]) == nil)
+        #expect(throws: ConfigurationError.self) { _ = try allowedObjectContent(settings, environment: [:]) }  // no endpoint, no keys
+    }
 }
 
 /// An index that records nothing (the choice of store is what is tested).

@@ -166,7 +166,7 @@ public final class S3BlobStore: BlobStore {
         try checkOrdinary(path)
         do {
             _ = try await client.send(.DELETE, key: key(path), accepting: [404])
-            for key in try await keys(under: folderPrefix(path)) {
+            for key in try await client.keys(under: folderPrefix(path)) {
                 _ = try await client.send(.DELETE, key: key, accepting: [404])
             }
         } catch {
@@ -185,20 +185,6 @@ public final class S3BlobStore: BlobStore {
         }
         guard response.status != 404, let size = response.length else { return nil }
         return BlobInfo(path: path, size: size, sha256: try await index?.digest(of: path))
-    }
-
-    /// Every key that starts with `prefix`, all levels down.
-    func keys(under prefix: String) async throws -> [String] {
-        var keys: [String] = []
-        var token: String?
-        repeat {
-            var query = [("list-type", "2"), ("prefix", prefix)]
-            if let token { query.append(("continuation-token", token)) }
-            let reply = S3XMLReply(try await client.send(.GET, key: nil, query: query).bytes(upTo: 32 << 20))
-            keys += reply.blocks("Contents").compactMap { $0.value("Key") }
-            token = reply.value("IsTruncated") == "true" ? reply.value("NextContinuationToken") : nil
-        } while token != nil
-        return keys
     }
 
     /// An `S3Failure` in the artifact store's terms; other errors pass through.

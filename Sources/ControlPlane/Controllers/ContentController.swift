@@ -3,12 +3,11 @@ import Hummingbird
 
 /// Artifact content the server reads itself, as ZenML's control plane does for its
 /// dashboard: visualizations of artifact versions and the logs of steps and runs, from a
-/// local artifact store under the site's `ArtifactReadPolicy`.
+/// local artifact store under the site's `ArtifactReadPolicy` or from an S3 store the site allows.
 struct ContentController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let artifacts: ArtifactContent
     var content: any ArtifactContentRepository { artifacts.content }
-    var reader: ArtifactContentReader { artifacts.reader }
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("artifact_versions/:id/visualize", use: visualize)
@@ -73,7 +72,7 @@ struct ContentController<Context: ControlPlaneRequestContext> {
     /// The entries of a log file (or folder): one JSON object per line; a line that is not
     /// JSON becomes an entry holding it as its message.
     func entries(_ location: ContentLocation) async throws -> [JSONValue] {
-        let files = try await reader.files(uri: location.uri, storeRoot: try await artifacts.storeRoot(location.artifactStoreID))
+        let files = try await artifacts.files(location)
         return files.flatMap { bytes in
             bytes.split(separator: UInt8(ascii: "\n")).compactMap { line -> JSONValue? in
                 guard !line.isEmpty else { return nil }
