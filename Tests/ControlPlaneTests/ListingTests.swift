@@ -67,7 +67,7 @@ import Testing
             let store = try await admin.call(.post, "/api/v1/components",
                                               json: #"{"name":"s","type":"artifact_store","flavor":"local","configuration":{"path":"/tmp/x"}}"#)
             let storeID = try #require(store.json["id"]?.stringValue)
-            #expect(try await admin.call(.post, "/api/v1/components", json: #"{"name":"o","type":"orchestrator","flavor":"kubeflow","configuration":{}}"#).status == .notFound)
+            #expect(try await admin.call(.post, "/api/v1/components", json: #"{"name":"o","type":"orchestrator","flavor":"no-such-flavor","configuration":{}}"#).status == .notFound)
             let incomplete = try await admin.call(.post, "/api/v1/stacks", json: #"{"name":"st","components":{"artifact_store":["\#(storeID)"]}}"#)
             #expect(incomplete.status == .badRequest)
             let orchestrator = try #require(try await admin.call(.post, "/api/v1/components", json: #"{"name":"o","type":"orchestrator","flavor":"local","configuration":{}}"#).json["id"]?.stringValue)
