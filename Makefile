@@ -8,8 +8,9 @@ MLFLOW_VENV := .venv-mlflow
 # debootstrap, iproute2 (ip netns) and curl; gpg/gpgv check the OpenPGP signatures.
 SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-dev binutils python3-venv pkg-config openssl curl \
                    debootstrap iproute2 gpg gpgv
-# Only the tests need a browser: the dashboard is driven in Debian's headless Chromium.
-TEST_PACKAGES := chromium chromium-driver
+# Only the tests need a browser (the dashboard is driven in Debian's headless Chromium) and a
+# PostgreSQL server (a throwaway cluster, Tests/Services/postgres.sh).
+TEST_PACKAGES := chromium chromium-driver postgresql
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave

@@ -1,0 +1,49 @@
+import PostgresNIO
+import Storage
+
+extension ArtifactStoreMigrations {
+    /// The same table on PostgreSQL, written for PostgreSQL. Append-only, in step with `set`.
+    public static let postgres = PostgresMigrationSet(module: "artifacts", migrations: [
+        .init("v1_blobs", ["""
+            CREATE TABLE artifact_blobs (
+                path TEXT PRIMARY KEY,
+                size BIGINT NOT NULL CHECK (size >= 0),
+                sha256 TEXT NOT NULL,
+                stored_at TIMESTAMPTZ NOT NULL DEFAULT now()
+            )
+            """]),
+    ])
+}
+
+/// `BlobIndex` in PostgreSQL, for replicas sharing one database: the same rules as the
+/// SQLite index (one row per path, the last upload's facts win, a folder forgotten with
+/// everything under it).
+public struct PostgresBlobIndex: BlobIndex {
+    let store: PostgresStore
+
+    /// An index in `store`, whose migrations must include `ArtifactStoreMigrations.postgres`.
+    public init(store: PostgresStore) { self.store = store }
+
+    public func record(_ info: BlobInfo) async throws {
+        let path = info.path.description, size = info.size, sha256 = info.sha256 ?? ""
+        try await store.client.query("""
+            INSERT INTO artifact_blobs (path, size, sha256) VALUES (\(path), \(size), \(sha256))
+            ON CONFLICT (path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, stored_at = now()
+            """)
+    }
+
+    public func digest(of path: ArtifactPath) async throws -> String? {
+        let text = path.description
+        for try await digest in try await store.client.query("SELECT sha256 FROM artifact_blobs WHERE path = \(text)").decode(String.self) {
+            return digest
+        }
+        return nil
+    }
+
+    public func forget(_ path: ArtifactPath) async throws {
+        let text = path.description
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
+        let under = escaped + "/%"
+        try await store.client.query("DELETE FROM artifact_blobs WHERE path = \(text) OR path LIKE \(under) ESCAPE '\\'")
+    }
+}

@@ -1,0 +1,79 @@
+import Logging
+import NIOSSL
+import PostgresNIO
+
+/// The PostgreSQL database every module's PostgreSQL repositories share: one pool of
+/// connections (postgres-nio's `PostgresClient`, run under service-lifecycle), and the
+/// migrations of every module applied once however many replicas start together.
+public final class PostgresStore: Sendable {
+    public let client: PostgresClient
+    public let url: DatabaseURL
+    let logger: Logger
+
+    /// A pool for `url`, signing in with `password` (nil: the server needs none), at most
+    /// `maximumConnections` open. Nothing connects until `run()` runs.
+    public init(url: DatabaseURL, password: String?, maximumConnections: Int = 20, logger: Logger = Logger(label: "enclave.postgres")) {
+        var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: password,
+                                                         database: url.database, tls: Self.tls(url.tls))
+        configuration.options.maximumConnections = maximumConnections
+        configuration.options.connectTimeout = .seconds(10)
+        client = PostgresClient(configuration: configuration, backgroundLogger: logger)
+        self.url = url
+        self.logger = logger
+    }
+
+    /// Keeps the pool open until the task is cancelled (the service-lifecycle `Service` call).
+    public func run() async { await client.run() }
+
+    static func tls(_ mode: DatabaseURL.TLSMode) -> PostgresClient.Configuration.TLS {
+        switch mode {
+        case .disable: return .disable
+        case .prefer:
+            var insecure = TLSConfiguration.makeClientConfiguration()
+            insecure.certificateVerification = .none
+            return .prefer(insecure)
+        case .require:
+            var insecure = TLSConfiguration.makeClientConfiguration()
+            insecure.certificateVerification = .none
+            return .require(insecure)
+        case .verifyFull:
+            return .require(.makeClientConfiguration())
+        }
+    }
+
+    /// Applies every migration of `sets` not applied yet, in order, in one transaction
+    /// holding a transaction-level advisory lock: replicas starting together wait for each
+    /// other and the second finds nothing to do. A database holding migrations this binary
+    /// does not know (a newer Enclave migrated it) is refused before anything changes.
+    public func migrate(_ sets: [PostgresMigrationSet]) async throws {
+        let known = sets.flatMap { set in set.migrations.map { (set.module + "." + $0.name, $0) } }
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await connection.query("SELECT pg_advisory_xact_lock(\(Self.migrationLock))", logger: logger)
+                try await connection.query("""
+                    CREATE TABLE IF NOT EXISTS enclave_migrations (
+                        identifier TEXT PRIMARY KEY,
+                        applied_at TIMESTAMPTZ NOT NULL DEFAULT now()
+                    )
+                    """, logger: logger)
+                var applied = Set<String>()
+                for try await identifier in try await connection.query("SELECT identifier FROM enclave_migrations", logger: logger).decode(String.self) {
+                    applied.insert(identifier)
+                }
+                let unknown = applied.subtracting(known.map(\.0)).sorted()
+                guard unknown.isEmpty else { throw StorageError.schemaNewerThanBinary(path: url.description, unknownMigrations: unknown) }
+                for (identifier, migration) in known where !applied.contains(identifier) {
+                    for statement in migration.statements {
+                        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+                    }
+                    try await connection.query("INSERT INTO enclave_migrations (identifier) VALUES (\(identifier))", logger: logger)
+                }
+            }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
+
+    /// The advisory lock every Enclave migration takes: a fixed 64-bit key ("enclave!").
+    static let migrationLock: Int64 = 0x656E_636C_6176_6521
+}
