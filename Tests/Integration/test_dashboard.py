@@ -71,6 +71,15 @@ def arrive(driver, path_end):
                                     d.execute_script("return document.readyState") == "complete")
 
 
+def _attached(element):
+    """Whether `element` is still on the page the browser shows (False once a new page replaced it)."""
+    try:
+        element.is_enabled()
+        return True
+    except StaleElementReferenceException:
+        return False
+
+
 def console_errors(driver):
     return [entry for entry in driver.get_log("browser") if entry["level"] == "SEVERE"]
 
@@ -401,7 +410,11 @@ def test_administration_is_for_admins_and_viewers_only_look(bot, browser):
     browser.get(f"{url}/admin/accounts/vera")
     from selenium.webdriver.support.ui import Select
     Select(browser.find_element(By.NAME, "role")).select_by_value("editor")
+    submitted = browser.find_element(By.ID, "role-form")
     browser.find_element(By.CSS_SELECTOR, "#role-form button").click()
+    # The old page goes stale once the browser has the answer to the post; only then is the
+    # change in the database, so the API put below cannot be overtaken by it.
+    WebDriverWait(browser, 20).until(lambda d: not _attached(submitted))
     WebDriverWait(browser, 20).until(lambda d: d.find_elements(By.ID, "role-form"))
     vera = requests.get(f"{url}/api/v1/users/vera", headers=headers, timeout=30).json()
     requests.put(f"{url}/api/v1/users/vera", headers=headers, timeout=30, json={"role": "viewer", "is_admin": False}).raise_for_status()
