@@ -103,9 +103,10 @@ let package = Package(
                 "Storage",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
-        .testTarget(name: "SecretsTests", dependencies: ["Secrets", "Storage", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "SecretsTests", dependencies: ["Secrets", "Storage", "PostgresTesting", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "ArtifactStore",
             dependencies: [

@@ -21,10 +21,15 @@ public enum KeyringGate {
         return ((dataDirectory as NSString).appendingPathComponent(fileName), false)
     }
 
-    /// The keyring at `path`, checked against the database at `databasePath`. When the file
-    /// is missing and nothing is sealed yet, a new ring is made there (unless `mayCreate` is false).
+    /// The keyring at `path`, checked against the SQLite database at `databasePath`. When the
+    /// file is missing and nothing is sealed yet, a new ring is made there (unless `mayCreate` is false).
     public static func open(path: String, databasePath: String, mayCreate: Bool) throws -> KeyringFile {
-        let samples = try sealedSamples(databasePath)
+        try open(path: path, samples: try sealedSamples(databasePath), mayCreate: mayCreate)
+    }
+
+    /// The keyring at `path`, checked against `samples` (one sealed value per key id, from
+    /// `SealedValueRepository.samplePerKey()` of a shared database), as above.
+    public static func open(path: String, samples: [SealedValue], mayCreate: Bool) throws -> KeyringFile {
         if !FileManager.default.fileExists(atPath: path) {
             guard samples.isEmpty else {
                 throw SecretsError.keyring("the keyring \(path) is missing, but the database holds values sealed with it: "
@@ -54,11 +59,9 @@ public enum KeyringGate {
         return "file:" + (absolute.addingPercentEncoding(withAllowedCharacters: allowed) ?? absolute) + "?immutable=1"
     }
 
-    struct Sample { let keyID, secretID, key, sealed: String }
-
     /// One sealed value per key id, read without writing (the file may not exist yet, or
     /// predate the secret store).
-    static func sealedSamples(_ databasePath: String) throws -> [Sample] {
+    static func sealedSamples(_ databasePath: String) throws -> [SealedValue] {
         // Another connection closing as this one opens (it checkpoints and removes the log
         // under an exclusive lock) answers "database is locked" without asking a busy
         // handler: look again for the log and read again, for a while.
@@ -72,7 +75,7 @@ public enum KeyringGate {
         }
     }
 
-    static func readSamples(_ databasePath: String) throws -> [Sample] {
+    static func readSamples(_ databasePath: String) throws -> [SealedValue] {
         guard FileManager.default.fileExists(atPath: databasePath) else { return [] }
         var configuration = Configuration()
         configuration.readonly = true
@@ -81,13 +84,6 @@ public enum KeyringGate {
         // SQLite creates no -wal/-shm beside it. With one, read through it (its files exist).
         let hasLog = FileManager.default.fileExists(atPath: databasePath + "-wal")
         let queue = try DatabaseQueue(path: hasLog ? databasePath : Self.immutableURI(databasePath), configuration: configuration)
-        return try queue.read { db in
-            guard try db.tableExists("secrets_values") else { return [] }
-            return try String.fetchAll(db, sql: "SELECT DISTINCT key_id FROM secrets_values").compactMap { keyID in
-                try Row.fetchOne(db, sql: "SELECT secret_id, key, sealed FROM secrets_values WHERE key_id = ? LIMIT 1", arguments: [keyID])
-                    .map { Sample(keyID: keyID, secretID: try $0.decode(forColumn: "secret_id"), key: try $0.decode(forColumn: "key"),
-                                  sealed: try $0.decode(forColumn: "sealed")) }
-            }
-        }
+        return try queue.read { db in try SQLiteSealedValueRepository.samplePerKey(db) }
     }
 }

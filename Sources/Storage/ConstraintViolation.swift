@@ -13,8 +13,9 @@ public enum ConstraintViolation: Sendable, Equatable {
     case invalidValue
 
     /// The violation `error` stands for, or nil when it is some other error. This is the
-    /// one place that reads SQLite's result codes.
+    /// one place that reads SQLite's result codes (and PostgreSQL's SQLSTATEs, beside it).
     public init?(_ error: any Error) {
+        if let violation = Self.postgres(error) { self = violation; return }
         guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT else { return nil }
         switch error.extendedResultCode {
         case .SQLITE_CONSTRAINT_UNIQUE, .SQLITE_CONSTRAINT_PRIMARYKEY:
@@ -33,6 +34,7 @@ public enum ConstraintViolation: Sendable, Equatable {
     /// is no uniqueness violation: what tells a taken name (the caller's 409) from a number a
     /// concurrent writer took first (try again).
     public static func duplicateColumns(_ error: any Error) -> Set<String>? {
+        if let columns = postgresDuplicateColumns(error) { return columns }
         guard let error = error as? DatabaseError, error.resultCode == .SQLITE_CONSTRAINT,
               error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
         else { return nil }

@@ -48,6 +48,19 @@ public struct RecordPageRequest: Sendable, Equatable {
     }
 }
 
+extension FieldFilter {
+    /// `text` as a LIKE pattern (escaped with `\\`, as SQLite and PostgreSQL both take it)
+    /// matching it literally, with `%` around it as asked.
+    public static func likePattern(_ text: String, anyBefore: Bool, anyAfter: Bool) -> String {
+        var escaped = ""
+        for character in text {
+            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
+            escaped.append(character)
+        }
+        return (anyBefore ? "%" : "") + escaped + (anyAfter ? "%" : "")
+    }
+}
+
 /// A filter or an order named a field the records' owner does not offer: the caller's
 /// mistake in building the request, reported with the field so it can be fixed.
 public struct UnknownRecordField: Error, CustomStringConvertible {

@@ -22,7 +22,7 @@ public enum SQLiteFieldFilter {
             let text: String
             if case let .text(value)? = values.first { text = value } else { text = "" }
             let operation = filter.operation
-            let pattern = likePattern(text, anyBefore: operation != .startsWith, anyAfter: operation != .endsWith)
+            let pattern = FieldFilter.likePattern(text, anyBefore: operation != .startsWith, anyAfter: operation != .endsWith)
             return ("\(column) \(operation == .notContains ? "NOT " : "")LIKE ? ESCAPE '\\'", [.text(pattern)])
         case .equals, .notEquals, .greater, .greaterOrEqual, .less, .lessOrEqual:
             let symbol: String
@@ -36,16 +36,6 @@ public enum SQLiteFieldFilter {
             }
             return ("\(column) \(symbol) ?", [values.first ?? .null])
         }
-    }
-
-    /// `text` as a LIKE pattern matching it literally, with `%` around it as asked.
-    public static func likePattern(_ text: String, anyBefore: Bool, anyAfter: Bool) -> String {
-        var escaped = ""
-        for character in text {
-            if character == "%" || character == "_" || character == "\\" { escaped.append("\\") }
-            escaped.append(character)
-        }
-        return (anyBefore ? "%" : "") + escaped + (anyAfter ? "%" : "")
     }
 
     /// The `WHERE` body (empty when nothing filters) for `request`'s filters, each field mapped

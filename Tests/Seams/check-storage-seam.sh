@@ -8,7 +8,7 @@ handlers=$(find Sources -name '*.swift' \( -path '*/Controllers/*' -o -path '*/R
     -o -path '*/Rendering/*' -o -path '*/Pages/*' -o -name '*Controller.swift' -o -name '*Routes.swift' -o -name '*Renderer*.swift' \) | sort)
 status=0
 for file in $handlers; do
-    if grep -nE '^import GRDB|\.database\b|\bRow\.fetch|\bDatabase(Pool|Queue|Writer|Reader)\b|\bsql:|"(SELECT|INSERT|UPDATE|DELETE) ' "$file"; then
+    if grep -nE '^import (GRDB|PostgresNIO)|\bPostgresStore\b|\.database\b|\bRow\.fetch|\bDatabase(Pool|Queue|Writer|Reader)\b|\bsql:|"(SELECT|INSERT|UPDATE|DELETE) ' "$file"; then
         echo "^ $file reaches the database itself; go through a repository" >&2
         status=1
     fi
@@ -16,8 +16,8 @@ done
 # The database itself (`StateStore.database`) is SPI: the compiler refuses it to any file
 # without `@_spi(SQLiteImplementation) import Storage`. That import is allowed only in Storage,
 # the SQLite implementations (files named SQLite*), migrations, tests, and these, each still
-# its module's one storage type with no second implementation yet:
-still_concrete='Sources/Secrets/EncryptedSecretBackend.swift'
+# its module's one storage type with no second implementation yet (none left):
+still_concrete=''
 for file in $(grep -rl '@_spi(SQLiteImplementation)' Sources --include='*.swift' | sort); do
     case "$file" in
         Sources/Storage/*|*/SQLite*|*Migration*) continue ;;
@@ -27,6 +27,16 @@ for file in $(grep -rl '@_spi(SQLiteImplementation)' Sources --include='*.swift'
         echo "^ $file opens the database SPI outside a SQLite implementation" >&2
         status=1
     fi
+done
+# PostgreSQL's client likewise only in Storage and the PostgreSQL implementations (files named
+# Postgres*, or in a PostgreSQL folder).
+for file in $(grep -rl '^import PostgresNIO' Sources --include='*.swift' | sort); do
+    case "$file" in
+        Sources/Storage/*|*/PostgreSQL/*|*/Postgres*) continue ;;
+    esac
+    grep -n '^import PostgresNIO' "$file"
+    echo "^ $file imports PostgreSQL's client outside a PostgreSQL implementation" >&2
+    status=1
 done
 # No module's SQL reads or writes another module's tables: a table belongs to the module whose
 # sources create it, and the others go through that module's API (Identity for users, the
@@ -44,5 +54,6 @@ for module in $(ls Sources); do
     done
 done
 [ $status = 0 ] && echo "storage seam: $(echo "$handlers" | wc -l) handler and renderer files hold no database, row or SQL;" \
-    "the database SPI only in Storage and SQLite implementations; no module touches another's tables"
+    "the database SPI only in Storage and SQLite implementations, PostgreSQL's client only in PostgreSQL ones;" \
+    "no module touches another's tables"
 exit $status

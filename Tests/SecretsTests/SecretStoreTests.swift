@@ -1,29 +1,23 @@
 import Foundation
 import GRDB
+import PostgresTesting
 import Storage
 import Testing
 @testable import Secrets
 
-/// The store's rules on real SQLite files: scopes, roles, taken names under racing
-/// writers, and an audit record for every value read and change.
+/// The store's rules on real SQLite files and on PostgreSQL: scopes, roles, taken names
+/// under racing writers (and racing replicas), and an audit record for every value read and change.
 @Suite struct SecretStoreTests {
     let owner = SecretCaller(userID: "u-owner", name: "olive", mayWrite: true, address: "10.0.0.5")
     let other = SecretCaller(userID: "u-other", name: "oscar", mayWrite: true, address: "10.0.0.6")
     let reader = SecretCaller(userID: "u-reader", name: "vera", mayWrite: false, address: nil)
 
-    func withStore(_ test: (String, SecretStore) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secret-store-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try StateStore(path: folder + "/enclave.sqlite", migrationSets: [SecretsMigrations.set])
-        let secrets = SecretStore(records: SQLiteSecretRepository(store: store),
-                                  backend: EncryptedSecretBackend(store: store, cipher: SecretCipher(keyring: .generate())),
-                                  audit: SQLiteAuditTrail(store: store))
-        try await test(folder, secrets)
+    func withStore(_ engine: Engine, _ test: (SecretsDatabase, SecretStore) async throws -> Void) async throws {
+        try await SecretsDatabase.with(engine) { database in try await test(database, database.secretStore()) }
     }
 
-    @Test func privateSecretsBelongToTheirOwnerAndReadersGetNoValues() async throws {
-        try await withStore { _, secrets in
+    @Test(arguments: Engine.tested) func privateSecretsBelongToTheirOwnerAndReadersGetNoValues(engine: Engine) async throws {
+        try await withStore(engine) { _, secrets in
             let mine = try await secrets.create(name: "db", isPrivate: true, values: ["pw": "p1"], by: owner)
             let shared = try await secrets.create(name: "db", isPrivate: false, values: ["pw": "p2"], by: owner)
             await #expect(throws: SecretsError.self) { try await secrets.read(id: mine.id, by: other) }
@@ -39,8 +33,8 @@ import Testing
         }
     }
 
-    @Test func aListingPagesByNameThroughWhatTheCallerMaySee() async throws {
-        try await withStore { _, secrets in
+    @Test(arguments: Engine.tested) func aListingPagesByNameThroughWhatTheCallerMaySee(engine: Engine) async throws {
+        try await withStore(engine) { _, secrets in
             for name in ["e", "c", "a"] { _ = try await secrets.create(name: name, isPrivate: false, values: ["k": "v"], by: owner) }
             _ = try await secrets.create(name: "b", isPrivate: true, values: ["k": "v"], by: owner)
             _ = try await secrets.create(name: "d", isPrivate: true, values: ["k": "v"], by: other)
@@ -55,8 +49,30 @@ import Testing
         }
     }
 
-    @Test func aTakenNameIsRefusedByTheConstraintEvenUnderRacingWriters() async throws {
-        try await withStore { folder, secrets in
+    @Test(arguments: Engine.tested) func listFiltersMeanTheSameOnEitherEngine(engine: Engine) async throws {
+        try await withStore(engine) { _, secrets in
+            for name in ["db_main", "dbXmain", "100%", "cache"] { _ = try await secrets.create(name: name, isPrivate: false, values: [:], by: owner) }
+            _ = try await secrets.create(name: "db_own", isPrivate: true, values: [:], by: owner)
+            func names(_ filters: [FieldFilter], matchAny: Bool = false, descending: Bool = false) async throws -> [String] {
+                try await secrets.list(by: owner, RecordPageRequest(filters: filters, matchAny: matchAny, sortField: "name", descending: descending,
+                                                                   offset: 0, limit: 50)).records.map(\.name)
+            }
+            #expect(try await names([FieldFilter("name", .startsWith, [.text("db_")])]) == ["db_main", "db_own"])  // `_` is no wildcard
+            #expect(try await names([FieldFilter("name", .contains, [.text("%")])]) == ["100%"])
+            #expect(try await names([FieldFilter("private", .equals, [true.storedValue])]) == ["db_own"])
+            #expect(try await names([FieldFilter("private", .equals, [false.storedValue])], descending: true) == ["db_main", "dbXmain", "cache", "100%"])
+            #expect(try await names([FieldFilter("name", .oneOf, [.text("cache"), .text("100%")]), FieldFilter("private", .equals, [true.storedValue])],
+                                    matchAny: true) == ["100%", "cache", "db_own"])
+            #expect(try await names([FieldFilter("name", .oneOf, [])]).isEmpty)
+            #expect(try await names([FieldFilter("name", .notOneOf, [])]).count == 5)
+            #expect(try await names([FieldFilter("created", .greater, [.text("2000-01-01")]), FieldFilter("user_id", .isNotNull)]).count == 5)
+            #expect(try await names([FieldFilter("private", .equals, [.text("not a boolean")])]).isEmpty)
+            await #expect(throws: UnknownRecordField.self) { try await names([FieldFilter("value", .equals, [.text("x")])]) }
+        }
+    }
+
+    @Test(arguments: Engine.tested) func aTakenNameIsRefusedByTheConstraintEvenUnderRacingWriters(engine: Engine) async throws {
+        try await withStore(engine) { database, secrets in
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<8 {
                     group.addTask {
@@ -71,16 +87,12 @@ import Testing
             _ = try await secrets.create(name: "race", isPrivate: true, values: [:], by: other)
             await #expect(throws: SecretsError.self) { try await secrets.create(name: "race", isPrivate: true, values: [:], by: other) }
             // Losers left no values behind.
-            let queue = try DatabaseQueue(path: folder + "/enclave.sqlite")
-            let orphans = try await queue.read { db in
-                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM secrets_values WHERE secret_id NOT IN (SELECT id FROM secrets)")
-            }
-            #expect(orphans == 0)
+            #expect(try await database.integer("SELECT COUNT(*) FROM secrets_values WHERE secret_id NOT IN (SELECT id FROM secrets)") == 0)
         }
     }
 
-    @Test func updatesMergeRemoveAndRenameWithinTheScopeRules() async throws {
-        try await withStore { _, secrets in
+    @Test(arguments: Engine.tested) func updatesMergeRemoveAndRenameWithinTheScopeRules(engine: Engine) async throws {
+        try await withStore(engine) { _, secrets in
             let first = try await secrets.create(name: "a", isPrivate: false, values: ["k1": "v1", "k2": "v2"], by: owner)
             _ = try await secrets.create(name: "b", isPrivate: false, values: [:], by: owner)
             let (_, merged) = try await secrets.update(id: first.id, SecretChange(values: ["k2": nil, "k3": "v3"]), by: other)
@@ -94,8 +106,8 @@ import Testing
         }
     }
 
-    @Test func everyValueReadAndChangeIsAuditedWithoutTheValue() async throws {
-        try await withStore { _, secrets in
+    @Test(arguments: Engine.tested) func everyValueReadAndChangeIsAuditedWithoutTheValue(engine: Engine) async throws {
+        try await withStore(engine) { _, secrets in
             let secret = try await secrets.create(name: "audited", isPrivate: true, values: ["pw": "never-in-the-trail"], by: owner)
             _ = try await secrets.read(id: secret.id, by: owner)
             _ = try? await secrets.read(id: secret.id, by: other)
@@ -136,4 +148,46 @@ import Testing
         FileManager.default.createFile(atPath: folder + "/enclave-keyring", contents: Data())
         #expect(KeyringGate.location(configured: nil, environment: ["CREDENTIALS_DIRECTORY": folder], dataDirectory: "/d") == (folder + "/enclave-keyring", true))
     }
+
+    @Test(.enabled(if: TestPostgres.enabled)) func replicasRacingForOneNameLeaveOneSecret() async throws {
+        try await SecretsDatabase.with(.postgres) { database in
+            var stores = [database.secretStore()], running: [Task<Void, Never>] = []
+            for _ in 0..<2 {
+                guard let replica = database.replica() else { return }
+                running.append(replica.running)
+                stores.append(SecretStore(records: replica.records, backend: database.backend(SecretCipher(keyring: .generate())), audit: replica.audit))
+            }
+            defer { running.forEach { $0.cancel() } }
+            let owner = SecretCaller(userID: "u-owner", name: "olive", mayWrite: true, address: "10.0.0.5")
+            let outcomes = await withTaskGroup(of: Bool.self) { group in
+                for (index, store) in stores.enumerated() {
+                    group.addTask { (try? await store.create(name: "shared", isPrivate: false, values: ["i": "\(index)"], by: owner)) != nil }
+                }
+                return await group.reduce(into: [Bool]()) { $0.append($1) }
+            }
+            #expect(outcomes.filter { $0 }.count == 1)
+            #expect(try await database.integer("SELECT COUNT(*) FROM secrets") == 1)
+            let audited = try await database.integer("SELECT COUNT(*) FROM secrets_audit")
+            #expect(try await database.audit.verify() == .intact(records: audited))
+        }
+    }
+
+    @Test(arguments: Engine.tested) func aKeyringThatDoesNotOpenTheDatabaseIsRefused(engine: Engine) async throws {
+        try await SecretsDatabase.with(engine) { database in
+            let path = database.folder + "/keyring.json"
+            #expect(try await database.values.samplePerKey().isEmpty)
+            _ = try KeyringGate.open(path: path, samples: [], mayCreate: true)  // nothing sealed yet: a new ring is made
+            let ring = try KeyringFile(path: path)
+            try await database.backend(try ring.currentCipher()).store(secretID: "s1", values: ["k": "v", "j": "w"])
+            let samples = try await database.values.samplePerKey()
+            let primary = try ring.currentCipher().keyring.primaryID
+            #expect(samples.count == 1 && samples.first?.keyID == primary)
+            _ = try KeyringGate.open(path: path, samples: samples, mayCreate: false)
+            let stranger = database.folder + "/stranger.json"
+            try Keyring.generate().save(path: stranger)
+            #expect(throws: SecretsError.self) { try KeyringGate.open(path: stranger, samples: samples, mayCreate: false) }
+            #expect(throws: SecretsError.self) { try KeyringGate.open(path: database.folder + "/gone.json", samples: samples, mayCreate: true) }
+        }
+    }
 }
+

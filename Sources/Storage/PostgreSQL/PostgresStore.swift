@@ -8,7 +8,8 @@ import PostgresNIO
 public final class PostgresStore: Sendable {
     public let client: PostgresClient
     public let url: DatabaseURL
-    let logger: Logger
+    /// Where the pool and the queries of every module log.
+    public let logger: Logger
 
     /// A pool for `url`, signing in with `password` (nil: the server needs none), at most
     /// `maximumConnections` open. Nothing connects until `run()` runs.
@@ -24,6 +25,23 @@ public final class PostgresStore: Sendable {
 
     /// Keeps the pool open until the task is cancelled (the service-lifecycle `Service` call).
     public func run() async { await client.run() }
+
+    /// Every row `query` answers, read into memory (for the small answers repositories read).
+    public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Runs `body` in one transaction on one connection; its own error comes out as thrown
+    /// (not wrapped in postgres-nio's transaction error), so callers map constraint errors.
+    public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        do {
+            return try await client.withTransaction(logger: logger) { connection in try await body(connection) }
+        } catch let error as PostgresTransactionError {
+            throw error.closureError ?? error.commitError ?? error.beginError ?? error
+        }
+    }
 
     static func tls(_ mode: DatabaseURL.TLSMode) -> PostgresClient.Configuration.TLS {
         switch mode {
