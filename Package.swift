@@ -77,6 +77,7 @@ let package = Package(
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
         .target(
@@ -158,7 +159,7 @@ let package = Package(
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
             ]
         ),
-        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage"]),
+        .testTarget(name: "IdentityTests", dependencies: ["Identity", "Storage", "PostgresTesting"]),
         .testTarget(name: "DashboardTests", dependencies: ["Dashboard", "ControlPlane", .product(name: "Mustache", package: "swift-mustache")]),
         .testTarget(
             name: "ControlPlaneTests",

@@ -4,13 +4,13 @@ import Storage
 /// tokens and devices. Each call is one transaction; the rules (who may do what, password
 /// hashing, the last-admin rule's verdict) stay in `IdentityStore`, which hands in closures
 /// where a rule must be decided on what the transaction read. `SQLiteIdentityRepository` is
-/// the implementation over the state file; another engine's plugs in here.
+/// the implementation over the state file, `PostgresIdentityRepository` the one replicas share.
 public protocol IdentityRepository: Sendable {
     // MARK: Server
 
     /// Creates the server's identity row when there is none (`serverID`, inactive) and
     /// returns the decoy hash it keeps, if any. Called once, before the server listens.
-    func prepareServerState(serverID: String, at time: String) throws -> String?
+    func prepareServerState(serverID: String, at time: String) async throws -> String?
     /// Keeps the decoy password hash for the next start.
     func storeDecoyHash(_ hash: String) async throws
     /// The server's id, name and activation.

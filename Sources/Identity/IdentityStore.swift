@@ -29,18 +29,27 @@ public final class IdentityStore: Sendable {
     /// Opens the identity tables of `store`, creating the server's identity on first use.
     public convenience init(store: StateStore, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600,
                             workloadLifetime: Int = 86400) throws {
-        try self.init(repository: SQLiteIdentityRepository(store: store), hasher: hasher, sessionLifetime: sessionLifetime,
-                      workloadLifetime: workloadLifetime)
+        let repository = SQLiteIdentityRepository(store: store)
+        let stored = try repository.prepareServerStateNow(serverID: UUID().uuidString.lowercased(), at: Timestamp.now())
+        self.init(repository: repository, storedDecoyHash: stored, hasher: hasher, sessionLifetime: sessionLifetime,
+                  workloadLifetime: workloadLifetime)
     }
 
-    /// Identity over `repository`, creating the server's identity on first use.
-    public init(repository: any IdentityRepository, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600,
-                workloadLifetime: Int = 86400) throws {
+    /// Identity over `repository` (a shared database's), creating the server's identity on first use.
+    public static func open(repository: any IdentityRepository, hasher: PasswordHasher = PasswordHasher(), sessionLifetime: Int = 3600,
+                            workloadLifetime: Int = 86400) async throws -> IdentityStore {
+        let stored = try await repository.prepareServerState(serverID: UUID().uuidString.lowercased(), at: Timestamp.now())
+        return IdentityStore(repository: repository, storedDecoyHash: stored, hasher: hasher, sessionLifetime: sessionLifetime,
+                             workloadLifetime: workloadLifetime)
+    }
+
+    /// Identity over `repository` whose server row is prepared, keeping `storedDecoyHash` when
+    /// it was made at this hasher's cost.
+    init(repository: any IdentityRepository, storedDecoyHash stored: String?, hasher: PasswordHasher, sessionLifetime: Int, workloadLifetime: Int) {
         self.repository = repository
         self.hasher = hasher
         self.sessionLifetime = sessionLifetime
         self.workloadLifetime = workloadLifetime
-        let stored = try repository.prepareServerState(serverID: UUID().uuidString.lowercased(), at: Timestamp.now())
         if let stored, PasswordHasher.cost(of: stored) == hasher.cost {
             decoyHash = Task { stored }
         } else {

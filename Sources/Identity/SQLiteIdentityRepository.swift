@@ -21,7 +21,12 @@ public struct SQLiteIdentityRepository: IdentityRepository {
 
     // MARK: Server
 
-    public func prepareServerState(serverID: String, at time: String) throws -> String? {
+    public func prepareServerState(serverID: String, at time: String) async throws -> String? {
+        try prepareServerStateNow(serverID: serverID, at: time)
+    }
+
+    /// `prepareServerState` without waiting (a local file: the store is built before the server starts).
+    func prepareServerStateNow(serverID: String, at time: String) throws -> String? {
         try store.database.write { db in
             try db.execute(sql: "INSERT INTO server_state (id, server_id, name, active, created) VALUES (1, ?, 'enclave', 0, ?) ON CONFLICT (id) DO NOTHING",
                            arguments: [serverID, time])

@@ -9,7 +9,7 @@ import Testing
 /// edited, deleted or forged record found and named by number, as `enclave audit verify`
 /// reports it; appends from several writers (and several replicas) stay one chain.
 @Suite struct AuditTrailTests {
-    func withTrail(_ engine: Engine, _ test: (SecretsDatabase, any AuditTrail) async throws -> Void) async throws {
+    func withTrail(_ engine: TestEngine, _ test: (SecretsDatabase, any AuditTrail) async throws -> Void) async throws {
         try await SecretsDatabase.with(engine) { database in
             for index in 1...6 {
                 _ = try await database.audit.append(AuditEntry(actor: "alice", action: index % 2 == 0 ? "read" : "update", secretID: "s\(index)",
@@ -19,7 +19,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func anUntouchedChainIsIntact(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func anUntouchedChainIsIntact(engine: TestEngine) async throws {
         try await withTrail(engine) { _, trail in
             #expect(try await trail.verify() == .intact(records: 6))
             #expect(try await trail.verify(pageSize: 2) == .intact(records: 6))
@@ -29,21 +29,21 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func anEditedRecordIsNamed(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func anEditedRecordIsNamed(engine: TestEngine) async throws {
         try await withTrail(engine) { store, trail in
             try await store.execute("UPDATE secrets_audit SET actor = 'mallory' WHERE sequence = 4")
             #expect(try await trail.verify() == .broken(sequence: 4, reason: "record 4 was changed after it was written"))
         }
     }
 
-    @Test(arguments: Engine.tested) func aDeletedRecordIsNamed(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aDeletedRecordIsNamed(engine: TestEngine) async throws {
         try await withTrail(engine) { store, trail in
             try await store.execute("DELETE FROM secrets_audit WHERE sequence = 3")
             #expect(try await trail.verify() == .broken(sequence: 3, reason: "record 3 is missing (the next one is 4)"))
         }
     }
 
-    @Test(arguments: Engine.tested) func aForgedRecordIsNamed(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aForgedRecordIsNamed(engine: TestEngine) async throws {
         try await withTrail(engine) { store, trail in
             // Replaced in place with a self-consistent hash: the next record no longer follows it.
             let forged = AuditEntry(actor: "mallory", action: "read", secretID: "s2", address: nil, outcome: "ok")
@@ -53,7 +53,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func concurrentWritersNeverForkTheChain(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func concurrentWritersNeverForkTheChain(engine: TestEngine) async throws {
         try await withTrail(engine) { _, trail in
             try await withThrowingTaskGroup(of: Void.self) { group in
                 for writer in 0..<8 {

@@ -1,19 +1,20 @@
 import Foundation
 import GRDB
 @_spi(SQLiteImplementation) import Storage
+import PostgresTesting
 import Testing
 @testable import Secrets
 
 /// The built-in backend over a real SQLite file and on PostgreSQL: nothing readable at rest,
 /// values bound to their row, and a rotation that re-wraps everything while writers keep writing.
 @Suite struct EncryptedSecretBackendTests {
-    func withBackend(_ engine: Engine, _ test: (SecretsDatabase, EncryptedSecretBackend) async throws -> Void) async throws {
+    func withBackend(_ engine: TestEngine, _ test: (SecretsDatabase, EncryptedSecretBackend) async throws -> Void) async throws {
         try await SecretsDatabase.with(engine) { database in
             try await test(database, database.backend(SecretCipher(keyring: .generate())))
         }
     }
 
-    @Test(arguments: Engine.tested) func valuesAreSealedAtRestAndOpenBack(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func valuesAreSealedAtRestAndOpenBack(engine: TestEngine) async throws {
         try await withBackend(engine) { database, backend in
             let plain = "Tr0ub4dor&3-unmistakable"
             try await backend.store(secretID: "s1", values: ["password": plain, "user": "svc-etl"])
@@ -29,7 +30,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func aValueCopiedToAnotherRowOrKeyDoesNotOpen(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aValueCopiedToAnotherRowOrKeyDoesNotOpen(engine: TestEngine) async throws {
         try await withBackend(engine) { database, backend in
             try await backend.store(secretID: "a", values: ["password": "alpha"])
             try await backend.store(secretID: "b", values: ["password": "beta", "user": "bob"])
@@ -40,7 +41,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func rotationRewrapsEverythingWithoutLosingConcurrentWrites(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func rotationRewrapsEverythingWithoutLosingConcurrentWrites(engine: TestEngine) async throws {
         try await withBackend(engine) { database, old in
             for index in 0..<300 { try await old.store(secretID: "s\(index)", values: ["v": "old-\(index)"]) }
             let rotated = database.backend(SecretCipher(keyring: (try old.cipher).keyring.addingKey()))

@@ -12,11 +12,11 @@ import Testing
     let other = SecretCaller(userID: "u-other", name: "oscar", mayWrite: true, address: "10.0.0.6")
     let reader = SecretCaller(userID: "u-reader", name: "vera", mayWrite: false, address: nil)
 
-    func withStore(_ engine: Engine, _ test: (SecretsDatabase, SecretStore) async throws -> Void) async throws {
+    func withStore(_ engine: TestEngine, _ test: (SecretsDatabase, SecretStore) async throws -> Void) async throws {
         try await SecretsDatabase.with(engine) { database in try await test(database, database.secretStore()) }
     }
 
-    @Test(arguments: Engine.tested) func privateSecretsBelongToTheirOwnerAndReadersGetNoValues(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func privateSecretsBelongToTheirOwnerAndReadersGetNoValues(engine: TestEngine) async throws {
         try await withStore(engine) { _, secrets in
             let mine = try await secrets.create(name: "db", isPrivate: true, values: ["pw": "p1"], by: owner)
             let shared = try await secrets.create(name: "db", isPrivate: false, values: ["pw": "p2"], by: owner)
@@ -33,7 +33,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func aListingPagesByNameThroughWhatTheCallerMaySee(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aListingPagesByNameThroughWhatTheCallerMaySee(engine: TestEngine) async throws {
         try await withStore(engine) { _, secrets in
             for name in ["e", "c", "a"] { _ = try await secrets.create(name: name, isPrivate: false, values: ["k": "v"], by: owner) }
             _ = try await secrets.create(name: "b", isPrivate: true, values: ["k": "v"], by: owner)
@@ -49,7 +49,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func listFiltersMeanTheSameOnEitherEngine(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func listFiltersMeanTheSameOnEitherEngine(engine: TestEngine) async throws {
         try await withStore(engine) { _, secrets in
             for name in ["db_main", "dbXmain", "100%", "cache"] { _ = try await secrets.create(name: name, isPrivate: false, values: [:], by: owner) }
             _ = try await secrets.create(name: "db_own", isPrivate: true, values: [:], by: owner)
@@ -71,7 +71,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func aTakenNameIsRefusedByTheConstraintEvenUnderRacingWriters(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aTakenNameIsRefusedByTheConstraintEvenUnderRacingWriters(engine: TestEngine) async throws {
         try await withStore(engine) { database, secrets in
             let outcomes = await withTaskGroup(of: Bool.self) { group in
                 for index in 0..<8 {
@@ -91,7 +91,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func updatesMergeRemoveAndRenameWithinTheScopeRules(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func updatesMergeRemoveAndRenameWithinTheScopeRules(engine: TestEngine) async throws {
         try await withStore(engine) { _, secrets in
             let first = try await secrets.create(name: "a", isPrivate: false, values: ["k1": "v1", "k2": "v2"], by: owner)
             _ = try await secrets.create(name: "b", isPrivate: false, values: [:], by: owner)
@@ -106,7 +106,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func everyValueReadAndChangeIsAuditedWithoutTheValue(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func everyValueReadAndChangeIsAuditedWithoutTheValue(engine: TestEngine) async throws {
         try await withStore(engine) { _, secrets in
             let secret = try await secrets.create(name: "audited", isPrivate: true, values: ["pw": "never-in-the-trail"], by: owner)
             _ = try await secrets.read(id: secret.id, by: owner)
@@ -172,7 +172,7 @@ import Testing
         }
     }
 
-    @Test(arguments: Engine.tested) func aKeyringThatDoesNotOpenTheDatabaseIsRefused(engine: Engine) async throws {
+    @Test(arguments: TestEngine.tested) func aKeyringThatDoesNotOpenTheDatabaseIsRefused(engine: TestEngine) async throws {
         try await SecretsDatabase.with(engine) { database in
             let path = database.folder + "/keyring.json"
             #expect(try await database.values.samplePerKey().isEmpty)

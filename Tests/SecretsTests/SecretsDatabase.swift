@@ -6,22 +6,11 @@ import PostgresTesting
 import Testing
 @testable import Secrets
 
-/// The engines the secret store's repositories run on: every suite here runs its tests on
-/// each (PostgreSQL on the cluster `make test` starts; always on CI).
-enum Engine: String, CaseIterable, Sendable, CustomTestStringConvertible {
-    case sqlite, postgres
-
-    /// The engines this run tests.
-    static var tested: [Engine] { TestPostgres.enabled ? [.sqlite, .postgres] : [.sqlite] }
-
-    var testDescription: String { rawValue }
-}
-
 /// One fresh database of the secret store for one test, on one engine, with what the tests
 /// need beside the repositories: raw SQL (to tamper, as an attacker with the file would) and
 /// the stored bytes at rest.
 final class SecretsDatabase: Sendable {
-    let engine: Engine
+    let engine: TestEngine
     let records: any SecretRepository
     let values: any SealedValueRepository
     let audit: any AuditTrail
@@ -29,7 +18,7 @@ final class SecretsDatabase: Sendable {
     let sqlite: StateStore?
     let postgres: TestDatabase?
 
-    private init(engine: Engine, folder: String, sqlite: StateStore?, postgres: TestDatabase?) {
+    private init(engine: TestEngine, folder: String, sqlite: StateStore?, postgres: TestDatabase?) {
         self.engine = engine; self.folder = folder; self.sqlite = sqlite; self.postgres = postgres
         if let sqlite {
             records = SQLiteSecretRepository(store: sqlite); values = SQLiteSealedValueRepository(store: sqlite); audit = SQLiteAuditTrail(store: sqlite)
@@ -40,7 +29,7 @@ final class SecretsDatabase: Sendable {
     }
 
     /// A fresh, migrated database on `engine`.
-    static func open(_ engine: Engine) async throws -> SecretsDatabase {
+    static func open(_ engine: TestEngine) async throws -> SecretsDatabase {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch engine {
@@ -55,7 +44,7 @@ final class SecretsDatabase: Sendable {
     }
 
     /// Runs `test` on a fresh database of `engine`, then removes it.
-    static func with(_ engine: Engine, _ test: (SecretsDatabase) async throws -> Void) async throws {
+    static func with(_ engine: TestEngine, _ test: (SecretsDatabase) async throws -> Void) async throws {
         let database = try await open(engine)
         do { try await test(database) } catch { await database.close(); throw error }
         await database.close()
