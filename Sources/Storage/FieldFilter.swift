@@ -48,6 +48,22 @@ public struct RecordPageRequest: Sendable, Equatable {
     }
 }
 
+extension FilterOperation {
+    /// The SQL comparison operator of a comparison (`=`, `<>`, `<` …, the same in SQLite and
+    /// PostgreSQL); nil for the operations that are not one.
+    public var comparisonOperator: String? {
+        switch self {
+        case .equals: "="
+        case .notEquals: "<>"
+        case .greater: ">"
+        case .greaterOrEqual: ">="
+        case .less: "<"
+        case .lessOrEqual: "<="
+        default: nil
+        }
+    }
+}
+
 extension FieldFilter {
     /// `text` as a LIKE pattern (escaped with `\\`, as SQLite and PostgreSQL both take it)
     /// matching it literally, with `%` around it as asked.

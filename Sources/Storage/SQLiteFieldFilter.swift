@@ -25,15 +25,7 @@ public enum SQLiteFieldFilter {
             let pattern = FieldFilter.likePattern(text, anyBefore: operation != .startsWith, anyAfter: operation != .endsWith)
             return ("\(column) \(operation == .notContains ? "NOT " : "")LIKE ? ESCAPE '\\'", [.text(pattern)])
         case .equals, .notEquals, .greater, .greaterOrEqual, .less, .lessOrEqual:
-            let symbol: String
-            switch filter.operation {
-            case .equals: symbol = "="
-            case .notEquals: symbol = "!="
-            case .greater: symbol = ">"
-            case .greaterOrEqual: symbol = ">="
-            case .less: symbol = "<"
-            default: symbol = "<="
-            }
+            let symbol = filter.operation.comparisonOperator ?? "="
             return ("\(column) \(symbol) ?", [values.first ?? .null])
         }
     }

@@ -5,7 +5,7 @@ import Storage
 
 /// One fresh identity database for one test, on one engine, and identity stores over it as
 /// one server (SQLite) or as several replicas (PostgreSQL) open it.
-final class IdentityDatabase: Sendable {
+final class IdentityDatabase: EngineFixture {
     let engine: TestEngine
     let path: String
     let postgres: TestDatabase?
@@ -16,23 +16,16 @@ final class IdentityDatabase: Sendable {
     }
 
     /// A fresh, migrated database on `engine`.
-    static func open(_ engine: TestEngine) async throws -> IdentityDatabase {
+    static func open(_ engine: TestEngine) async throws -> Self {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("identity-\(UUID().uuidString).sqlite").path
         switch engine {
         case .sqlite:
-            return IdentityDatabase(engine: engine, path: path, sqlite: try StateStore(path: path, migrationSets: [IdentityMigrations.set]), postgres: nil)
+            return Self(engine: engine, path: path, sqlite: try StateStore(path: path, migrationSets: [IdentityMigrations.set]), postgres: nil)
         case .postgres:
             let database = try await TestPostgres.freshDatabase()
             try await database.store.migrate([IdentityMigrations.postgres])
-            return IdentityDatabase(engine: engine, path: path, sqlite: nil, postgres: database)
+            return Self(engine: engine, path: path, sqlite: nil, postgres: database)
         }
-    }
-
-    /// Runs `test` on a fresh database of `engine`, then removes it.
-    static func with(_ engine: TestEngine, _ test: (IdentityDatabase) async throws -> Void) async throws {
-        let database = try await open(engine)
-        do { try await test(database) } catch { await database.close(); throw error }
-        await database.close()
     }
 
     func close() async {

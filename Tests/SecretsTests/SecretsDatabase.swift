@@ -9,7 +9,7 @@ import Testing
 /// One fresh database of the secret store for one test, on one engine, with what the tests
 /// need beside the repositories: raw SQL (to tamper, as an attacker with the file would) and
 /// the stored bytes at rest.
-final class SecretsDatabase: Sendable {
+final class SecretsDatabase: EngineFixture {
     let engine: TestEngine
     let records: any SecretRepository
     let values: any SealedValueRepository
@@ -29,25 +29,18 @@ final class SecretsDatabase: Sendable {
     }
 
     /// A fresh, migrated database on `engine`.
-    static func open(_ engine: TestEngine) async throws -> SecretsDatabase {
+    static func open(_ engine: TestEngine) async throws -> Self {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("secrets-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
         switch engine {
         case .sqlite:
-            return SecretsDatabase(engine: engine, folder: folder,
+            return Self(engine: engine, folder: folder,
                                    sqlite: try StateStore(path: folder + "/enclave.sqlite", migrationSets: [SecretsMigrations.set]), postgres: nil)
         case .postgres:
             let database = try await TestPostgres.freshDatabase()
             try await database.store.migrate([SecretsMigrations.postgres])
-            return SecretsDatabase(engine: engine, folder: folder, sqlite: nil, postgres: database)
+            return Self(engine: engine, folder: folder, sqlite: nil, postgres: database)
         }
-    }
-
-    /// Runs `test` on a fresh database of `engine`, then removes it.
-    static func with(_ engine: TestEngine, _ test: (SecretsDatabase) async throws -> Void) async throws {
-        let database = try await open(engine)
-        do { try await test(database) } catch { await database.close(); throw error }
-        await database.close()
     }
 
     func close() async {

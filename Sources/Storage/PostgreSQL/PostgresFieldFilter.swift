@@ -28,15 +28,7 @@ public enum PostgresFieldFilter {
             let subject = column.kind == .text ? name : "CAST(\(name) AS TEXT)"
             return "\(subject) \(operation == .notContains ? "NOT " : "")LIKE \(mark) ESCAPE '\\'"
         case .equals, .notEquals, .greater, .greaterOrEqual, .less, .lessOrEqual:
-            let symbol: String
-            switch filter.operation {
-            case .equals: symbol = "="
-            case .notEquals: symbol = "<>"
-            case .greater: symbol = ">"
-            case .greaterOrEqual: symbol = ">="
-            case .less: symbol = "<"
-            default: symbol = "<="
-            }
+            let symbol = filter.operation.comparisonOperator ?? "="
             return "\(name) \(symbol) \(statement.bind(values.first ?? .null, as: column.kind))"
         }
     }
