@@ -15,6 +15,11 @@ public enum TestPostgres {
         return (url, try? DatabaseURL.password(file: env["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"], environment: [:]))
     }()
 
+    /// The authority that signed the cluster's certificate (for the name `localhost` only), and
+    /// one that signed nothing of it, from `ENCLAVE_TEST_DATABASE_CA` / `_OTHER_CA`.
+    public static let certificateAuthority = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE_CA"]
+    public static let otherCertificateAuthority = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE_OTHER_CA"]
+
     /// Whether suites needing PostgreSQL run: when the cluster is there, and always on CI
     /// (where its absence must fail, not pass by skipping).
     public static let enabled = settings != nil || ProcessInfo.processInfo.environment["CI"] != nil

@@ -10,6 +10,9 @@ import Testing
         let plain = try DatabaseURL.parse("postgres://app@127.0.0.1/app")
         #expect(plain.port == 5432 && plain.tls == .prefer)
         #expect("\(plain)" == "postgresql://app@127.0.0.1:5432/app?sslmode=prefer")
+        let pinned = try DatabaseURL.parse("postgresql://app@db/app?sslmode=verify-ca&sslrootcert=/etc/enclave/db-ca.pem")
+        #expect(pinned.tls == .verifyCA && pinned.rootCertificatePath == "/etc/enclave/db-ca.pem")
+        #expect("\(pinned)" == "postgresql://app@db:5432/app?sslmode=verify-ca&sslrootcert=/etc/enclave/db-ca.pem")
     }
 
     @Test func refusalsNameTheProblemNeverThePassword() {
@@ -22,6 +25,8 @@ import Testing
             "postgresql://u@db/a/b": "no database",
             "postgresql://u@db/d?sslmode=maybe": "sslmode",
             "postgresql://u@db/d?application_name=x": "application_name",
+            "postgresql://u@db/d?sslmode=require&sslrootcert=/ca.pem": "only with sslmode=verify-ca or verify-full",
+            "postgresql://u@db/d?sslmode=verify-full&sslrootcert=ca.pem": "absolute path",
         ]
         for (text, expected) in cases {
             do {

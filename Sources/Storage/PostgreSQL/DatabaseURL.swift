@@ -1,7 +1,7 @@
 import Foundation
 
 /// Where PostgreSQL is and who Enclave is there: `postgresql://USER@HOST[:PORT]/DATABASE`
-/// with an optional `?sslmode=`. The password is never part of it: it comes from a file or
+/// with an optional `?sslmode=` and `&sslrootcert=` (libpq's names). The password is never part of it: it comes from a file or
 /// a credential, so it shows in no process listing, config dump or log line.
 public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     /// How the connection is protected, in libpq's words.
@@ -12,8 +12,13 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         case prefer
         /// TLS or no connection, the certificate not checked.
         case require
-        /// TLS with the server's certificate checked against the system's trust store and its name.
+        /// TLS with the server's certificate checked against the trusted authorities, not its name.
+        case verifyCA = "verify-ca"
+        /// TLS with the server's certificate checked against the trusted authorities and its name.
         case verifyFull = "verify-full"
+
+        /// Whether the server's certificate is checked at all.
+        public var verifiesCertificate: Bool { self == .verifyCA || self == .verifyFull }
     }
 
     public let host: String
@@ -21,17 +26,23 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
     public let user: String
     public let database: String
     public let tls: TLSMode
+    /// The PEM file of the authorities a `verify-ca`/`verify-full` connection trusts (a site's
+    /// own CA, as air-gapped sites have); nil: the system's trust store.
+    public let rootCertificatePath: String?
 
     /// A URL from its parts.
-    public init(host: String, port: Int = 5432, user: String, database: String, tls: TLSMode = .prefer) {
+    public init(host: String, port: Int = 5432, user: String, database: String, tls: TLSMode = .prefer, rootCertificatePath: String? = nil) {
         self.host = host
         self.port = port
         self.user = user
         self.database = database
         self.tls = tls
+        self.rootCertificatePath = rootCertificatePath
     }
 
-    public var description: String { "postgresql://\(user)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)" }
+    public var description: String {
+        "postgresql://\(user)@\(host):\(port)/\(database)?sslmode=\(tls.rawValue)" + (rootCertificatePath.map { "&sslrootcert=\($0)" } ?? "")
+    }
 
     /// Reads a URL, refusing one that carries a password or anything Enclave would ignore.
     public static func parse(_ text: String) throws -> DatabaseURL {
@@ -47,6 +58,7 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
         let database = String(url.path.drop { $0 == "/" })
         guard !database.isEmpty, !database.contains("/") else { throw DatabaseSettingError("the database URL names no database (postgresql://USER@HOST/DB)") }
         var tls = TLSMode.prefer
+        var rootCertificate: String?
         for item in url.queryItems ?? [] {
             switch item.name {
             case "sslmode":
@@ -54,11 +66,19 @@ public struct DatabaseURL: Sendable, Equatable, CustomStringConvertible {
                     throw DatabaseSettingError("sslmode must be one of \(TLSMode.allCases.map(\.rawValue).joined(separator: ", "))")
                 }
                 tls = mode
+            case "sslrootcert":
+                guard let value = item.value, value.hasPrefix("/") else {
+                    throw DatabaseSettingError("sslrootcert must be the absolute path of a PEM file of trusted authorities")
+                }
+                rootCertificate = value
             default:
-                throw DatabaseSettingError("the database URL's parameter '\(item.name)' is not one Enclave reads (only sslmode)")
+                throw DatabaseSettingError("the database URL's parameter '\(item.name)' is not one Enclave reads (only sslmode and sslrootcert)")
             }
         }
-        return DatabaseURL(host: host, port: url.port ?? 5432, user: user, database: database, tls: tls)
+        if rootCertificate != nil, !tls.verifiesCertificate {
+            throw DatabaseSettingError("sslrootcert is used only with sslmode=verify-ca or verify-full (sslmode is \(tls.rawValue))")
+        }
+        return DatabaseURL(host: host, port: url.port ?? 5432, user: user, database: database, tls: tls, rootCertificatePath: rootCertificate)
     }
 
     /// The password: from `file` when given, else the systemd credential `enclave-database`

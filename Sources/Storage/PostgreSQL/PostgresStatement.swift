@@ -56,6 +56,13 @@ public struct PostgresStatement: Sendable {
         return "$\(count)"
     }
 
+    /// Binds a value that may be missing (NULL).
+    public mutating func bind<Value: PostgresNonThrowingEncodable & Sendable>(_ value: Value?) -> String {
+        bindings.append(value)
+        count += 1
+        return "$\(count)"
+    }
+
     /// `sql` run with the values bound so far.
     public func query(_ sql: String) -> PostgresQuery { PostgresQuery(unsafeSQL: sql, binds: bindings) }
 }

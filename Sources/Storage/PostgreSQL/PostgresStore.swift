@@ -10,17 +10,43 @@ public final class PostgresStore: Sendable {
     public let url: DatabaseURL
     /// Where the pool and the queries of every module log.
     public let logger: Logger
+    /// Kept for `probe()`'s own connection; never logged or shown.
+    let password: String?
 
     /// A pool for `url`, signing in with `password` (nil: the server needs none), at most
     /// `maximumConnections` open. Nothing connects until `run()` runs.
     public init(url: DatabaseURL, password: String?, maximumConnections: Int = 20, logger: Logger = Logger(label: "enclave.postgres")) {
+        let tls: PostgresClient.Configuration.TLS
+        switch Self.tls(url) {
+        case nil: tls = .disable
+        case let (configuration, required)?: tls = required ? .require(configuration) : .prefer(configuration)
+        }
         var configuration = PostgresClient.Configuration(host: url.host, port: url.port, username: url.user, password: password,
-                                                         database: url.database, tls: Self.tls(url.tls))
+                                                         database: url.database, tls: tls)
         configuration.options.maximumConnections = maximumConnections
         configuration.options.connectTimeout = .seconds(10)
         client = PostgresClient(configuration: configuration, backgroundLogger: logger)
         self.url = url
         self.logger = logger
+        self.password = password
+    }
+
+    /// Opens one connection as the pool would and closes it again, so a wrong password, an
+    /// unreachable host or a refused certificate is an error now, with its reason: the pool
+    /// itself retries such failures quietly, and its queries would wait instead.
+    public func probe() async throws {
+        let tls: PostgresConnection.Configuration.TLS
+        switch Self.tls(url) {
+        case nil: tls = .disable
+        case let (configuration, required)?:
+            let context = try NIOSSLContext(configuration: configuration)
+            tls = required ? .require(context) : .prefer(context)
+        }
+        var configuration = PostgresConnection.Configuration(host: url.host, port: url.port, username: url.user, password: password,
+                                                             database: url.database, tls: tls)
+        configuration.options.connectTimeout = .seconds(10)
+        let connection = try await PostgresConnection.connect(configuration: configuration, id: 0, logger: logger)
+        try await connection.close()
     }
 
     /// Keeps the pool open until the task is cancelled (the service-lifecycle `Service` call).
@@ -30,6 +56,13 @@ public final class PostgresStore: Sendable {
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
         var rows: [PostgresRow] = []
         for try await row in try await client.query(query, logger: logger) { rows.append(row) }
+        return rows
+    }
+
+    /// Every row `query` answers on `connection` (inside a `transaction`), read into memory.
+    public func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
+        var rows: [PostgresRow] = []
+        for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
         return rows
     }
 
@@ -43,19 +76,20 @@ public final class PostgresStore: Sendable {
         }
     }
 
-    static func tls(_ mode: DatabaseURL.TLSMode) -> PostgresClient.Configuration.TLS {
-        switch mode {
-        case .disable: return .disable
-        case .prefer:
-            var insecure = TLSConfiguration.makeClientConfiguration()
-            insecure.certificateVerification = .none
-            return .prefer(insecure)
-        case .require:
-            var insecure = TLSConfiguration.makeClientConfiguration()
-            insecure.certificateVerification = .none
-            return .require(insecure)
-        case .verifyFull:
-            return .require(.makeClientConfiguration())
+    /// The TLS the URL's `sslmode` asks for, and whether it is required: none (`disable`), TLS
+    /// when offered or required without checks (`prefer`, `require`), or required and checked
+    /// against `sslrootcert` (else the system's trust store), with the host name for `verify-full`.
+    static func tls(_ url: DatabaseURL) -> (configuration: TLSConfiguration, required: Bool)? {
+        var configuration = TLSConfiguration.makeClientConfiguration()
+        switch url.tls {
+        case .disable: return nil
+        case .prefer, .require:
+            configuration.certificateVerification = .none
+            return (configuration, url.tls == .require)
+        case .verifyCA, .verifyFull:
+            configuration.certificateVerification = url.tls == .verifyFull ? .fullVerification : .noHostnameVerification
+            if let path = url.rootCertificatePath { configuration.trustRoots = .file(path) }
+            return (configuration, true)
         }
     }
 
