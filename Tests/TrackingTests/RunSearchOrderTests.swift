@@ -1,36 +1,35 @@
 import Foundation
+import PostgresTesting
 import Storage
 import Testing
 @testable import Tracking
 
-/// Runs searched in a metric's or a param's order on a real SQLite file: the order read through
-/// the key's value index, page by page, is the whole order — a NaN after every number and runs
+/// Runs searched in a metric's or a param's order, on each engine: the order read (on SQLite
+/// through the key's value index), page by page, is the whole order — a NaN after every number and runs
 /// without the key last, as the real MLflow server answers — with and without a filter, across
 /// every page boundary.
 @Suite struct RunSearchOrderTests {
-    func withRuns(_ test: (SQLiteRunRepository, Int64, [String]) async throws -> Void) async throws {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("run-order-\(UUID().uuidString)").path
-        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(atPath: folder) }
-        let store = try StateStore(path: folder + "/enclave.sqlite", migrationSets: [TrackingMigrations.set])
-        let experiment = try await SQLiteExperimentRepository(store: store).create(name: "order", artifactLocation: nil, tags: [], now: 1)
-        let runs = SQLiteRunRepository(store: store)
-        // run-1…run-9 started in that order; acc on six of them (two tie, one NaN); kind on some.
-        let acc: [Int: Double] = [1: 0.3, 2: 0.9, 3: 0.3, 4: .nan, 5: 0.5, 6: 0.1]
-        let kind: [Int: String] = [1: "b", 2: "a", 5: "c", 7: "a", 8: "b"]
-        var ids: [String] = []
-        for index in 1...9 {
-            let id = String(format: "%032x", index * 7919)
-            ids.append(id)
-            try await runs.create(RunInfo(runID: id, experimentID: experiment, name: "run-\(index)", userID: "u", status: "RUNNING",
-                                          startTime: Int64(index), endTime: nil, artifactURI: "x", lifecycleStage: "active"), tags: [])
-            try await runs.log(runID: id, metrics: acc[index].map { [Metric(key: "acc", value: $0, timestamp: 1, step: 0)] } ?? [],
-                               params: kind[index].map { [KeyValue(key: "kind", value: $0)] } ?? [], tags: [])
+    func withRuns(_ engine: TestEngine, _ test: (any RunRepository, Int64, [String]) async throws -> Void) async throws {
+        try await TrackingDatabase.with(engine) { database in
+            let experiment = try await database.experiments.create(name: "order", artifactLocation: nil, tags: [], now: 1)
+            let runs = database.runs
+            // run-1…run-9 started in that order; acc on six of them (two tie, one NaN); kind on some.
+            let acc: [Int: Double] = [1: 0.3, 2: 0.9, 3: 0.3, 4: .nan, 5: 0.5, 6: 0.1]
+            let kind: [Int: String] = [1: "b", 2: "a", 5: "c", 7: "a", 8: "b"]
+            var ids: [String] = []
+            for index in 1...9 {
+                let id = String(format: "%032x", index * 7919)
+                ids.append(id)
+                try await runs.create(RunInfo(runID: id, experimentID: experiment, name: "run-\(index)", userID: "u", status: "RUNNING",
+                                              startTime: Int64(index), endTime: nil, artifactURI: "x", lifecycleStage: "active"), tags: [])
+                try await runs.log(runID: id, metrics: acc[index].map { [Metric(key: "acc", value: $0, timestamp: 1, step: 0)] } ?? [],
+                                   params: kind[index].map { [KeyValue(key: "kind", value: $0)] } ?? [], tags: [])
+            }
+            try await test(runs, experiment, ids)
         }
-        try await test(runs, experiment, ids)
     }
 
-    func names(_ runs: SQLiteRunRepository, _ experiment: Int64, filter: String = "", order: [String], pageSize: Int) async throws -> [String] {
+    func names(_ runs: any RunRepository, _ experiment: Int64, filter: String = "", order: [String], pageSize: Int) async throws -> [String] {
         var found: [String] = []
         var offset = 0
         while true {
@@ -42,8 +41,8 @@ import Testing
         }
     }
 
-    @Test func aMetricsOrderPutsRunsWithoutItLastOnEveryPageSize() async throws {
-        try await withRuns { runs, experiment, _ in
+    @Test(arguments: TestEngine.tested) func aMetricsOrderPutsRunsWithoutItLastOnEveryPageSize(_ engine: TestEngine) async throws {
+        try await withRuns(engine) { runs, experiment, _ in
             // The real MLflow 3.17.2 server's answers for these runs: a NaN after every number, then the runs without it.
             let descending = ["run-2", "run-5", "run-3", "run-1", "run-6", "run-4", "run-9", "run-8", "run-7"]
             let ascending = ["run-6", "run-3", "run-1", "run-5", "run-2", "run-4", "run-9", "run-8", "run-7"]
@@ -62,8 +61,8 @@ import Testing
         }
     }
 
-    @Test func aParamsOrderWithAFilterReadsOnlyMatchingRuns() async throws {
-        try await withRuns { runs, experiment, _ in
+    @Test(arguments: TestEngine.tested) func aParamsOrderWithAFilterReadsOnlyMatchingRuns(_ engine: TestEngine) async throws {
+        try await withRuns(engine) { runs, experiment, _ in
             for size in [1, 2, 3, 10] {
                 try #expect(await names(runs, experiment, filter: "metrics.acc > 0.2", order: ["params.kind ASC"], pageSize: size)
                         == ["run-2", "run-1", "run-5", "run-3"], "page size \(size)")

@@ -45,8 +45,8 @@ public struct SQLiteExperimentRepository: ExperimentRepository {
     }
 
     public func experiments(view: ViewType, filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [Experiment] {
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.experiments)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.experiments, fallback: "e.creation_time DESC, e.experiment_id DESC")
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.experiments)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.experiments, fallback: "e.creation_time DESC, e.experiment_id DESC")
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 let stages = view.stages

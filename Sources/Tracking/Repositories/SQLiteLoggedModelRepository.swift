@@ -74,8 +74,8 @@ public struct SQLiteLoggedModelRepository: LoggedModelRepository {
 
     public func models(experimentIDs: [Int64], filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [LoggedModel] {
         guard !experimentIDs.isEmpty else { return [] }
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.loggedModels)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.loggedModels, fallback: "m.creation_timestamp DESC, m.model_id")
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.loggedModels)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.loggedModels, fallback: "m.creation_timestamp DESC, m.model_id")
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 let records = try LoggedModelRecord.fetchAll(db, sql: """

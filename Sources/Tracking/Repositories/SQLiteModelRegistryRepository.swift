@@ -84,8 +84,8 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func models(filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [RegisteredModel] {
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.registeredModels)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.registeredModels, fallback: "rm.name ASC")
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.registeredModels)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.registeredModels, fallback: "rm.name ASC")
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.models(db, where: condition, conditionArguments, orderBy: ordering, orderArguments, limit: limit, offset: offset)
@@ -168,8 +168,8 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     }
 
     public func versions(filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [ModelVersion] {
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.modelVersions)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.modelVersions, fallback: "rm.name ASC, mv.version DESC")
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.modelVersions)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.modelVersions, fallback: "rm.name ASC, mv.version DESC")
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.versions(db, where: condition, conditionArguments, orderBy: ordering, orderArguments, limit: limit, offset: offset)

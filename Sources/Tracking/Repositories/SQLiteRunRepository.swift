@@ -165,11 +165,11 @@ public struct SQLiteRunRepository: RunRepository {
             r.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", ")))
             AND r.lifecycle_stage IN (\(stages.map { _ in "?" }.joined(separator: ", ")))
             """
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.runs)
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.runs)
         let matching = RunPageQuery(where: "\(scope) AND \(condition)",
                                     arguments: StatementArguments(experimentIDs) + StatementArguments(stages) + conditionArguments)
-        if let first = order.first, let indexed = SQLiteSearch.indexedOrderKey(first, SQLiteSearch.runs) {
-            let (rest, restArguments) = try SQLiteSearch.order(Array(order.dropFirst()), SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
+        if let first = order.first, let indexed = SearchTables.runs.indexedOrderKey(first) {
+            let (rest, restArguments) = try SQLiteSearch.order(Array(order.dropFirst()), SearchTables.runs, fallback: Self.searchFallbackOrder)
             return try await store.database.read { db in
                 try SQLiteSearch.withCaseSensitiveLike(db) {
                     try Self.assemble(db, try matching.page(db, orderedBy: indexed, ascending: first.ascending, then: (rest, restArguments),
@@ -177,7 +177,7 @@ public struct SQLiteRunRepository: RunRepository {
                 }
             }
         }
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.runs, fallback: Self.searchFallbackOrder)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.runs, fallback: Self.searchFallbackOrder)
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.assemble(db, try matching.page(db, ordering: ordering, orderArguments, offset: offset, limit: limit))

@@ -66,8 +66,8 @@ public struct SQLiteTraceRepository: TraceRepository {
 
     public func traces(experimentIDs: [Int64], filter: SearchFilter, order: [SearchOrder], offset: Int, limit: Int) async throws -> [TraceInfo] {
         guard !experimentIDs.isEmpty else { return [] }
-        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SQLiteSearch.traces)
-        let (ordering, orderArguments) = try SQLiteSearch.order(order, SQLiteSearch.traces, fallback: "t.request_time DESC, t.trace_id")
+        let (condition, conditionArguments) = try SQLiteSearch.condition(filter, SearchTables.traces)
+        let (ordering, orderArguments) = try SQLiteSearch.order(order, SearchTables.traces, fallback: "t.request_time DESC, t.trace_id")
         return try await store.database.read { db in
             try SQLiteSearch.withCaseSensitiveLike(db) {
                 try Self.traces(db, where: "t.experiment_id IN (\(experimentIDs.map { _ in "?" }.joined(separator: ", "))) AND \(condition)",

@@ -1,0 +1,52 @@
+import PostgresNIO
+
+extension Experiment {
+    /// The experiment an `mlflow_experiments` row holds, with its tags.
+    init(postgres row: PostgresRow, tags: [KeyValue]) throws {
+        let columns = row.makeRandomAccess()
+        self.init(id: try columns["experiment_id"].decode(Int64.self), name: try columns["name"].decode(String.self),
+                  artifactLocation: try columns["artifact_location"].decode(String.self),
+                  lifecycleStage: try columns["lifecycle_stage"].decode(String.self),
+                  creationTime: try columns["creation_time"].decode(Int64.self), lastUpdateTime: try columns["last_update_time"].decode(Int64.self),
+                  tags: tags)
+    }
+}
+
+extension RunInfo {
+    /// The run an `mlflow_runs` row holds.
+    init(postgres row: PostgresRow) throws {
+        let columns = row.makeRandomAccess()
+        self.init(runID: try columns["run_id"].decode(String.self), experimentID: try columns["experiment_id"].decode(Int64.self),
+                  name: try columns["name"].decode(String.self), userID: try columns["user_id"].decode(String.self),
+                  status: try columns["status"].decode(String.self), startTime: try columns["start_time"].decode(Int64?.self),
+                  endTime: try columns["end_time"].decode(Int64?.self), artifactURI: try columns["artifact_uri"].decode(String.self),
+                  lifecycleStage: try columns["lifecycle_stage"].decode(String.self))
+    }
+}
+
+extension Metric {
+    /// The value an `mlflow_metrics` or `mlflow_latest_metrics` row holds (NaN: a NULL marked
+    /// `is_nan`); the run id is kept when `keepRunID` or the value belongs to a model.
+    init(postgres row: PostgresRow, keepRunID: Bool = false) throws {
+        let columns = row.makeRandomAccess()
+        let value = try columns["value"].decode(Double?.self), isNaN = try columns["is_nan"].decode(Bool.self)
+        self.init(key: try columns["key"].decode(String.self), value: isNaN ? .nan : (value ?? .nan),
+                  timestamp: try columns["timestamp"].decode(Int64.self), step: try columns["step"].decode(Int64.self))
+        if columns.contains("model_id") {
+            modelID = try columns["model_id"].decode(String?.self)
+            datasetName = try columns["dataset_name"].decode(String?.self)
+            datasetDigest = try columns["dataset_digest"].decode(String?.self)
+        }
+        if keepRunID || modelID != nil { runID = try columns["run_id"].decode(String.self) }
+    }
+}
+
+/// Rows of `(owner, key, value)`, grouped by owner in the order read.
+func postgresPairs(_ rows: [PostgresRow]) throws -> [String: [KeyValue]] {
+    var pairs: [String: [KeyValue]] = [:]
+    for row in rows {
+        let (owner, key, value) = try row.decode((String, String, String).self)
+        pairs[owner, default: []].append(KeyValue(key: key, value: value))
+    }
+    return pairs
+}

@@ -1,0 +1,47 @@
+import Foundation
+import PostgresTesting
+import Storage
+@testable import Tracking
+
+/// One fresh Tracking database for one test, on one engine, with its experiment and run
+/// repositories; on PostgreSQL also those another replica opens on its own pool.
+final class TrackingDatabase: EngineFixture {
+    let engine: TestEngine
+    let folder: String
+    let postgres: TestDatabase?
+    let experiments: any ExperimentRepository
+    let runs: any RunRepository
+
+    private init(engine: TestEngine, folder: String, postgres: TestDatabase?, experiments: any ExperimentRepository, runs: any RunRepository) {
+        self.engine = engine; self.folder = folder; self.postgres = postgres; self.experiments = experiments; self.runs = runs
+    }
+
+    /// A fresh, migrated database on `engine`.
+    static func open(_ engine: TestEngine) async throws -> Self {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("tracking-\(UUID().uuidString)").path
+        switch engine {
+        case .sqlite:
+            try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+            let store = try StateStore(path: folder + "/enclave.sqlite", migrationSets: [TrackingMigrations.set])
+            return Self(engine: engine, folder: folder, postgres: nil, experiments: SQLiteExperimentRepository(store: store),
+                        runs: SQLiteRunRepository(store: store))
+        case .postgres:
+            let database = try await TestPostgres.freshDatabase()
+            try await database.store.migrate([TrackingMigrations.postgres])
+            return Self(engine: engine, folder: folder, postgres: database, experiments: PostgresExperimentRepository(store: database.store),
+                        runs: PostgresRunRepository(store: database.store))
+        }
+    }
+
+    func close() async {
+        await postgres?.drop()
+        try? FileManager.default.removeItem(atPath: folder)
+    }
+
+    /// The repositories a second replica opens on its own pool (PostgreSQL only).
+    func replica() -> (experiments: any ExperimentRepository, runs: any RunRepository, running: Task<Void, Never>)? {
+        guard let postgres else { return nil }
+        let (store, running) = postgres.anotherStore()
+        return (PostgresExperimentRepository(store: store), PostgresRunRepository(store: store), running)
+    }
+}
