@@ -3,17 +3,20 @@ import PostgresTesting
 import Storage
 @testable import Tracking
 
-/// One fresh Tracking database for one test, on one engine, with its experiment and run
-/// repositories; on PostgreSQL also those another replica opens on its own pool.
+/// One fresh Tracking database for one test, on one engine, with its experiment, run and
+/// logged-model repositories; on PostgreSQL also those another replica opens on its own pool.
 final class TrackingDatabase: EngineFixture {
     let engine: TestEngine
     let folder: String
     let postgres: TestDatabase?
     let experiments: any ExperimentRepository
     let runs: any RunRepository
+    let loggedModels: any LoggedModelRepository
 
-    private init(engine: TestEngine, folder: String, postgres: TestDatabase?, experiments: any ExperimentRepository, runs: any RunRepository) {
+    private init(engine: TestEngine, folder: String, postgres: TestDatabase?, experiments: any ExperimentRepository, runs: any RunRepository,
+                 loggedModels: any LoggedModelRepository) {
         self.engine = engine; self.folder = folder; self.postgres = postgres; self.experiments = experiments; self.runs = runs
+        self.loggedModels = loggedModels
     }
 
     /// A fresh, migrated database on `engine`.
@@ -24,12 +27,12 @@ final class TrackingDatabase: EngineFixture {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let store = try StateStore(path: folder + "/enclave.sqlite", migrationSets: [TrackingMigrations.set])
             return Self(engine: engine, folder: folder, postgres: nil, experiments: SQLiteExperimentRepository(store: store),
-                        runs: SQLiteRunRepository(store: store))
+                        runs: SQLiteRunRepository(store: store), loggedModels: SQLiteLoggedModelRepository(store: store))
         case .postgres:
             let database = try await TestPostgres.freshDatabase()
             try await database.store.migrate([TrackingMigrations.postgres])
             return Self(engine: engine, folder: folder, postgres: database, experiments: PostgresExperimentRepository(store: database.store),
-                        runs: PostgresRunRepository(store: database.store))
+                        runs: PostgresRunRepository(store: database.store), loggedModels: PostgresLoggedModelRepository(store: database.store))
         }
     }
 

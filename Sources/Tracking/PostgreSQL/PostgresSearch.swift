@@ -93,7 +93,8 @@ enum PostgresSearch {
                         parts.append("COALESCE((SELECT CASE WHEN x.value IS NOT NULL THEN 0 WHEN x.is_nan THEN 1 ELSE 2 END \(lookup)), 2), \(value) \(direction)")
                         continue
                     }
-                    expression = value
+                    // A table holding every value of a key (a logged model's metrics): its newest, as MLflow ranks them.
+                    expression = "(SELECT x.value \(lookup) ORDER BY x.timestamp DESC, x.step DESC LIMIT 1)"
                 } else {
                     expression = "(SELECT x.value COLLATE \"C\" \(lookup))"
                 }

@@ -50,3 +50,16 @@ func postgresPairs(_ rows: [PostgresRow]) throws -> [String: [KeyValue]] {
     }
     return pairs
 }
+
+extension LoggedModel {
+    /// The model an `mlflow_logged_models` row holds (tags, params and metrics apart).
+    init(postgres row: PostgresRow) throws {
+        let columns = row.makeRandomAccess()
+        self.init(id: try columns["model_id"].decode(String.self), experimentID: try columns["experiment_id"].decode(Int64.self),
+                  name: try columns["name"].decode(String.self), artifactLocation: try columns["artifact_location"].decode(String.self),
+                  creationTimestamp: try columns["creation_timestamp"].decode(Int64.self),
+                  lastUpdatedTimestamp: try columns["last_updated_timestamp"].decode(Int64.self), status: try columns["status"].decode(String.self),
+                  statusMessage: try columns["status_message"].decode(String?.self), modelType: try columns["model_type"].decode(String.self),
+                  sourceRunID: try columns["source_run_id"].decode(String.self), lifecycleStage: try columns["lifecycle_stage"].decode(String.self))
+    }
+}

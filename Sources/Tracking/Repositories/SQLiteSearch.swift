@@ -91,6 +91,14 @@ enum SQLiteSearch {
                 }
                 guard let table else { throw TrackingError.invalidParameter("this search cannot be ordered by that entity") }
                 let lookup = "FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?"
+                if case .metric = term.entity, table != SearchTables.nanMarkedMetrics {
+                    // A table holding every value of a key (a logged model's metrics): its newest, as MLflow ranks them.
+                    expression = "(SELECT x.value \(lookup) ORDER BY x.timestamp DESC, x.step DESC LIMIT 1)"
+                    arguments += [key]
+                    parts.append("\(expression) IS NULL, \(expression) \(term.ascending ? "ASC" : "DESC")")
+                    arguments += [key]
+                    continue
+                }
                 expression = "(SELECT x.value \(lookup))"
                 arguments += [key, key]
                 if case .metric = term.entity, table == SearchTables.nanMarkedMetrics {
