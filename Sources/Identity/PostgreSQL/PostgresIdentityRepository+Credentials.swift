@@ -36,7 +36,7 @@ extension PostgresIdentityRepository {
     func apiKey(_ owner: String, _ key: String, on connection: PostgresConnection) async throws -> (Account, APIKey) {
         let account = try await existing(owner, serviceAccount: true, on: connection)
         let id = key.lowercased()
-        guard let row = try await rows("""
+        guard let row = try await store.rows("""
             SELECT * FROM api_keys WHERE service_account_id = \(account.id) AND (id = \(id) OR name = \(key)) ORDER BY id = \(id) DESC LIMIT 1 FOR UPDATE
             """, on: connection).first
         else { throw IdentityError.notFound("No API key with name or ID '\(key)' found.") }

@@ -8,7 +8,7 @@ extension PostgresIdentityRepository {
             let (newID, clientID, userCode, deviceCode, expiresAt, created) =
                 (start.newID, start.clientID, start.userCodeDigest, start.deviceCodeDigest, start.expiresAt, start.created)
             let (hostname, os, python, zenml, address) = (details.hostname, details.os, details.pythonVersion, details.zenmlVersion, details.ipAddress)
-            guard let row = try await rows("""
+            guard let row = try await store.rows("""
                 INSERT INTO devices (id, client_id, status, user_code_hash, device_code_hash, expires_at, hostname, os, python_version,
                 zenml_version, ip_address, created, updated)
                 VALUES (\(newID), \(clientID), 'pending', \(userCode), \(deviceCode), \(expiresAt), \(hostname), \(os), \(python), \(zenml),
@@ -79,9 +79,9 @@ extension PostgresIdentityRepository {
         let id = id.lowercased()
         return try await store.transaction { connection in
             let found = if let ownerID {
-                try await rows("SELECT id FROM devices WHERE id = \(id) AND user_id = \(ownerID) FOR UPDATE", on: connection)
+                try await store.rows("SELECT id FROM devices WHERE id = \(id) AND user_id = \(ownerID) FOR UPDATE", on: connection)
             } else {
-                try await rows("SELECT id FROM devices WHERE id = \(id) FOR UPDATE", on: connection)
+                try await store.rows("SELECT id FROM devices WHERE id = \(id) FOR UPDATE", on: connection)
             }
             guard !found.isEmpty else { return false }
             try await connection.query("DELETE FROM access_tokens WHERE device_id = \(id)", logger: store.logger)

@@ -23,13 +23,6 @@ public struct PostgresIdentityRepository: IdentityRepository {
         }
     }
 
-    /// Every row `query` answers on `connection`.
-    func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
-        var rows: [PostgresRow] = []
-        for try await row in try await connection.query(query, logger: store.logger) { rows.append(row) }
-        return rows
-    }
-
     // MARK: Server
 
     public func prepareServerState(serverID: String, at time: String) async throws -> String? {
@@ -58,7 +51,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
 
     public func activate(admin: Account, serverName: String?, authorize: @escaping @Sendable (_ setupTokenDigest: String?) throws -> Void) async throws {
         try await ruled { connection in
-            guard let row = try await rows("SELECT active, setup_token_hash FROM server_state WHERE id = 1 FOR UPDATE", on: connection).first,
+            guard let row = try await store.rows("SELECT active, setup_token_hash FROM server_state WHERE id = 1 FOR UPDATE", on: connection).first,
                   case let (active, digest) = try row.decode((Bool, String?).self), !active
             else { throw IdentityError.forbidden("The server is already active.") }
             try authorize(digest)
@@ -105,7 +98,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
 
     /// The account, or `notFound` naming what was asked for.
     func existing(_ idOrName: String, serviceAccount: Bool?, on connection: PostgresConnection) async throws -> Account {
-        guard let row = try await rows(Self.accountQuery(idOrName, serviceAccount: serviceAccount, forUpdate: true), on: connection).first else {
+        guard let row = try await store.rows(Self.accountQuery(idOrName, serviceAccount: serviceAccount, forUpdate: true), on: connection).first else {
             throw IdentityError.noAccount(idOrName, serviceAccount: serviceAccount)
         }
         return try Account(postgres: row)
@@ -123,7 +116,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
 
     /// How many active admins there are besides `id`.
     func otherActiveAdmins(besides id: String, on connection: PostgresConnection) async throws -> Int {
-        try await rows("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active AND id <> \(id)", on: connection).first?.decode(Int.self) ?? 0
+        try await store.rows("SELECT COUNT(*) FROM users WHERE role = 'admin' AND active AND id <> \(id)", on: connection).first?.decode(Int.self) ?? 0
     }
 
     public func updateAccount(id: String, _ change: @escaping @Sendable (inout Account, _ otherActiveAdmins: Int) throws -> Bool) async throws -> Account {

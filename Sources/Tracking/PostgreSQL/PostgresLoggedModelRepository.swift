@@ -129,14 +129,8 @@ public struct PostgresLoggedModelRepository: LoggedModelRepository {
     /// Params are write-once, as a run's are: the same value again is fine, another is refused.
     func insertParams(_ connection: PostgresConnection, id: String, _ params: [KeyValue]) async throws {
         for param in params {
-            let inserted = try await store.rows("""
-                INSERT INTO mlflow_logged_model_params (model_id, key, value) VALUES (\(id), \(param.key), \(param.value))
-                ON CONFLICT (model_id, key) DO NOTHING RETURNING key
-                """, on: connection)
-            if inserted.isEmpty,
-               let existing = try await store.rows("SELECT value FROM mlflow_logged_model_params WHERE model_id = \(id) AND key = \(param.key)",
-                                                   on: connection).first?.decode(String.self),
-               existing != param.value {
+            if let existing = try await postgresLogWriteOnce(param, table: "mlflow_logged_model_params", ownerColumn: "model_id", owner: id,
+                                                             store: store, on: connection) {
                 throw TrackingError.invalidParameter("Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(existing)' for logged model '\(id)'.")
             }
         }

@@ -54,14 +54,8 @@ public struct PostgresRunRepository: RunRepository {
         try await store.transaction { connection in
             try await requireActive(connection, runID)
             for param in params {
-                let inserted = try await store.rows("""
-                    INSERT INTO mlflow_params (run_id, key, value) VALUES (\(runID), \(param.key), \(param.value))
-                    ON CONFLICT (run_id, key) DO NOTHING RETURNING key
-                    """, on: connection)
-                if inserted.isEmpty,
-                   let existing = try await store.rows("SELECT value FROM mlflow_params WHERE run_id = \(runID) AND key = \(param.key)",
-                                                       on: connection).first?.decode(String.self),
-                   existing != param.value {
+                if let existing = try await postgresLogWriteOnce(param, table: "mlflow_params", ownerColumn: "run_id", owner: runID, store: store,
+                                                                 on: connection) {
                     throw TrackingError.invalidParameter("Changing param values is not allowed. Param with key='\(param.key)' was already logged with value='\(existing)' for run ID='\(runID)'. Attempted logging new value '\(param.value)'.")
                 }
             }

@@ -1,4 +1,5 @@
 import PostgresNIO
+import Storage
 
 extension Experiment {
     /// The experiment an `mlflow_experiments` row holds, with its tags.
@@ -62,4 +63,20 @@ extension LoggedModel {
                   statusMessage: try columns["status_message"].decode(String?.self), modelType: try columns["model_type"].decode(String.self),
                   sourceRunID: try columns["source_run_id"].decode(String.self), lifecycleStage: try columns["lifecycle_stage"].decode(String.self))
     }
+}
+
+/// Logs a write-once param (a run's or a logged model's) in `table`: the first value stays,
+/// decided by the primary key; answers the value already kept when it differs from `param`'s.
+func postgresLogWriteOnce(_ param: KeyValue, table: String, ownerColumn: String, owner: String, store: PostgresStore,
+                          on connection: PostgresConnection) async throws -> String? {
+    var insert = PostgresStatement()
+    let values = [insert.bind(owner), insert.bind(param.key), insert.bind(param.value)].joined(separator: ", ")
+    guard try await store.rows(insert.query("""
+        INSERT INTO \(table) (\(ownerColumn), key, value) VALUES (\(values)) ON CONFLICT (\(ownerColumn), key) DO NOTHING RETURNING key
+        """), on: connection).isEmpty else { return nil }
+    var read = PostgresStatement()
+    let (ownerMark, keyMark) = (read.bind(owner), read.bind(param.key))
+    let existing = try await store.rows(read.query("SELECT value FROM \(table) WHERE \(ownerColumn) = \(ownerMark) AND key = \(keyMark)"),
+                                        on: connection).first?.decode(String.self)
+    return existing == param.value ? nil : existing
 }

@@ -83,13 +83,7 @@ enum SQLiteSearch {
             let expression: String
             switch term.entity {
             case .metric(let key), .param(let key), .tag(let key):
-                let table: String?
-                switch term.entity {
-                case .metric: table = t.metrics
-                case .param: table = t.params
-                default: table = t.tags
-                }
-                guard let table else { throw TrackingError.invalidParameter("this search cannot be ordered by that entity") }
+                guard let table = t.table(for: term.entity) else { throw TrackingError.invalidParameter("this search cannot be ordered by that entity") }
                 let lookup = "FROM \(table) x WHERE x.\(t.ownerColumn) = \(t.owner) AND x.key = ?"
                 if case .metric = term.entity, table != SearchTables.nanMarkedMetrics {
                     // A table holding every value of a key (a logged model's metrics): its newest, as MLflow ranks them.

@@ -55,6 +55,17 @@ struct SearchTables: Sendable {
                                                   "timestamp_ms": "t.request_time", "execution_time_ms": "t.execution_duration"],
                                      numericAttributes: SearchAttributes.traces.numeric)
 
+    /// The table holding a keyed entity's values (metrics, params or tags); nil for an
+    /// entity this search has no table for, or one that is not keyed.
+    func table(for entity: SearchFilter.Entity) -> String? {
+        switch entity {
+        case .metric: return metrics
+        case .param: return params
+        case .tag: return tags
+        case .attribute, .dataset: return nil
+        }
+    }
+
     /// The table of runs' latest metrics, where a NaN is a NULL value with `is_nan` set.
     static let nanMarkedMetrics = "mlflow_latest_metrics"
 
