@@ -20,6 +20,9 @@ public struct RegisteredModel: Sendable, Equatable {
 
 /// One numbered version of a registered model.
 public struct ModelVersion: Sendable, Equatable {
+    /// The stage a deleted version is kept in (as MLflow keeps them), so numbers are never reused.
+    static let deletedStage = "Deleted_Internal"
+
     public let name: String
     public let version: Int64
     public let creationTimestamp: Int64

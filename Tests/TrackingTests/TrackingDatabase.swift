@@ -3,8 +3,9 @@ import PostgresTesting
 import Storage
 @testable import Tracking
 
-/// One fresh Tracking database for one test, on one engine, with its experiment, run and
-/// logged-model repositories; on PostgreSQL also those another replica opens on its own pool.
+/// One fresh Tracking database for one test, on one engine, with its experiment, run,
+/// logged-model, registry and trace repositories; on PostgreSQL also those another replica
+/// opens on its own pool.
 final class TrackingDatabase: EngineFixture {
     let engine: TestEngine
     let folder: String
@@ -12,11 +13,13 @@ final class TrackingDatabase: EngineFixture {
     let experiments: any ExperimentRepository
     let runs: any RunRepository
     let loggedModels: any LoggedModelRepository
+    let registry: any ModelRegistryRepository
+    let traces: any TraceRepository
 
     private init(engine: TestEngine, folder: String, postgres: TestDatabase?, experiments: any ExperimentRepository, runs: any RunRepository,
-                 loggedModels: any LoggedModelRepository) {
+                 loggedModels: any LoggedModelRepository, registry: any ModelRegistryRepository, traces: any TraceRepository) {
         self.engine = engine; self.folder = folder; self.postgres = postgres; self.experiments = experiments; self.runs = runs
-        self.loggedModels = loggedModels
+        self.loggedModels = loggedModels; self.registry = registry; self.traces = traces
     }
 
     /// A fresh, migrated database on `engine`.
@@ -27,12 +30,14 @@ final class TrackingDatabase: EngineFixture {
             try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
             let store = try StateStore(path: folder + "/enclave.sqlite", migrationSets: [TrackingMigrations.set])
             return Self(engine: engine, folder: folder, postgres: nil, experiments: SQLiteExperimentRepository(store: store),
-                        runs: SQLiteRunRepository(store: store), loggedModels: SQLiteLoggedModelRepository(store: store))
+                        runs: SQLiteRunRepository(store: store), loggedModels: SQLiteLoggedModelRepository(store: store),
+                        registry: SQLiteModelRegistryRepository(store: store), traces: SQLiteTraceRepository(store: store))
         case .postgres:
             let database = try await TestPostgres.freshDatabase()
             try await database.store.migrate([TrackingMigrations.postgres])
             return Self(engine: engine, folder: folder, postgres: database, experiments: PostgresExperimentRepository(store: database.store),
-                        runs: PostgresRunRepository(store: database.store), loggedModels: PostgresLoggedModelRepository(store: database.store))
+                        runs: PostgresRunRepository(store: database.store), loggedModels: PostgresLoggedModelRepository(store: database.store),
+                        registry: PostgresModelRegistryRepository(store: database.store), traces: PostgresTraceRepository(store: database.store))
         }
     }
 
@@ -42,9 +47,18 @@ final class TrackingDatabase: EngineFixture {
     }
 
     /// The repositories a second replica opens on its own pool (PostgreSQL only).
-    func replica() -> (experiments: any ExperimentRepository, runs: any RunRepository, running: Task<Void, Never>)? {
+    func replica() -> Replica? {
         guard let postgres else { return nil }
         let (store, running) = postgres.anotherStore()
-        return (PostgresExperimentRepository(store: store), PostgresRunRepository(store: store), running)
+        return Replica(experiments: PostgresExperimentRepository(store: store), runs: PostgresRunRepository(store: store),
+                       registry: PostgresModelRegistryRepository(store: store), running: running)
+    }
+
+    /// What another replica's repositories are, with the task keeping its pool open.
+    struct Replica {
+        let experiments: any ExperimentRepository
+        let runs: any RunRepository
+        let registry: any ModelRegistryRepository
+        let running: Task<Void, Never>
     }
 }

@@ -66,6 +66,12 @@ public final class PostgresStore: Sendable {
         return rows
     }
 
+    /// Runs `body` on one pooled connection outside a transaction: several reads that belong
+    /// together without paying for BEGIN and COMMIT.
+    public func withConnection<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in try await body(connection) }
+    }
+
     /// Runs `body` in one transaction on one connection; its own error comes out as thrown
     /// (not wrapped in postgres-nio's transaction error), so callers map constraint errors.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {

@@ -13,7 +13,7 @@ extension SQLiteModelRegistryRepository {
         guard let id = try String.fetchOne(db, sql: """
             SELECT mv.version_id FROM mlflow_model_versions mv JOIN mlflow_registered_models rm ON rm.model_key = mv.model_key
             WHERE rm.name = ? AND mv.version = ? AND mv.current_stage <> ?
-            """, arguments: [name, version, deletedStage]) else {
+            """, arguments: [name, version, ModelVersion.deletedStage]) else {
             throw TrackingError.notFound("Model Version (name=\(name), version=\(version)) not found")
         }
         return id
@@ -71,7 +71,7 @@ extension SQLiteModelRegistryRepository {
                          _ orderArguments: StatementArguments = [], limit: Int = 1_000_000, offset: Int = 0) throws -> [ModelVersion] {
         let records = try ModelVersionRecord.fetchAll(db, sql: """
             SELECT mv.*, rm.name FROM mlflow_model_versions mv JOIN mlflow_registered_models rm ON rm.model_key = mv.model_key
-            WHERE mv.current_stage <> '\(deletedStage)' AND \(condition) ORDER BY \(orderBy) LIMIT ? OFFSET ?
+            WHERE mv.current_stage <> '\(ModelVersion.deletedStage)' AND \(condition) ORDER BY \(orderBy) LIMIT ? OFFSET ?
             """, arguments: arguments + orderArguments + [limit, offset])
         guard !records.isEmpty else { return [] }
         let ids = records.map(\.versionID)

@@ -5,7 +5,6 @@ import GRDB
 /// in the stage `Deleted_Internal` (as MLflow keeps them), so numbers are never reused.
 public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
     let store: StateStore
-    static let deletedStage = "Deleted_Internal"
 
     /// The registry of `store` (its migrations include `TrackingMigrations.set`).
     public init(store: StateStore) { self.store = store }
@@ -150,7 +149,7 @@ public struct SQLiteModelRegistryRepository: ModelRegistryRepository {
             try db.execute(sql: "DELETE FROM mlflow_registered_model_aliases WHERE version_id = ?", arguments: [id])
             try db.execute(sql: "DELETE FROM mlflow_model_version_tags WHERE version_id = ?", arguments: [id])
             try db.execute(sql: "UPDATE mlflow_model_versions SET current_stage = ?, last_updated_timestamp = ? WHERE version_id = ?",
-                           arguments: [Self.deletedStage, TrackingRules.now(), id])
+                           arguments: [ModelVersion.deletedStage, TrackingRules.now(), id])
         }
     }
 
