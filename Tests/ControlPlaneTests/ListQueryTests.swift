@@ -11,7 +11,7 @@ import Testing
     func query(_ items: [(String, String)]) throws -> ListQuery { try ListQuery(items, schema: schema) }
 
     /// The first filter of `items` as the SQLite reader writes it.
-    func first(_ items: [(String, String)]) throws -> SQLCondition? { try query(items).conditions.first?.sqlite(schema) }
+    func first(_ items: [(String, String)]) throws -> (sql: String, arguments: [StoredValue])? { try query(items).conditions.first?.sqlite(schema) }
 
     @Test func readsPagingSortingAndHydration() throws {
         let q = try query([("page", "3"), ("size", "7"), ("sort_by", "desc:name"), ("hydrate", "True"), ("logical_operator", "or")])
@@ -33,6 +33,17 @@ import Testing
         #expect(q?.sql == "t.name LIKE ? ESCAPE '\\'")
         #expect(q?.arguments == ["%50\\%\\_off%".storedValue])
         #expect(try first([("name", "startswith:ab")])?.arguments == ["ab%".storedValue])
+    }
+
+    @Test func rulesKeepTheirSQLAndValuesInOrderOnEachEngine() throws {
+        let rule = SQLCondition(sql: "t.a = ? OR t.b IN (SELECT id FROM x WHERE id = ? OR name = ?)",
+                                arguments: [.text("one"), .text("two"), .integer(3)]).within("NOT (", ")")
+        #expect(rule.sqlite.sql == "NOT (t.a = ? OR t.b IN (SELECT id FROM x WHERE id = ? OR name = ?))")
+        #expect(rule.sqlite.arguments == [.text("one"), .text("two"), .integer(3)])
+        // A rule around a field filter: the filter is written by the engine, its value bound in place.
+        let tagged = try ListQuery.condition("tags", "g.name", .string, "startswith:ni").within("t.id IN (SELECT x WHERE ", ")")
+        #expect(tagged.sqlite.sql == "t.id IN (SELECT x WHERE g.name LIKE ? ESCAPE '\\')")
+        #expect(tagged.sqlite.arguments == ["ni%".storedValue])
     }
 
     @Test func oneofTakesAJSONList() throws {

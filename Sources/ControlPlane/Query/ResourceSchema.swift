@@ -6,10 +6,36 @@ enum FilterKind: Sendable {
     case string, uuid, int, bool, datetime
 }
 
-/// One SQL condition with its bound arguments.
+/// One condition over the control plane's tables, written once for every engine: portable
+/// SQL text, the values it compares with (bound, never spliced) and ZenML field filters, which
+/// each engine writes its own way (`SQLiteListQuery`, `PostgresListQuery`).
 struct SQLCondition: Sendable {
-    var sql: String
-    var arguments: [StoredValue]
+    /// A piece of the condition, in order.
+    enum Part: Sendable {
+        case sql(String)
+        case argument(StoredValue)
+        case filter(FieldFilter, column: String, kind: FilterKind)
+    }
+
+    var parts: [Part]
+
+    /// `sql` with each `?` standing for the next of `arguments` (the SQL is the server's own,
+    /// never a client's, so a `?` is always a placeholder).
+    init(sql: String, arguments: [StoredValue]) {
+        var parts: [Part] = [], values = arguments[...]
+        for (index, piece) in sql.split(separator: "?", omittingEmptySubsequences: false).enumerated() {
+            if index > 0 { parts.append(.argument(values.popFirst() ?? .null)) }
+            if !piece.isEmpty { parts.append(.sql(String(piece))) }
+        }
+        self.parts = parts
+    }
+
+    init(parts: [Part]) { self.parts = parts }
+
+    /// This condition between `prefix` and `suffix` (a subquery around a filter).
+    func within(_ prefix: String, _ suffix: String) -> SQLCondition {
+        SQLCondition(parts: [.sql(prefix)] + parts + [.sql(suffix)])
+    }
 }
 
 /// How one list endpoint maps ZenML's query parameters onto a table: which fields can
@@ -73,7 +99,6 @@ extension ListQuery {
     /// One `field=<op>:<value>` parameter as SQL over `column`: for a list's own rules that
     /// filter through a related table (`pipeline_name`, `tags`…).
     static func condition(_ key: String, _ column: String, _ kind: FilterKind, _ raw: String) throws -> SQLCondition {
-        let (sql, arguments) = SQLiteFieldFilter.condition(try filter(key, kind, raw), column: column)
-        return SQLCondition(sql: sql, arguments: arguments)
+        SQLCondition(parts: [.filter(try filter(key, kind, raw), column: column, kind: kind)])
     }
 }

@@ -14,8 +14,9 @@ extension ListQuery {
             let alone = scope.isEmpty && conditions.isEmpty
             scoped.append(SQLCondition(sql: alone ? "t.project_id = ?" : "+t.project_id = ?", arguments: [.text(projectID)]))
         }
-        var clauses = scoped.map { "(\($0.sql))" }
-        var arguments = scoped.flatMap(\.arguments).map(\.databaseValue)
+        let scopes = scoped.map(\.sqlite)
+        var clauses = scopes.map { "(\($0.sql))" }
+        var arguments = scopes.flatMap(\.arguments).map(\.databaseValue)
         if !conditions.isEmpty {
             let joiner = matchAny ? " OR " : " AND "
             let filters = try conditions.map { try $0.sqlite(schema) }
@@ -62,14 +63,30 @@ enum ProjectLookup {
 extension ListCondition {
     /// The condition as SQL over `schema`'s table. A `user=` filter must have been resolved
     /// through Identity first (`ListQuery.resolvingAccounts`).
-    func sqlite(_ schema: ResourceSchema) throws -> SQLCondition {
+    func sqlite(_ schema: ResourceSchema) throws -> (sql: String, arguments: [StoredValue]) {
         switch self {
-        case let .rule(condition): return condition
+        case let .rule(condition): return condition.sqlite
         case let .field(filter):
             guard let column = schema.fields[filter.field]?.sql else { throw UnknownRecordField(field: filter.field) }
-            let (sql, arguments) = SQLiteFieldFilter.condition(filter, column: column)
-            return SQLCondition(sql: sql, arguments: arguments)
+            return SQLiteFieldFilter.condition(filter, column: column)
         case let .account(field, _): throw UnknownRecordField(field: "\(field) (an unresolved user filter)")
         }
+    }
+}
+
+extension SQLCondition {
+    /// The condition as SQLite SQL with `?` for each bound value.
+    var sqlite: (sql: String, arguments: [StoredValue]) {
+        var sql = "", arguments: [StoredValue] = []
+        for part in parts {
+            switch part {
+            case let .sql(text): sql += text
+            case let .argument(value): sql += "?"; arguments.append(value)
+            case let .filter(filter, column, _):
+                let (text, values) = SQLiteFieldFilter.condition(filter, column: column)
+                sql += text; arguments += values
+            }
+        }
+        return (sql, arguments)
     }
 }

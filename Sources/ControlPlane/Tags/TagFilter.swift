@@ -10,10 +10,8 @@ enum TagFilter {
             if op == "isnull" { return SQLCondition(sql: "t.id NOT IN (\(linked))", arguments: []) }
             if op == "isnotnull" { return SQLCondition(sql: "t.id IN (\(linked))", arguments: []) }
             let condition = try ListQuery.condition("tags", "g.name", .string, value)
-            return SQLCondition(sql: """
-                t.id IN (SELECT l.resource_id FROM tag_resources l JOIN tags g ON g.id = l.tag_id
-                WHERE l.resource_type = '\(kind.rawValue)' AND \(condition.sql))
-                """, arguments: condition.arguments)
+            return condition.within("t.id IN (SELECT l.resource_id FROM tag_resources l JOIN tags g ON g.id = l.tag_id "
+                                        + "WHERE l.resource_type = '\(kind.rawValue)' AND ", ")")
         }
     }
 }

@@ -16,11 +16,11 @@ extension ResourceSchema {
             "artifact": SQLCondition.namingRule("t.artifact_id", in: "artifacts"),
             "name": { value in
                 let condition = try ListQuery.condition("name", "a.name", .string, value)
-                return SQLCondition(sql: "t.artifact_id IN (SELECT a.id FROM artifacts a WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.artifact_id IN (SELECT a.id FROM artifacts a WHERE ", ")")
             },
             "has_custom_name": { value in
-                SQLCondition(sql: "t.artifact_id IN (SELECT id FROM artifacts WHERE has_custom_name = ?)",
-                             arguments: [try ListQuery.boolean("has_custom_name", value).storedValue])
+                try ListQuery.condition("has_custom_name", "a.has_custom_name", .bool, value)
+                    .within("t.artifact_id IN (SELECT a.id FROM artifacts a WHERE ", ")")
             },
             "only_unused": { value in
                 try ListQuery.boolean("only_unused", value)
@@ -29,7 +29,7 @@ extension ResourceSchema {
             "tags": TagFilter.rule(.artifactVersion),
             "model_version_id": { value in
                 let condition = try ListQuery.condition("model_version_id", "m.model_version_id", .uuid, value)
-                return SQLCondition(sql: "t.id IN (SELECT m.artifact_version_id FROM model_version_artifacts m WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.id IN (SELECT m.artifact_version_id FROM model_version_artifacts m WHERE ", ")")
             },
             "model": { value in
                 SQLCondition(sql: """

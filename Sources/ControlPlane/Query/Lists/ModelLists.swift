@@ -26,14 +26,12 @@ extension ResourceSchema {
         ], custom: [
             "artifact_name": { value in
                 let condition = try ListQuery.condition("artifact_name", "a.name", .string, value)
-                return SQLCondition(sql: """
-                    t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE \(condition.sql))
-                    """, arguments: condition.arguments)
+                return condition.within("t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE ",
+                                        ")")
             },
             "has_custom_name": { value in
-                SQLCondition(sql: """
-                    t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE a.has_custom_name = ?)
-                    """, arguments: [try ListQuery.boolean("has_custom_name", value).storedValue])
+                try ListQuery.condition("has_custom_name", "a.has_custom_name", .bool, value)
+                    .within("t.artifact_version_id IN (SELECT v.id FROM artifact_versions v JOIN artifacts a ON a.id = v.artifact_id WHERE ", ")")
             },
             "only_data_artifacts": artifactTypes("only_data_artifacts", ArtifactKinds.dataSQL),
             "only_model_artifacts": artifactTypes("only_model_artifacts", "'ModelArtifact'"),
@@ -47,7 +45,7 @@ extension ResourceSchema {
         ], custom: [
             "pipeline_run_name": { value in
                 let condition = try ListQuery.condition("pipeline_run_name", "r.name", .string, value)
-                return SQLCondition(sql: "t.pipeline_run_id IN (SELECT r.id FROM pipeline_runs r WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.pipeline_run_id IN (SELECT r.id FROM pipeline_runs r WHERE ", ")")
             },
         ])
     }

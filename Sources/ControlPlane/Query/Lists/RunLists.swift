@@ -9,7 +9,7 @@ extension ResourceSchema {
         ], custom: [
             "pipeline_name": { value in
                 let condition = try ListQuery.condition("pipeline_name", "p.name", .string, value)
-                return SQLCondition(sql: "t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.pipeline_id IN (SELECT p.id FROM pipelines p WHERE ", ")")
             },
             "pipeline": SQLCondition.namingRule("t.pipeline_id", in: "pipelines"),
             "stack": SQLCondition.namingRule("t.stack_id", in: "stacks"),
@@ -21,7 +21,7 @@ extension ResourceSchema {
             "model_version_id": { value in try ListQuery.condition("model_version_id", "t.model_version_id", .uuid, value) },
             "linked_to_model_version_id": { value in
                 let condition = try ListQuery.condition("linked_to_model_version_id", "m.model_version_id", .uuid, value)
-                return SQLCondition(sql: "t.id IN (SELECT m.pipeline_run_id FROM model_version_pipeline_runs m WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.id IN (SELECT m.pipeline_run_id FROM model_version_pipeline_runs m WHERE ", ")")
             },
             "model": ModelFilter.versionOwnedBy("t.model_version_id"),
             // Enclave records no child runs (`parent_run` is always null), so every run is a root run.

@@ -6,7 +6,7 @@ extension ResourceSchema {
         ], custom: [
             "resource_type": { value in
                 let condition = try ListQuery.condition("resource_type", "l.resource_type", .string, value)
-                return SQLCondition(sql: "t.id IN (SELECT l.tag_id FROM tag_resources l WHERE \(condition.sql))", arguments: condition.arguments)
+                return condition.within("t.id IN (SELECT l.tag_id FROM tag_resources l WHERE ", ")")
             },
         ])
     }
