@@ -24,9 +24,10 @@ public enum PostgresFieldFilter {
             let operation = filter.operation
             let pattern = FieldFilter.likePattern(text, anyBefore: operation != .startsWith, anyAfter: operation != .endsWith)
             let mark = statement.bind(.text(pattern), as: .text)
-            // LIKE is text's; other columns are compared as their text, as SQLite does.
+            // Other columns are compared as their text, as SQLite does; ILIKE because SQLite's
+            // LIKE (and ZenML's own databases) ignore case.
             let subject = column.kind == .text ? name : "CAST(\(name) AS TEXT)"
-            return "\(subject) \(operation == .notContains ? "NOT " : "")LIKE \(mark) ESCAPE '\\'"
+            return "\(subject) \(operation == .notContains ? "NOT " : "")ILIKE \(mark) ESCAPE '\\'"
         case .equals, .notEquals, .greater, .greaterOrEqual, .less, .lessOrEqual:
             let symbol = filter.operation.comparisonOperator ?? "="
             return "\(name) \(symbol) \(statement.bind(values.first ?? .null, as: column.kind))"

@@ -72,6 +72,22 @@ public final class PostgresStore: Sendable {
         try await client.withConnection { connection in try await body(connection) }
     }
 
+    /// Runs `body` in one read-only transaction that sees one snapshot of the database
+    /// (REPEATABLE READ): a page and the relations it names agree, as SQLite's reads do.
+    public func snapshot<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
+        try await client.withConnection { connection in
+            try await connection.query("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", logger: logger)
+            do {
+                let result = try await body(connection)
+                try await connection.query("COMMIT", logger: logger)
+                return result
+            } catch {
+                _ = try? await connection.query("ROLLBACK", logger: logger)
+                throw error
+            }
+        }
+    }
+
     /// Runs `body` in one transaction on one connection; its own error comes out as thrown
     /// (not wrapped in postgres-nio's transaction error), so callers map constraint errors.
     public func transaction<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
