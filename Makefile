@@ -33,6 +33,8 @@ test-suites:
 	$(SWIFT) test --skip-build --no-parallel
 	# The HTTP handler tests again, over the in-memory storage implementation (one connection).
 	ENCLAVE_TEST_DATABASE=memory $(SWIFT) test --skip-build --no-parallel --filter ControlPlaneTests
+	# And over PostgreSQL (a fresh database of the throwaway cluster per test).
+	ENCLAVE_TEST_DATABASE=postgres $(SWIFT) test --skip-build --no-parallel --filter ControlPlaneTests
 	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python $(VENV)/bin/pytest -q --durations=8 Tests/Integration
 
 ## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)

@@ -26,7 +26,7 @@ public struct PostgresBlobIndex: BlobIndex {
 
     public func record(_ info: BlobInfo) async throws {
         let path = info.path.description, size = info.size, sha256 = info.sha256 ?? ""
-        try await store.client.query("""
+        _ = try await store.rows("""
             INSERT INTO artifact_blobs (path, size, sha256) VALUES (\(path), \(size), \(sha256))
             ON CONFLICT (path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, stored_at = now()
             """)
@@ -34,16 +34,13 @@ public struct PostgresBlobIndex: BlobIndex {
 
     public func digest(of path: ArtifactPath) async throws -> String? {
         let text = path.description
-        for try await digest in try await store.client.query("SELECT sha256 FROM artifact_blobs WHERE path = \(text)").decode(String.self) {
-            return digest
-        }
-        return nil
+        return try await store.rows("SELECT sha256 FROM artifact_blobs WHERE path = \(text)").first?.decode(String.self)
     }
 
     public func forget(_ path: ArtifactPath) async throws {
         let text = path.description
         let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%").replacingOccurrences(of: "_", with: "\\_")
         let under = escaped + "/%"
-        try await store.client.query("DELETE FROM artifact_blobs WHERE path = \(text) OR path LIKE \(under) ESCAPE '\\'")
+        _ = try await store.rows("DELETE FROM artifact_blobs WHERE path = \(text) OR path LIKE \(under) ESCAPE '\\'")
     }
 }

@@ -15,5 +15,9 @@ public struct ControlPlaneStorage: Sendable {
     let ledger: any IdempotencyLedger
     let content: any ArtifactContentRepository
     /// Creates what a fresh server must hold (project and stack `default`, the flavors).
-    let seedDefaults: @Sendable () throws -> Void
+    let seedDefaults: @Sendable () async throws -> Void
+
+    /// Makes whatever default object a fresh server must hold and this one lacks (project and
+    /// stack `default`, the built-in flavors); every replica may call it at start.
+    public func seed() async throws { try await seedDefaults() }
 }

@@ -15,10 +15,9 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
 
     /// Creates the API over its storage, the identity system and the secret store (without
     /// one, `/secrets` is not served), reading S3 artifact stores' content through `objects`
-    /// (none when nil); seeds the default project, flavors and stack if missing.
+    /// (none when nil). The storage must have been seeded (`ControlPlaneStorage.seed()`).
     public init(storage: ControlPlaneStorage, identity: IdentityStore, secrets: SecretStore? = nil,
                 settings: ControlPlaneSettings = ControlPlaneSettings(), objects: (any ObjectStoreContent)? = nil) throws {
-        try storage.seedDefaults()
         self.storage = storage
         self.objects = objects
         self.secrets = secrets

@@ -11,6 +11,7 @@ import NIOCore
 import NIOSSL
 import Prometheus
 import Secrets
+import ServiceLifecycle
 import Storage
 import Tracking
 
@@ -38,10 +39,25 @@ func openState(_ configuration: ServerConfiguration) throws -> (StateStore, Iden
 public func buildApplication(_ configuration: ServerConfiguration, logger: Logger = Logger(label: "enclave"), logSink: LogSink? = nil,
                              onListening: @escaping @Sendable (Int) async -> Void = { _ in }) async throws -> some ApplicationProtocol {
     try configuration.validate()
-    let keys = try openKeyring(configuration)
-    let (store, identity) = try openState(configuration)
+    let storage: ServerStorage
+    var services: [any Service] = []
+    if let url = configuration.databaseURL {
+        let database = try await OpenedPostgres.open(configuration, url: url, logger: logger)
+        services.append(database.pool)
+        do {
+            storage = try ServerStorage.postgres(database.store, identity: database.identity, keys: database.keys, configuration: configuration)
+        } catch {
+            database.pool.close()
+            throw error
+        }
+    } else {
+        let keys = try openKeyring(configuration)
+        let (store, identity) = try openState(configuration)
+        storage = try ServerStorage.sqlite(store, identity: identity, keys: keys, configuration: configuration)
+    }
+    let identity = storage.identity
     let registry = PrometheusCollectorRegistry()
-    let storage = try ServerStorage.sqlite(store, identity: identity, keys: keys, configuration: configuration)
+    try await storage.controlPlane.seed()
     if let objectStore = storage.blobs as? S3BlobStore {
         do {
             try await objectStore.checkReachable()
@@ -69,6 +85,7 @@ public func buildApplication(_ configuration: ServerConfiguration, logger: Logge
         router: router,
         server: server,
         configuration: .init(address: .hostname(configuration.host, port: configuration.port), serverName: nil),
+        services: services,
         onServerRunning: { channel in await onListening(channel.localAddress?.port ?? configuration.port) },
         logger: logger
     )

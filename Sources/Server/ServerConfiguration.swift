@@ -1,5 +1,6 @@
 import ControlPlane
 import Foundation
+import Storage
 
 /// Everything `enclave serve` needs to start. Built from defaults, then a JSON config
 /// file, then `ENCLAVE_*` environment variables, then command-line flags: each later
@@ -26,6 +27,12 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Where artifacts live when not in the data folder: `s3://BUCKET/PREFIX` on an
     /// S3-compatible store, its endpoint, region and keys from the environment (see `S3Location`).
     public var artifactStore: String?
+    /// The PostgreSQL database every replica shares (`postgresql://USER@HOST:PORT/DB`, TLS by
+    /// `sslmode`); unset, the SQLite file in the data folder. Never carries a password.
+    public var databaseURL: String?
+    /// A file (mode 600) holding the database password; unset, the systemd credential
+    /// `enclave-database` when the unit passes one.
+    public var databasePasswordFile: String?
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -88,13 +95,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
     /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`,
     /// `ENCLAVE_SECRETS_KEYRING`, `ENCLAVE_ARTIFACT_READ_ROOTS` (directories separated by `:`),
-    /// `ENCLAVE_ARTIFACT_STORE`.
+    /// `ENCLAVE_ARTIFACT_STORE`, `ENCLAVE_DATABASE_URL`, `ENCLAVE_DATABASE_PASSWORD_FILE`.
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
                      "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring",
-                     "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots", "ENCLAVE_ARTIFACT_STORE": "artifact_store"]
+                     "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots", "ENCLAVE_ARTIFACT_STORE": "artifact_store",
+                     "ENCLAVE_DATABASE_URL": "database_url", "ENCLAVE_DATABASE_PASSWORD_FILE": "database_password_file"]
         for (variable, key) in names {
             if let value = environment[variable], !value.isEmpty { try set(key, value: value, source: variable) }
         }
@@ -126,6 +134,19 @@ public struct ServerConfiguration: Sendable, Equatable {
                 throw ConfigurationError("\(source): artifact_store takes an s3://BUCKET/PREFIX address (unset: the data folder's artifacts/)")
             }
             artifactStore = value
+        case "database_url":
+            guard let value else { databaseURL = nil; return }
+            do {
+                _ = try DatabaseURL.parse(value)
+            } catch let error as DatabaseSettingError {
+                throw ConfigurationError("\(source): database_url: \(error.description)")
+            }
+            databaseURL = value
+        case "database_password_file":
+            guard let value, value.hasPrefix("/") else {
+                throw ConfigurationError("\(source): database_password_file takes an absolute path to a file only the server's user may read")
+            }
+            databasePasswordFile = value
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)

@@ -5,6 +5,7 @@ import Hummingbird
 import HummingbirdTesting
 import Logging
 import NIOCore
+import PostgresTesting
 import Server
 
 /// One answer of the API under test, with its body parsed when it is JSON.
@@ -65,11 +66,18 @@ struct TestFailure: Error, CustomStringConvertible {
 }
 
 /// Runs `test` against a fresh Enclave (own data folder, port 0) built by the same
-/// `buildApplication` the binary uses. With `ENCLAVE_TEST_DATABASE=memory` (the second pass
-/// of `make test`) its database is the in-memory implementation instead of a file.
+/// `buildApplication` the binary uses. With `ENCLAVE_TEST_DATABASE=memory` (a later pass of
+/// `make test`) its database is the in-memory implementation instead of a file; with
+/// `ENCLAVE_TEST_DATABASE=postgres`, a fresh database on the test cluster.
 func withEnclave(maxBodyBytes: Int = 64 * 1024, _ test: @escaping @Sendable (APITestClient) async throws -> Void) async throws {
     var configuration = ServerConfiguration()
-    configuration.inMemoryDatabase = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE"] == "memory"
+    let engine = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE"]
+    configuration.inMemoryDatabase = engine == "memory"
+    let postgres = engine == "postgres" ? try await TestPostgres.freshDatabase(maximumConnections: 1) : nil
+    if let postgres {
+        configuration.databaseURL = postgres.store.url.description
+        configuration.databasePasswordFile = ProcessInfo.processInfo.environment["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"]
+    }
     configuration.port = 0
     configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-test-\(UUID().uuidString)").path
     configuration.bcryptCost = 4
@@ -77,6 +85,12 @@ func withEnclave(maxBodyBytes: Int = 64 * 1024, _ test: @escaping @Sendable (API
     defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
     var logger = Logger(label: "enclave-test")
     logger.logLevel = .warning
-    let app = try await buildApplication(configuration, logger: logger)
-    try await app.test(.live) { client in try await test(APITestClient(client: client)) }
+    do {
+        let app = try await buildApplication(configuration, logger: logger)
+        try await app.test(.live) { client in try await test(APITestClient(client: client)) }
+    } catch {
+        await postgres?.drop()
+        throw error
+    }
+    await postgres?.drop()
 }

@@ -1,14 +1,13 @@
-import GRDB
 import Storage
 
 /// One artifact version as the client sends it, checked, ready to insert.
-struct ArtifactVersionDraft {
+struct ArtifactVersionDraft: Sendable {
     let project: String
     let artifactID: String?
     let artifactName: String?
     let version: String?
     let hasCustomName: Bool
-    let columns: [String: DatabaseValueConvertible?]
+    let columns: [String: StoredValue]
     let visualizations: [JSONValue]
     let tags: [TagSpec]
 
@@ -34,10 +33,12 @@ struct ArtifactVersionDraft {
         guard let dataType = try fields.object("data_type") else { throw fields.fail("data_type", "Field required") }
         guard let saveType = try fields.choice("save_type", from: Self.saveTypes) else { throw fields.fail("save_type", "Field required") }
         columns = [
-            "uri": try fields.requiredString("uri"), "type": try fields.requiredString("type"),
-            "materializer": materializer.text, "data_type": dataType.text, "save_type": saveType,
-            "artifact_store_id": try fields.uuid("artifact_store_id"), "content_hash": try fields.string("content_hash"),
-            "item_count": try fields.int("item_count"), "run_metadata": (try fields.object("metadata") ?? [:]).text,
+            "uri": .text(try fields.requiredString("uri")), "type": .text(try fields.requiredString("type")),
+            "materializer": .text(materializer.text), "data_type": .text(dataType.text), "save_type": .text(saveType),
+            "artifact_store_id": (try fields.uuid("artifact_store_id")).map(StoredValue.text) ?? .null,
+            "content_hash": (try fields.string("content_hash")).map(StoredValue.text) ?? .null,
+            "item_count": (try fields.int("item_count")).map { .integer(Int64($0)) } ?? .null,
+            "run_metadata": .text((try fields.object("metadata") ?? [:]).text),
         ]
         visualizations = try (fields.array("visualizations") ?? []).map { item in
             guard let type = item["type"]?.stringValue, let uri = item["uri"]?.stringValue else {

@@ -1,5 +1,5 @@
 import GRDB
-import Storage
+@_spi(SQLiteImplementation) import Storage
 
 /// Where artifacts and their versions are written. An artifact's name is unique in its
 /// project and a version label within its artifact, both by constraints; version numbers
@@ -96,7 +96,7 @@ struct SQLiteArtifactRepository: ArtifactRepository {
         let id = String.newID()
         var names = ["id", "project_id", "artifact_id", "visualizations", "user_id", "created", "updated"]
         var values: [DatabaseValueConvertible?] = [id, projectID, artifact, JSONValue.array(draft.visualizations).text, userID, now, now]
-        for (name, value) in draft.columns { names.append(name); values.append(value) }
+        for (name, value) in draft.columns { names.append(name); values.append(value.databaseValue) }
         let marks = Array(repeating: "?", count: names.count).joined(separator: ", ")
         var inserted = false
         for _ in 0..<8 where !inserted {

@@ -18,11 +18,7 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
                 FROM artifacts a LEFT JOIN artifact_versions v ON v.artifact_id = a.id
                 GROUP BY a.id, a.name, a.updated ORDER BY touched DESC, a.id LIMIT ? OFFSET ?
                 """, arguments: [size, CatalogPage<ArtifactSummary>.offset(page: page, size: size)])
-            let items = try rows.map { row in
-                ArtifactSummary(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"), versionCount: try row.decode(forColumn: "versions"),
-                                latestVersion: try row.decode(forColumn: "latest_version"), latestType: try row.decode(forColumn: "latest_type"),
-                                updated: try row.decode(forColumn: "touched"))
-            }
+            let items = try rows.map { try CatalogRows.artifactSummary(StoredRow($0)) }
             return CatalogPage(items: items, total: total, page: page, size: size)
         }
     }
@@ -49,14 +45,10 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
 
     static func view(_ row: Row, db: GRDB.Database) throws -> ArtifactVersionView {
         let id: String = try row.decode(forColumn: "id")
-        let visualizations = JSONValue.parseStored(try row.decode(String?.self, forColumn: "visualizations")).arrayValue ?? []
         let tags = try String.fetchAll(db, sql: """
             SELECT g.name FROM tags g JOIN tag_resources l ON l.tag_id = g.id WHERE l.resource_id = ? AND l.resource_type = 'artifact_version' ORDER BY g.name
             """, arguments: [id])
-        func reference(_ row: Row) throws -> StepReference {
-            StepReference(stepName: try row.decode(forColumn: "step_name"), stepID: try row.decode(forColumn: "step_id"),
-                          runID: try row.decode(forColumn: "run_id"), runName: try row.decode(forColumn: "run_name"))
-        }
+        func reference(_ row: Row) throws -> StepReference { try CatalogRows.stepReference(StoredRow(row)) }
         let producer = try Row.fetchOne(db, sql: """
             SELECT s.name AS step_name, s.id AS step_id, r.id AS run_id, r.name AS run_name FROM step_runs s JOIN pipeline_runs r ON r.id = s.pipeline_run_id
             WHERE s.id = ?
@@ -66,12 +58,6 @@ public struct SQLiteArtifactCatalog: ArtifactCatalog {
             JOIN step_runs s ON s.id = l.step_run_id JOIN pipeline_runs r ON r.id = s.pipeline_run_id
             WHERE l.artifact_version_id = ? AND l.direction = 'input' ORDER BY s.created LIMIT 50
             """, arguments: [id]).map(reference)
-        let dataType = JSONValue.parseStored(try row.decode(String?.self, forColumn: "data_type"))
-        return ArtifactVersionView(
-            id: id, artifactID: try row.decode(forColumn: "artifact_id"), artifactName: try row.decode(forColumn: "artifact_name"),
-            version: try row.decode(forColumn: "version"), type: try row.decode(forColumn: "type"), uri: try row.decode(forColumn: "uri"),
-            dataType: [dataType["module"]?.stringValue, dataType["attribute"]?.stringValue].compactMap { $0 }.joined(separator: "."),
-            created: try row.decode(forColumn: "created"), metadata: try row.decode(String?.self, forColumn: "run_metadata") ?? "{}",
-            visualizationTypes: visualizations.compactMap { $0["type"]?.stringValue }, tags: tags, producer: producer, consumers: consumers)
+        return try CatalogRows.artifactVersion(StoredRow(row), tags: tags, producer: producer, consumers: consumers)
     }
 }

@@ -33,10 +33,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
                 (SELECT r.created FROM pipeline_runs r WHERE r.pipeline_id = p.id ORDER BY r.created DESC LIMIT 1) AS latest_at
                 FROM pipelines p ORDER BY COALESCE(latest_at, p.created) DESC, p.id LIMIT ? OFFSET ?
                 """, arguments: [size, CatalogPage<PipelineSummary>.offset(page: page, size: size)])
-            let items = try rows.map { row in
-                PipelineSummary(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"), runCount: try row.decode(forColumn: "runs"),
-                                latestStatus: try row.decode(forColumn: "latest_status"), latestRunAt: try row.decode(forColumn: "latest_at"))
-            }
+            let items = try rows.map { try CatalogRows.pipelineSummary(StoredRow($0)) }
             return CatalogPage(items: items, total: total, page: page, size: size)
         }
     }
@@ -85,11 +82,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
         let version = try Row.fetchOne(db, sql: """
             SELECT m.name AS model, v.name AS version FROM model_versions v JOIN models m ON m.id = v.model_id WHERE v.id = ?
             """, arguments: [try row.decode(String?.self, forColumn: "model_version_id")])
-        return RunSummary(id: id, name: try row.decode(forColumn: "name"), pipelineID: try row.decode(forColumn: "pipeline_id"),
-                          pipelineName: try row.decode(forColumn: "pipeline_name"), status: try row.decode(forColumn: "status"),
-                          startTime: try row.decode(forColumn: "start_time"), endTime: try row.decode(forColumn: "end_time"),
-                          userID: try row.decode(forColumn: "user_id"), userName: nil, tags: tags,
-                          modelVersion: try version.map { "\(try $0.decode(String.self, forColumn: "model")) v\(try $0.decode(String.self, forColumn: "version"))" })
+        return try CatalogRows.runSummary(StoredRow(row), tags: tags, modelVersion: version.map(StoredRow.init))
     }
 
     static func step(_ row: Row, db: GRDB.Database) throws -> StepView {
@@ -100,16 +93,6 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
             JOIN artifact_versions v ON v.id = l.artifact_version_id JOIN artifacts a ON a.id = v.artifact_id
             WHERE l.step_run_id = ? ORDER BY l.direction, l.name, l.position
             """, arguments: [id])
-        func listed(_ direction: String) throws -> [StepArtifact] {
-            try artifacts.filter { (try $0.decode(String.self, forColumn: "direction")) == direction }.map {
-                StepArtifact(name: try $0.decode(forColumn: "name"), artifactName: try $0.decode(forColumn: "artifact_name"),
-                             version: try $0.decode(forColumn: "version"), versionID: try $0.decode(forColumn: "version_id"), type: try $0.decode(forColumn: "type"))
-            }
-        }
-        return StepView(id: id, name: try row.decode(forColumn: "name"), status: try row.decode(forColumn: "status"),
-                        startTime: try row.decode(forColumn: "start_time"), endTime: try row.decode(forColumn: "end_time"), parentIDs: parents,
-                        cacheKey: try row.decode(forColumn: "cache_key"), inputs: try listed("input"), outputs: try listed("output"),
-                        configuration: try row.decode(String?.self, forColumn: "config") ?? "{}",
-                        metadata: try row.decode(String?.self, forColumn: "run_metadata") ?? "{}")
+        return try CatalogRows.stepView(StoredRow(row), parents: parents, artifacts: artifacts.map(StoredRow.init))
     }
 }

@@ -24,8 +24,5 @@ public struct SQLiteStackCatalog: StackCatalog {
         try await store.database.read { db in try Row.fetchAll(db, sql: "SELECT * FROM stack_components ORDER BY type, name LIMIT 5000").map(Self.component) }
     }
 
-    static func component(_ row: Row) throws -> ComponentView {
-        ComponentView(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"), type: try row.decode(forColumn: "type"),
-                      flavor: try row.decode(forColumn: "flavor"), configuration: try row.decode(forColumn: "configuration"))
-    }
+    static func component(_ row: Row) throws -> ComponentView { try CatalogRows.component(StoredRow(row)) }
 }

@@ -11,10 +11,10 @@ extension PostgresIdentityRepository {
             let (id, ownerID, name, description, keyHash, active, lastLogin, lastRotated, created, updated) =
                 (key.id, key.serviceAccountId, key.name, key.description, key.keyHash, key.active, key.lastLogin, key.lastRotated, key.created, key.updated)
             do {
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO api_keys (id, service_account_id, name, description, key_hash, active, last_login, last_rotated, created, updated)
                     VALUES (\(id), \(ownerID), \(name), \(description), \(keyHash), \(active), \(lastLogin), \(lastRotated), \(created), \(updated))
-                    """, logger: store.logger)
+                    """, on: connection)
             } catch where ConstraintViolation(error) == .duplicate(table: "api_keys") {
                 throw IdentityError.alreadyExists("An API key named '\(key.name)' already exists for service account '\(owner.name)'.")
             }
@@ -50,14 +50,14 @@ extension PostgresIdentityRepository {
             let (id, name, description, keyHash, active, lastLogin, lastRotated, updated) =
                 (apiKey.id, apiKey.name, apiKey.description, apiKey.keyHash, apiKey.active, apiKey.lastLogin, apiKey.lastRotated, apiKey.updated)
             do {
-                try await connection.query("""
+                _ = try await store.rows("""
                     UPDATE api_keys SET name = \(name), description = \(description), key_hash = \(keyHash), active = \(active),
                     last_login = \(lastLogin), last_rotated = \(lastRotated), updated = \(updated) WHERE id = \(id)
-                    """, logger: store.logger)
+                    """, on: connection)
             } catch where ConstraintViolation(error) == .duplicate(table: "api_keys") {
                 throw IdentityError.alreadyExists("An API key named '\(apiKey.name)' already exists for service account '\(account.name)'.")
             }
-            if revoke { try await connection.query("DELETE FROM access_tokens WHERE api_key_id = \(id)", logger: store.logger) }
+            if revoke { _ = try await store.rows("DELETE FROM access_tokens WHERE api_key_id = \(id)", on: connection) }
             return (account, apiKey)
         }
     }
@@ -65,8 +65,8 @@ extension PostgresIdentityRepository {
     public func deleteAPIKey(serviceAccount idOrName: String, key: String) async throws {
         try await store.transaction { connection in
             let (_, apiKey) = try await apiKey(idOrName, key, on: connection)
-            try await connection.query("DELETE FROM access_tokens WHERE api_key_id = \(apiKey.id)", logger: store.logger)
-            try await connection.query("DELETE FROM api_keys WHERE id = \(apiKey.id)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM access_tokens WHERE api_key_id = \(apiKey.id)", on: connection)
+            _ = try await store.rows("DELETE FROM api_keys WHERE id = \(apiKey.id)", on: connection)
         }
     }
 
@@ -78,20 +78,20 @@ extension PostgresIdentityRepository {
     }
 
     public func recordAPIKeyLogin(keyID: String, at time: String) async throws {
-        try await store.client.query("UPDATE api_keys SET last_login = \(time) WHERE id = \(keyID)", logger: store.logger)
+        _ = try await store.rows("UPDATE api_keys SET last_login = \(time) WHERE id = \(keyID)")
     }
 
     // MARK: Access tokens
 
     public func insert(_ token: AccessToken, now: String) async throws {
         try await store.transaction { connection in
-            try await connection.query("DELETE FROM access_tokens WHERE expires_at < \(now)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM access_tokens WHERE expires_at < \(now)", on: connection)
             let (digest, userID, apiKeyID, kind, runID, created, expiresAt, deviceID) =
                 (token.digest, token.userID, token.apiKeyID, token.kind, token.pipelineRunID, token.created, token.expiresAt, token.deviceID)
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO access_tokens (token_hash, user_id, api_key_id, kind, pipeline_run_id, created, expires_at, device_id)
                 VALUES (\(digest), \(userID), \(apiKeyID), \(kind), \(runID), \(created), \(expiresAt), \(deviceID))
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 
@@ -111,6 +111,6 @@ extension PostgresIdentityRepository {
     }
 
     public func deleteToken(digest: String) async throws {
-        try await store.client.query("DELETE FROM access_tokens WHERE token_hash = \(digest)", logger: store.logger)
+        _ = try await store.rows("DELETE FROM access_tokens WHERE token_hash = \(digest)")
     }
 }

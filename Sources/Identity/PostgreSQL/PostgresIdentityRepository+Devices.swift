@@ -21,7 +21,7 @@ extension PostgresIdentityRepository {
                 """, on: connection).first
             else { throw IdentityError.damaged("device row missing after insert") }
             let id = try row.decode(String.self)
-            try await connection.query("DELETE FROM access_tokens WHERE device_id = \(id)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM access_tokens WHERE device_id = \(id)", on: connection)
             return id
         }
     }
@@ -44,11 +44,11 @@ extension PostgresIdentityRepository {
     public func recordWrongDeviceCode(id: String, lockAt: Int, at time: String) async throws {
         // One statement, so wrong codes sent at once (to any replica) are all counted.
         let (id, lockAt) = (id.lowercased(), Int64(lockAt))
-        try await store.client.query("""
+        _ = try await store.rows("""
             UPDATE devices SET failed_attempts = failed_attempts + 1,
             status = CASE WHEN failed_attempts + 1 >= \(lockAt) THEN 'locked' ELSE status END, updated = \(time)
             WHERE id = \(id) AND status = 'pending'
-            """, logger: store.logger)
+            """)
     }
 
     public func approveDevice(id: String, userID: String, trusted: Bool, at time: String) async throws -> Bool {
@@ -84,8 +84,8 @@ extension PostgresIdentityRepository {
                 try await store.rows("SELECT id FROM devices WHERE id = \(id) FOR UPDATE", on: connection)
             }
             guard !found.isEmpty else { return false }
-            try await connection.query("DELETE FROM access_tokens WHERE device_id = \(id)", logger: store.logger)
-            try await connection.query("DELETE FROM devices WHERE id = \(id)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM access_tokens WHERE device_id = \(id)", on: connection)
+            _ = try await store.rows("DELETE FROM devices WHERE id = \(id)", on: connection)
             return true
         }
     }

@@ -18,7 +18,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
     /// `body` in one transaction holding `ruleLock`.
     func ruled<Result: Sendable>(_ body: (PostgresConnection) async throws -> Result) async throws -> Result {
         try await store.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.ruleLock))", logger: store.logger)
+            _ = try await store.rows("SELECT pg_advisory_xact_lock(\(Self.ruleLock))", on: connection)
             return try await body(connection)
         }
     }
@@ -26,15 +26,15 @@ public struct PostgresIdentityRepository: IdentityRepository {
     // MARK: Server
 
     public func prepareServerState(serverID: String, at time: String) async throws -> String? {
-        try await store.client.query("""
+        _ = try await store.rows("""
             INSERT INTO server_state (id, server_id, name, active, created) VALUES (1, \(serverID), 'enclave', FALSE, \(time))
             ON CONFLICT (id) DO NOTHING
-            """, logger: store.logger)
+            """)
         return try await store.rows("SELECT decoy_hash FROM server_state WHERE id = 1").first?.decode(String?.self) ?? nil
     }
 
     public func storeDecoyHash(_ hash: String) async throws {
-        try await store.client.query("UPDATE server_state SET decoy_hash = \(hash) WHERE id = 1", logger: store.logger)
+        _ = try await store.rows("UPDATE server_state SET decoy_hash = \(hash) WHERE id = 1")
     }
 
     public func serverState() async throws -> ServerState {
@@ -56,9 +56,9 @@ public struct PostgresIdentityRepository: IdentityRepository {
             else { throw IdentityError.forbidden("The server is already active.") }
             try authorize(digest)
             try await insert(admin, on: connection)
-            try await connection.query("""
+            _ = try await store.rows("""
                 UPDATE server_state SET active = TRUE, setup_token_hash = NULL, name = COALESCE(\(serverName), name) WHERE id = 1
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 
@@ -68,7 +68,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
         try await store.transaction { connection in
             try await insert(account, on: connection)
             if activatingServer {
-                try await connection.query("UPDATE server_state SET active = TRUE, setup_token_hash = NULL WHERE id = 1", logger: store.logger)
+                _ = try await store.rows("UPDATE server_state SET active = TRUE, setup_token_hash = NULL WHERE id = 1", on: connection)
             }
         }
     }
@@ -76,7 +76,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
     /// Inserts `account`; a taken name is the UNIQUE constraint's answer.
     func insert(_ account: Account, on connection: PostgresConnection) async throws {
         do {
-            try await connection.query(account.postgresInsert, logger: store.logger)
+            _ = try await store.rows(account.postgresInsert, on: connection)
         } catch where ConstraintViolation(error) == .duplicate(table: "users") {
             throw IdentityError.alreadyExists("An account named '\(account.name)' already exists.")
         }
@@ -124,11 +124,11 @@ public struct PostgresIdentityRepository: IdentityRepository {
             var account = try await existing(id, serviceAccount: nil, on: connection)
             let revoke = try change(&account, try await otherActiveAdmins(besides: account.id, on: connection))
             do {
-                try await connection.query(account.postgresUpdate, logger: store.logger)
+                _ = try await store.rows(account.postgresUpdate, on: connection)
             } catch where ConstraintViolation(error) == .duplicate(table: "users") {
                 throw IdentityError.alreadyExists("An account named '\(account.name)' already exists.")
             }
-            if revoke { try await connection.query("DELETE FROM access_tokens WHERE user_id = \(account.id)", logger: store.logger) }
+            if revoke { _ = try await store.rows("DELETE FROM access_tokens WHERE user_id = \(account.id)", on: connection) }
             return account
         }
     }
@@ -137,7 +137,7 @@ public struct PostgresIdentityRepository: IdentityRepository {
         try await ruled { connection in
             let account = try await existing(idOrName, serviceAccount: serviceAccount, on: connection)
             try check(account, try await otherActiveAdmins(besides: account.id, on: connection))
-            try await connection.query("DELETE FROM users WHERE id = \(account.id)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM users WHERE id = \(account.id)", on: connection)
         }
     }
 

@@ -15,21 +15,18 @@ public struct PostgresAuditTrail: AuditTrail {
 
     public func append(_ entry: AuditEntry) async throws -> AuditRecord {
         try await store.transaction { connection in
-            try await connection.query("SELECT pg_advisory_xact_lock(\(Self.appendLock))", logger: store.logger)
-            var last: (sequence: Int64, hash: String)?
-            for try await head in try await connection.query("SELECT sequence, hash FROM secrets_audit ORDER BY sequence DESC LIMIT 1",
-                                                             logger: store.logger).decode((Int64, String).self) {
-                last = head
-            }
+            _ = try await store.rows("SELECT pg_advisory_xact_lock(\(Self.appendLock))", on: connection)
+            let last: (sequence: Int64, hash: String)? = try await store.rows("SELECT sequence, hash FROM secrets_audit ORDER BY sequence DESC LIMIT 1",
+                                                                              on: connection).first?.decode((Int64, String).self)
             let sequence = (last?.sequence ?? 0) + 1
             let previous = last?.hash ?? AuditRecord.genesis
             let at = Timestamp.now()
             let hash = AuditRecord.hash(sequence: sequence, at: at, entry: entry, previousHash: previous)
             let (actor, action, secretID, address, outcome) = (entry.actor, entry.action, entry.secretID, entry.address, entry.outcome)
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO secrets_audit (sequence, at, actor, action, secret_id, address, outcome, previous_hash, hash)
                 VALUES (\(sequence), \(at), \(actor), \(action), \(secretID), \(address), \(outcome), \(previous), \(hash))
-                """, logger: store.logger)
+                """, on: connection)
             return AuditRecord(sequence: sequence, at: at, entry: entry, previousHash: previous, hash: hash)
         }
     }

@@ -11,11 +11,10 @@ public struct PostgresSealedValueRepository: SealedValueRepository {
 
     public func replace(secretID: String, with values: [SealedValue]) async throws {
         try await store.transaction { connection in
-            try await connection.query("DELETE FROM secrets_values WHERE secret_id = \(secretID)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM secrets_values WHERE secret_id = \(secretID)", on: connection)
             for value in values {
                 let (key, sealed, keyID) = (value.key, value.sealed, value.keyID)
-                try await connection.query("INSERT INTO secrets_values (secret_id, key, sealed, key_id) VALUES (\(secretID), \(key), \(sealed), \(keyID))",
-                                           logger: store.logger)
+                _ = try await store.rows("INSERT INTO secrets_values (secret_id, key, sealed, key_id) VALUES (\(secretID), \(key), \(sealed), \(keyID))", on: connection)
             }
         }
     }
@@ -25,7 +24,7 @@ public struct PostgresSealedValueRepository: SealedValueRepository {
     }
 
     public func delete(secretID: String) async throws {
-        try await store.client.query("DELETE FROM secrets_values WHERE secret_id = \(secretID)", logger: store.logger)
+        _ = try await store.rows("DELETE FROM secrets_values WHERE secret_id = \(secretID)")
     }
 
     public func count(notSealedWith keyID: String) async throws -> Int {
@@ -42,10 +41,10 @@ public struct PostgresSealedValueRepository: SealedValueRepository {
             var count = 0
             for (old, new) in changes {
                 let (sealed, keyID, secretID, key, previous) = (new.sealed, new.keyID, old.secretID, old.key, old.sealed)
-                for try await _ in try await connection.query("""
+                count += try await store.rows("""
                     UPDATE secrets_values SET sealed = \(sealed), key_id = \(keyID)
                     WHERE secret_id = \(secretID) AND key = \(key) AND sealed = \(previous) RETURNING key
-                    """, logger: store.logger) { count += 1 }
+                    """, on: connection).count
             }
             return count
         }

@@ -13,10 +13,10 @@ public struct PostgresSecretRepository: SecretRepository {
         do {
             let (id, name, isPrivate, userID, scope, created, updated) =
                 (record.id, record.name, record.isPrivate, record.userID, record.scope, record.created, record.updated)
-            try await store.client.query("""
+            _ = try await store.rows("""
                 INSERT INTO secrets (id, name, private, user_id, scope, created, updated)
                 VALUES (\(id), \(name), \(isPrivate), \(userID), \(scope), \(created), \(updated))
-                """, logger: store.logger)
+                """)
         } catch {
             throw SQLiteSecretRepository.taken(error, record)
         }

@@ -64,15 +64,10 @@ public enum PostgresFieldFilter {
         let scoped = scope(&statement)
         let filter = try whereClause(request.filters, matchAny: request.matchAny, columns: columns, into: &statement)
         let whereSQL = "WHERE (\(scoped))" + (filter.isEmpty ? "" : " AND \(filter)")
-        var total = 0
-        for try await count in try await store.client.query(statement.query("SELECT COUNT(*) FROM \(table) \(whereSQL)"), logger: store.logger).decode(Int.self) {
-            total = count
-        }
+        let total = try await store.rows(statement.query("SELECT COUNT(*) FROM \(table) \(whereSQL)")).first?.decode(Int.self) ?? 0
         let order = try orderClause(request, columns: columns, idColumn: "id")
         let limit = statement.bind(Int64(max(0, request.limit))), offset = statement.bind(Int64(max(0, request.offset)))
-        var rows: [PostgresRow] = []
         let sql = "SELECT * FROM \(table) \(whereSQL) \(order) LIMIT \(limit) OFFSET \(offset)"
-        for try await row in try await store.client.query(statement.query(sql), logger: store.logger) { rows.append(row) }
-        return (rows, total)
+        return (try await store.rows(statement.query(sql)), total)
     }
 }

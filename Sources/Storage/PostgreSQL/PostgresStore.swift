@@ -12,6 +12,8 @@ public final class PostgresStore: Sendable {
     public let logger: Logger
     /// Kept for `probe()`'s own connection; never logged or shown.
     let password: String?
+    /// Statements run through `rows` (every repository's reads and writes), for `/metrics`.
+    public let statements = StatementCounter()
 
     /// A pool for `url`, signing in with `password` (nil: the server needs none), at most
     /// `maximumConnections` open. Nothing connects until `run()` runs.
@@ -54,6 +56,7 @@ public final class PostgresStore: Sendable {
 
     /// Every row `query` answers, read into memory (for the small answers repositories read).
     public func rows(_ query: PostgresQuery) async throws -> [PostgresRow] {
+        statements.increment()
         var rows: [PostgresRow] = []
         for try await row in try await client.query(query, logger: logger) { rows.append(row) }
         return rows
@@ -61,6 +64,7 @@ public final class PostgresStore: Sendable {
 
     /// Every row `query` answers on `connection` (inside a `transaction`), read into memory.
     public func rows(_ query: PostgresQuery, on connection: PostgresConnection) async throws -> [PostgresRow] {
+        statements.increment()
         var rows: [PostgresRow] = []
         for try await row in try await connection.query(query, logger: logger) { rows.append(row) }
         return rows

@@ -18,10 +18,9 @@ public struct PostgresExperimentRepository: ExperimentRepository {
                     VALUES (\(name), '', 'active', \(now), \(now)) RETURNING experiment_id
                     """, on: connection).first?.decode(Int64.self) else { throw TrackingError.invalidParameter("the experiment could not be created") }
                 let location = artifactLocation ?? "mlflow-artifacts:/\(id)"
-                try await connection.query("UPDATE mlflow_experiments SET artifact_location = \(location) WHERE experiment_id = \(id)", logger: store.logger)
+                _ = try await store.rows("UPDATE mlflow_experiments SET artifact_location = \(location) WHERE experiment_id = \(id)", on: connection)
                 for tag in tags {
-                    try await connection.query("INSERT INTO mlflow_experiment_tags (experiment_id, key, value) VALUES (\(id), \(tag.key), \(tag.value))",
-                                               logger: store.logger)
+                    _ = try await store.rows("INSERT INTO mlflow_experiment_tags (experiment_id, key, value) VALUES (\(id), \(tag.key), \(tag.value))", on: connection)
                 }
                 return id
             }
@@ -67,17 +66,17 @@ public struct PostgresExperimentRepository: ExperimentRepository {
             guard try await !store.rows("""
                 UPDATE mlflow_experiments SET lifecycle_stage = \(stage), last_update_time = \(now) WHERE experiment_id = \(id) RETURNING experiment_id
                 """, on: connection).isEmpty else { return false }
-            try await connection.query("UPDATE mlflow_runs SET lifecycle_stage = \(stage) WHERE experiment_id = \(id)", logger: store.logger)
+            _ = try await store.rows("UPDATE mlflow_runs SET lifecycle_stage = \(stage) WHERE experiment_id = \(id)", on: connection)
             return true
         }
     }
 
     public func setTag(id: Int64, _ tag: KeyValue) async throws -> Bool {
         do {
-            try await store.client.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_experiment_tags (experiment_id, key, value) VALUES (\(id), \(tag.key), \(tag.value))
                 ON CONFLICT (experiment_id, key) DO UPDATE SET value = excluded.value
-                """, logger: store.logger)
+                """)
             return true
         } catch let error where ConstraintViolation(error) == .missingReference {
             return false

@@ -19,13 +19,13 @@ public struct PostgresLoggedModelRepository: LoggedModelRepository {
             guard stage == "active" else {
                 throw TrackingError.invalidParameter("The experiment \(model.experimentID) must be in the 'active' state. Current state is \(stage).")
             }
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_logged_models (model_id, experiment_id, name, artifact_location, creation_timestamp, last_updated_timestamp,
                     status, status_message, model_type, source_run_id, lifecycle_stage)
                 VALUES (\(model.id), \(model.experimentID), \(model.name), \(model.artifactLocation), \(model.creationTimestamp),
                         \(model.lastUpdatedTimestamp), \(model.status), \(model.statusMessage), \(model.modelType), \(model.sourceRunID),
                         \(model.lifecycleStage))
-                """, logger: store.logger)
+                """, on: connection)
             try await upsertTags(connection, id: model.id, model.tags)
             try await insertParams(connection, id: model.id, model.params)
         }
@@ -119,10 +119,10 @@ public struct PostgresLoggedModelRepository: LoggedModelRepository {
 
     func upsertTags(_ connection: PostgresConnection, id: String, _ tags: [KeyValue]) async throws {
         for tag in tags {
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_logged_model_tags (model_id, key, value) VALUES (\(id), \(tag.key), \(tag.value))
                 ON CONFLICT (model_id, key) DO UPDATE SET value = excluded.value
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 

@@ -15,10 +15,10 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
             return try await store.transaction { connection in
                 let now = TrackingRules.now()
                 let key = TrackingRules.newID()
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_registered_models (model_key, name, creation_timestamp, last_updated_timestamp, description)
                     VALUES (\(key), \(name), \(now), \(now), \(description))
-                    """, logger: store.logger)
+                    """, on: connection)
                 for tag in tags { try await Self.modelTags.upsert(owner: key, tag, store: store, on: connection) }
                 return try await requireModel(connection, name)
             }
@@ -35,9 +35,9 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
         do {
             return try await store.transaction { connection in
                 let key = try await modelKey(connection, name)
-                try await connection.query("""
+                _ = try await store.rows("""
                     UPDATE mlflow_registered_models SET name = \(newName), last_updated_timestamp = \(TrackingRules.now()) WHERE model_key = \(key)
-                    """, logger: store.logger)
+                    """, on: connection)
                 return try await requireModel(connection, newName)
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "mlflow_registered_models") {
@@ -48,9 +48,9 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
     public func updateModel(name: String, description: String) async throws -> RegisteredModel {
         try await store.transaction { connection in
             let key = try await modelKey(connection, name)
-            try await connection.query("""
+            _ = try await store.rows("""
                 UPDATE mlflow_registered_models SET description = \(description), last_updated_timestamp = \(TrackingRules.now()) WHERE model_key = \(key)
-                """, logger: store.logger)
+                """, on: connection)
             return try await requireModel(connection, name)
         }
     }
@@ -59,7 +59,7 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
     public func deleteModel(name: String) async throws {
         try await store.transaction { connection in
             let key = try await modelKey(connection, name, locking: true)
-            try await connection.query("DELETE FROM mlflow_registered_models WHERE model_key = \(key)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM mlflow_registered_models WHERE model_key = \(key)", on: connection)
         }
     }
 
@@ -90,16 +90,15 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
             let key = try await modelKey(connection, draft.name, locking: true)
             let now = TrackingRules.now()
             let id = TrackingRules.newID()
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_model_versions (version_id, model_key, version, creation_timestamp, last_updated_timestamp, description,
                     user_id, current_stage, source, run_id, run_link, status, storage_location, model_id)
                 SELECT \(id), \(key), COALESCE(MAX(version), 0) + 1, \(now), \(now), \(draft.description ?? ""), \(draft.userID), 'None',
                     \(draft.source), \(draft.runID), \(draft.runLink ?? ""), 'READY', \(draft.storageLocation), \(draft.modelID)
                 FROM mlflow_model_versions WHERE model_key = \(key)
-                """, logger: store.logger)
+                """, on: connection)
             for tag in draft.tags { try await Self.versionTags.upsert(owner: id, tag, store: store, on: connection) }
-            try await connection.query("UPDATE mlflow_registered_models SET last_updated_timestamp = \(now) WHERE model_key = \(key)",
-                                       logger: store.logger)
+            _ = try await store.rows("UPDATE mlflow_registered_models SET last_updated_timestamp = \(now) WHERE model_key = \(key)", on: connection)
             return try await requireVersion(connection, id: id)
         }
     }
@@ -113,9 +112,9 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
     public func updateVersion(name: String, version: Int64, description: String) async throws -> ModelVersion {
         try await store.transaction { connection in
             let id = try await versionID(connection, name, version)
-            try await connection.query("""
+            _ = try await store.rows("""
                 UPDATE mlflow_model_versions SET description = \(description), last_updated_timestamp = \(TrackingRules.now()) WHERE version_id = \(id)
-                """, logger: store.logger)
+                """, on: connection)
             return try await requireVersion(connection, id: id)
         }
     }
@@ -127,15 +126,15 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
             let id = try await versionID(connection, name, version)
             let now = TrackingRules.now()
             if archiveOthers, stage == "Staging" || stage == "Production" {
-                try await connection.query("""
+                _ = try await store.rows("""
                     UPDATE mlflow_model_versions SET current_stage = 'Archived', last_updated_timestamp = \(now)
                     WHERE model_key = (SELECT model_key FROM mlflow_model_versions WHERE version_id = \(id))
                       AND current_stage = \(stage) AND version_id <> \(id)
-                    """, logger: store.logger)
+                    """, on: connection)
             }
-            try await connection.query("""
+            _ = try await store.rows("""
                 UPDATE mlflow_model_versions SET current_stage = \(stage), last_updated_timestamp = \(now) WHERE version_id = \(id)
-                """, logger: store.logger)
+                """, on: connection)
             return try await requireVersion(connection, id: id)
         }
     }
@@ -144,12 +143,12 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
     public func deleteVersion(name: String, version: Int64) async throws {
         try await store.transaction { connection in
             let id = try await versionID(connection, name, version)
-            try await connection.query("DELETE FROM mlflow_registered_model_aliases WHERE version_id = \(id)", logger: store.logger)
-            try await connection.query("DELETE FROM mlflow_model_version_tags WHERE version_id = \(id)", logger: store.logger)
-            try await connection.query("""
+            _ = try await store.rows("DELETE FROM mlflow_registered_model_aliases WHERE version_id = \(id)", on: connection)
+            _ = try await store.rows("DELETE FROM mlflow_model_version_tags WHERE version_id = \(id)", on: connection)
+            _ = try await store.rows("""
                 UPDATE mlflow_model_versions SET current_stage = \(ModelVersion.deletedStage), last_updated_timestamp = \(TrackingRules.now())
                 WHERE version_id = \(id)
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 
@@ -186,17 +185,17 @@ public struct PostgresModelRegistryRepository: ModelRegistryRepository {
         try await store.transaction { connection in
             let key = try await modelKey(connection, name, locking: true)
             let id = try await versionID(connection, name, version)
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_registered_model_aliases (model_key, alias, version_id) VALUES (\(key), \(alias), \(id))
                 ON CONFLICT (model_key, alias) DO UPDATE SET version_id = excluded.version_id
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 
     public func deleteAlias(name: String, alias: String) async throws {
         try await store.transaction { connection in
             let key = try await modelKey(connection, name)
-            try await connection.query("DELETE FROM mlflow_registered_model_aliases WHERE model_key = \(key) AND alias = \(alias)", logger: store.logger)
+            _ = try await store.rows("DELETE FROM mlflow_registered_model_aliases WHERE model_key = \(key) AND alias = \(alias)", on: connection)
         }
     }
 

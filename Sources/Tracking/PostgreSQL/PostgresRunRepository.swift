@@ -22,11 +22,11 @@ public struct PostgresRunRepository: RunRepository {
             guard stage == "active" else {
                 throw TrackingError.invalidParameter("The experiment \(info.experimentID) must be in the 'active' state. Current state is \(stage).")
             }
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_runs (run_id, experiment_id, name, user_id, status, start_time, end_time, artifact_uri, lifecycle_stage)
                 VALUES (\(info.runID), \(info.experimentID), \(info.name), \(info.userID), \(info.status), \(info.startTime), \(info.endTime),
                         \(info.artifactURI), \(info.lifecycleStage))
-                """, logger: store.logger)
+                """, on: connection)
             try await setTags(connection, runID: info.runID, tags)
         }
     }
@@ -70,7 +70,7 @@ public struct PostgresRunRepository: RunRepository {
                 // The latest value is the one with the highest (step, timestamp, value), as in MLflow,
                 // decided in this one statement so concurrent writers cannot reorder it.
                 let value: Double? = metric.value.isNaN ? nil : metric.value
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_latest_metrics (run_id, key, value, is_nan, timestamp, step)
                     VALUES (\(runID), \(metric.key), \(value), \(metric.value.isNaN), \(metric.timestamp), \(metric.step))
                     ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value, is_nan = excluded.is_nan,
@@ -79,11 +79,11 @@ public struct PostgresRunRepository: RunRepository {
                        OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp > mlflow_latest_metrics.timestamp)
                        OR (excluded.step = mlflow_latest_metrics.step AND excluded.timestamp = mlflow_latest_metrics.timestamp
                            AND COALESCE(excluded.value, 0) > COALESCE(mlflow_latest_metrics.value, 0))
-                    """, logger: store.logger)
+                    """, on: connection)
             }
             try await setTags(connection, runID: runID, tags)
             if let name = tags.last(where: { $0.key == SQLiteRunRepository.nameTag })?.value {
-                try await connection.query("UPDATE mlflow_runs SET name = \(name) WHERE run_id = \(runID)", logger: store.logger)
+                _ = try await store.rows("UPDATE mlflow_runs SET name = \(name) WHERE run_id = \(runID)", on: connection)
             }
         }
     }
@@ -101,10 +101,10 @@ public struct PostgresRunRepository: RunRepository {
                              statement.bind(metric.datasetDigest)]
                 return "(\(run), " + marks.joined(separator: ", ") + ")"
             }
-            try await connection.query(statement.query("""
+            _ = try await store.rows(statement.query("""
                 INSERT INTO mlflow_metrics (run_id, key, value, is_nan, timestamp, step, model_id, dataset_name, dataset_digest)
                 VALUES \(rows.joined(separator: ", "))
-                """), logger: store.logger)
+                """), on: connection)
         }
     }
 
@@ -218,29 +218,29 @@ public struct PostgresRunRepository: RunRepository {
             for input in datasets {
                 let dataset = input.dataset
                 // One row per (experiment, name, digest), whoever logs it first; decided by the constraint.
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_datasets (dataset_id, experiment_id, name, digest, source_type, source, schema, profile)
                     VALUES (\(TrackingRules.newID()), \(experimentID), \(dataset.name), \(dataset.digest), \(dataset.sourceType), \(dataset.source),
                             \(dataset.schema), \(dataset.profile))
                     ON CONFLICT (experiment_id, name, digest) DO NOTHING
-                    """, logger: store.logger)
+                    """, on: connection)
                 guard let datasetID = try await store.rows("""
                     SELECT dataset_id FROM mlflow_datasets WHERE experiment_id = \(experimentID) AND name = \(dataset.name) AND digest = \(dataset.digest)
                     """, on: connection).first?.decode(String.self) else { continue }
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_run_dataset_inputs (run_id, dataset_id) VALUES (\(runID), \(datasetID)) ON CONFLICT (run_id, dataset_id) DO NOTHING
-                    """, logger: store.logger)
+                    """, on: connection)
                 for tag in input.tags {
-                    try await connection.query("""
+                    _ = try await store.rows("""
                         INSERT INTO mlflow_run_dataset_input_tags (run_id, dataset_id, key, value) VALUES (\(runID), \(datasetID), \(tag.key), \(tag.value))
                         ON CONFLICT (run_id, dataset_id, key) DO UPDATE SET value = excluded.value
-                        """, logger: store.logger)
+                        """, on: connection)
                 }
             }
             for model in models {
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_run_model_inputs (run_id, model_id) VALUES (\(runID), \(model)) ON CONFLICT (run_id, model_id) DO NOTHING
-                    """, logger: store.logger)
+                    """, on: connection)
             }
         }
     }
@@ -249,20 +249,20 @@ public struct PostgresRunRepository: RunRepository {
         try await store.transaction { connection in
             try await requireActive(connection, runID)
             for model in models {
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_run_model_outputs (run_id, model_id, step) VALUES (\(runID), \(model.modelID), \(model.step))
                     ON CONFLICT (run_id, model_id) DO UPDATE SET step = excluded.step
-                    """, logger: store.logger)
+                    """, on: connection)
             }
         }
     }
 
     func setTags(_ connection: PostgresConnection, runID: String, _ pairs: [KeyValue]) async throws {
         for pair in pairs {
-            try await connection.query("""
+            _ = try await store.rows("""
                 INSERT INTO mlflow_run_tags (run_id, key, value) VALUES (\(runID), \(pair.key), \(pair.value))
                 ON CONFLICT (run_id, key) DO UPDATE SET value = excluded.value
-                """, logger: store.logger)
+                """, on: connection)
         }
     }
 

@@ -13,19 +13,19 @@ extension PostgresTraceRepository {
     /// here, and takes the duration from the root spans.
     func markSpansStored(_ connection: PostgresConnection, traceIDs: [String]) async throws {
         guard !traceIDs.isEmpty else { return }
-        try await connection.query("""
+        _ = try await store.rows("""
             INSERT INTO mlflow_trace_tags (trace_id, key, value)
             SELECT t.trace_id, \(TraceInfo.spansLocationTag), 'TRACKING_STORE' FROM mlflow_traces t
             WHERE t.trace_id = ANY(\(traceIDs)) AND EXISTS (SELECT 1 FROM mlflow_spans s WHERE s.trace_id = t.trace_id)
             ON CONFLICT (trace_id, key) DO UPDATE SET value = excluded.value
-            """, logger: store.logger)
-        try await connection.query("""
+            """, on: connection)
+        _ = try await store.rows("""
             UPDATE mlflow_traces SET execution_duration = (
                 SELECT (MAX(s.end_time_ns) - MIN(s.start_time_ns)) / 1000000 FROM mlflow_spans s
                 WHERE s.trace_id = mlflow_traces.trace_id AND s.parent_span_id IS NULL)
             WHERE trace_id = ANY(\(traceIDs))
               AND EXISTS (SELECT 1 FROM mlflow_spans s WHERE s.trace_id = mlflow_traces.trace_id AND s.parent_span_id IS NULL)
-            """, logger: store.logger)
+            """, on: connection)
     }
 
     func traces(_ connection: PostgresConnection, ids: [String]) async throws -> [TraceInfo] {

@@ -45,14 +45,14 @@ public struct PostgresTraceRepository: TraceRepository {
         guard !spans.isEmpty else { return }
         try await store.transaction { connection in
             for span in spans {
-                try await connection.query("""
+                _ = try await store.rows("""
                     INSERT INTO mlflow_spans (trace_id, span_id, parent_span_id, experiment_id, name, start_time_ns, end_time_ns, status_code, content)
                     VALUES (\(span.traceID), \(span.spanID), \(span.parentSpanID), \(experimentID), \(span.name), \(span.startNanos), \(span.endNanos),
                             \(span.statusCode), \(span.content))
                     ON CONFLICT (trace_id, span_id) DO UPDATE SET parent_span_id = excluded.parent_span_id, name = excluded.name,
                         start_time_ns = excluded.start_time_ns, end_time_ns = excluded.end_time_ns, status_code = excluded.status_code,
                         content = excluded.content
-                    """, logger: store.logger)
+                    """, on: connection)
             }
             try await markSpansStored(connection, traceIDs: Array(Set(spans.map(\.traceID))))
         }
@@ -116,7 +116,7 @@ public struct PostgresTraceRepository: TraceRepository {
                     """, on: connection)
             }
             let gone = try doomed.map { try $0.decode(String.self) }
-            try await connection.query("DELETE FROM mlflow_spans WHERE trace_id = ANY(\(gone))", logger: store.logger)
+            _ = try await store.rows("DELETE FROM mlflow_spans WHERE trace_id = ANY(\(gone))", on: connection)
             return gone.count
         }
     }
