@@ -8,9 +8,16 @@ MLFLOW_VENV := .venv-mlflow
 # debootstrap, iproute2 (ip netns) and curl; gpg/gpgv check the OpenPGP signatures.
 SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-dev binutils python3-venv pkg-config openssl curl \
                    debootstrap iproute2 gpg gpgv
-# Only the tests need a browser (the dashboard is driven in Debian's headless Chromium) and a
-# PostgreSQL server (a throwaway cluster, Tests/Services/postgres.sh).
-TEST_PACKAGES := chromium chromium-driver postgresql
+# Only the tests need a browser (the dashboard is driven in Debian's headless Chromium), a
+# PostgreSQL server (a throwaway cluster, Tests/Services/postgres.sh) and nginx (the balancer
+# in front of three replicas, Tests/Integration/test_replicas.py).
+TEST_PACKAGES := chromium chromium-driver postgresql nginx
+# The integration tests whose server keeps state run a second time with it in PostgreSQL;
+# the installer, bundle, signing-key and process tests, which never reach the engine, once.
+POSTGRES_INTEGRATION := test_zenml_client.py test_mlflow_client.py test_dashboard.py test_fuzz.py test_s3_artifact_store.py \
+                        test_zenml_account_lists.py test_zenml_api_coverage.py test_zenml_artifact_content.py test_zenml_list_filters.py \
+                        test_zenml_models.py test_zenml_request_rules.py test_zenml_retries.py test_zenml_run_metadata.py \
+                        test_zenml_s3_artifact_store.py test_zenml_secrets.py test_zenml_tags.py
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave
@@ -36,6 +43,8 @@ test-suites:
 	# And over PostgreSQL (a fresh database of the throwaway cluster per test).
 	ENCLAVE_TEST_DATABASE=postgres $(SWIFT) test --skip-build --no-parallel --filter ControlPlaneTests
 	ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python $(VENV)/bin/pytest -q --durations=8 Tests/Integration
+	ENCLAVE_TEST_DATABASE=postgres ENCLAVE_BIN=$(CURDIR)/.build/debug/enclave MLFLOW_PYTHON=$(CURDIR)/$(MLFLOW_VENV)/bin/python \
+	  $(VENV)/bin/pytest -q --durations=8 $(addprefix Tests/Integration/,$(POSTGRES_INTEGRATION))
 
 ## fuzz: the fuzzing of `make test`, deeper (FUZZ_EXAMPLES per operation, a fresh seed each run)
 fuzz: deps build-tests venv

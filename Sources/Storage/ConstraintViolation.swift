@@ -9,7 +9,8 @@ public enum ConstraintViolation: Sendable, Equatable {
     case duplicate(table: String)
     /// A reference names a row that does not exist, or a row still referenced was deleted.
     case missingReference
-    /// A required value was absent or a check failed.
+    /// A required value was absent, a check failed, or the engine cannot hold the value at
+    /// all (PostgreSQL's text takes no NUL character; a number out of its column's range).
     case invalidValue
 
     /// The violation `error` stands for, or nil when it is some other error. This is the
@@ -28,6 +29,13 @@ public enum ConstraintViolation: Sendable, Equatable {
         default:
             self = .invalidValue
         }
+    }
+
+    /// The engine's code for an unexpected database error (PostgreSQL's SQLSTATE, SQLite's
+    /// extended result code), for logs; nil for other errors.
+    public static func databaseCode(_ error: any Error) -> String? {
+        if let code = postgresCode(error) { return "SQLSTATE \(code)" }
+        return (error as? DatabaseError).map { "SQLite \($0.extendedResultCode.rawValue)" }
     }
 
     /// The columns of the unique key `error` broke (`["project_id", "name"]`), or nil when it

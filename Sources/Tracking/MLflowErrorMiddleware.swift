@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import NIOCore
+import Storage
 
 /// The one place MLflow API errors become responses: `{"error_code", "message"}` with
 /// MLflow's status for the code. Anything unexpected is logged and answered as
@@ -34,8 +35,10 @@ struct MLflowErrorMiddleware<Context: RequestContext>: RouterMiddleware {
             let status = error.status.code < 500 ? HTTPResponse.Status.badRequest : error.status
             let code = status.code < 500 ? "INVALID_PARAMETER_VALUE" : "INTERNAL_ERROR"
             return Self.response(code: code, message: error.body ?? error.status.reasonPhrase, status: status)
+        } catch let error where ConstraintViolation(error) == .invalidValue {
+            return Self.response(code: "INVALID_PARAMETER_VALUE", message: "The request has a value the server cannot store", status: .badRequest)
         } catch {
-            context.logger.error("MLflow request failed", metadata: ["error": "\(error)"])
+            context.logger.error("MLflow request failed", metadata: ["error": "\(error)", "error.code": "\(ConstraintViolation.databaseCode(error) ?? "-")"])
             return Self.response(code: "INTERNAL_ERROR", message: "Internal error", status: .internalServerError)
         }
     }

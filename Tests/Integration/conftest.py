@@ -3,14 +3,18 @@
 The binary comes from ENCLAVE_BIN (set by `make test`); each test gets its own data
 folder and a free port, and talks to the server only over loopback.
 """
+import atexit
+import glob
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
 import sys
 import threading
 import time
+import uuid
 from pathlib import Path
 
 import pytest
@@ -58,6 +62,46 @@ def run_client(args, env, stdin=None, timeout=300, check=True):
     return output
 
 
+# `ENCLAVE_TEST_DATABASE=postgres` (a pass of `make test`): every server the fixtures start
+# keeps its state in a fresh database of the throwaway PostgreSQL cluster instead of SQLite.
+ON_POSTGRES = os.environ.get("ENCLAVE_TEST_DATABASE") == "postgres"
+sqlite_only = pytest.mark.skipif(ON_POSTGRES, reason="reads the SQLite file itself; the PostgreSQL pass covers the same behaviour elsewhere")
+_databases: dict[str, list[str]] = {}
+
+
+def _psql(sql: str) -> None:
+    """Runs `sql` on the test cluster's `postgres` database with Debian's psql."""
+    url = os.environ["ENCLAVE_TEST_DATABASE_URL"]
+    user, host, port = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/", url).groups()
+    psql = shutil.which("psql") or sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    password = Path(os.environ["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"]).read_text()
+    subprocess.run([psql, "-h", host, "-p", port, "-U", user, "-d", "postgres", "-qc", sql],
+                   env={**os.environ, "PGPASSWORD": password}, check=True, capture_output=True, timeout=60)
+
+
+def database_args(data_dir: Path) -> list[str]:
+    """`serve` flags naming the database of the test cluster that goes with `data_dir`: a new
+    empty one the first time (a server started again on the folder finds its state again),
+    dropped when the session ends."""
+    key = str(data_dir.resolve())
+    if key not in _databases:
+        name = "it_" + uuid.uuid4().hex
+        _psql(f"CREATE DATABASE {name}")
+        base = os.environ["ENCLAVE_TEST_DATABASE_URL"].rsplit("/", 1)[0]
+        _databases[key] = ["--database-url", f"{base}/{name}", "--database-password-file", os.environ["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"]]
+    return _databases[key]
+
+
+@atexit.register
+def _drop_databases() -> None:
+    for args in _databases.values():
+        name = args[1].rsplit("/", 1)[1]
+        try:
+            _psql(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        except Exception:  # the cluster is throwaway: a database left behind goes with it
+            pass
+
+
 class EnclaveServer:
     """One `enclave serve` process on a free loopback port."""
 
@@ -69,11 +113,12 @@ class EnclaveServer:
         self.process = None
         self.url = None
         self.output = []
+        self.database_args = database_args(data_dir) if ON_POSTGRES and "--database-url" not in extra_args else []
 
     def start(self):
         log = open(self.data_dir.parent / f"{self.data_dir.name}-server.log", "ab")
         self.process = subprocess.Popen(
-            [enclave_binary(), "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.extra_args],
+            [enclave_binary(), "serve", "--port", "0", "--data-dir", str(self.data_dir), *self.database_args, *self.extra_args],
             stdout=subprocess.PIPE, stderr=log, text=True, env=self.env,
         )
         deadline = time.time() + 30
@@ -155,12 +200,17 @@ def alive(server) -> bool:
     return requests.get(f"{server.url}/health", timeout=10).text == "ok"
 
 
-@pytest.fixture
-def port():
+def free_port() -> int:
     """A port no one listens on right now."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         return probe.getsockname()[1]
+
+
+@pytest.fixture
+def port():
+    """A port no one listens on right now."""
+    return free_port()
 
 
 @pytest.fixture

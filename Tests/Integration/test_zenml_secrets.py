@@ -13,7 +13,7 @@ import threading
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, enclave_binary, run_client, HERE
+from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, enclave_binary, run_client, sqlite_only, HERE
 
 
 def token(url, username="admin", password=ADMIN_PASSWORD):
@@ -177,6 +177,7 @@ def data_files(folder):
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
+@sqlite_only
 def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path, monkeypatch):
     server, data, headers = active
     created = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
@@ -226,6 +227,7 @@ def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(act
         server.stop()
 
 
+@sqlite_only
 def test_rotation_runs_online_and_loses_no_concurrent_write(active):
     server, data, headers = active
     session = requests.Session()
@@ -274,6 +276,7 @@ def test_rotation_runs_online_and_loses_no_concurrent_write(active):
     assert trail.count("\trotate-key\t") == 2 and "ok: " in trail
 
 
+@sqlite_only
 def test_a_moved_value_or_an_edited_audit_record_is_detected(active):
     server, data, headers = active
     first = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,

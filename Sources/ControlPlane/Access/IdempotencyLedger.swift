@@ -15,6 +15,9 @@ protocol IdempotencyLedger: Sendable {
     /// it got; waits while an earlier request with it is still being performed.
     func claim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim
 
+    /// One attempt at `claim`: nil while another request holds the key unanswered.
+    func tryClaim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim?
+
     /// Performs `work` under the claim `token` of `key`: its writes carry the claim's guard,
     /// and a failure gives the key back (kept if a guarded write already committed).
     func perform<Result>(key: String, userID: String, token: String, _ work: () async throws -> Result) async throws -> Result
@@ -35,4 +38,19 @@ enum IdempotencyClaim: Sendable {
     case claimed(token: String)
     /// An earlier request with the key has answered: replay it.
     case answered(status: Int, body: [UInt8])
+}
+
+extension IdempotencyLedger {
+    /// Claims `key`, waiting (up to `SQLiteIdempotencyLedger.waitForAnswer`) while an earlier
+    /// request with it is still being performed; the same on every engine.
+    func claim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim {
+        let deadline = ContinuousClock.now + SQLiteIdempotencyLedger.waitForAnswer
+        while true {
+            if let claim = try await tryClaim(key: key, userID: userID, method: method, path: path) { return claim }
+            guard ContinuousClock.now < deadline else {
+                throw ControlPlaneError.stateConflict("A request with Idempotency-Key '\(key)' is still being performed; retry it later.")
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
 }

@@ -65,3 +65,15 @@ enum CatalogRows {
             visualizationTypes: visualizations.compactMap { $0["type"]?.stringValue }, tags: tags, producer: producer, consumers: consumers)
     }
 }
+
+extension AccountDirectory {
+    /// `runs` with their starters' names filled in: Identity's to say, never its table's.
+    func naming(_ runs: [RunSummary]) async throws -> [RunSummary] {
+        let found = try await accounts(ids: Set(runs.compactMap(\.userID)))
+        return runs.map { run in
+            var named = run
+            named.userName = run.userID.flatMap { found[$0]?.name }
+            return named
+        }
+    }
+}

@@ -14,15 +14,7 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
         accounts = identity
     }
 
-    /// `runs` with their starters' names filled in from Identity.
-    func named(_ runs: [RunSummary]) async throws -> [RunSummary] {
-        let found = try await accounts.accounts(ids: Set(runs.compactMap(\.userID)))
-        return runs.map { run in
-            var named = run
-            named.userName = run.userID.flatMap { found[$0]?.name }
-            return named
-        }
-    }
+    func named(_ runs: [RunSummary]) async throws -> [RunSummary] { try await accounts.naming(runs) }
 
     public func pipelines(page: Int, size: Int) async throws -> CatalogPage<PipelineSummary> {
         try await store.database.read { db in

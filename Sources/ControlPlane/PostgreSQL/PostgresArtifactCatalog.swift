@@ -18,7 +18,7 @@ public struct PostgresArtifactCatalog: ArtifactCatalog {
                 (SELECT v2.version FROM artifact_versions v2 WHERE v2.artifact_id = a.id ORDER BY v2.created COLLATE "C" DESC LIMIT 1) AS latest_version,
                 (SELECT v2.type FROM artifact_versions v2 WHERE v2.artifact_id = a.id ORDER BY v2.created COLLATE "C" DESC LIMIT 1) AS latest_type
                 FROM artifacts a LEFT JOIN artifact_versions v ON v.artifact_id = a.id
-                GROUP BY a.id, a.name, a.updated ORDER BY touched COLLATE "C" DESC, a.id COLLATE "C" LIMIT \(Int64(size)) OFFSET \(offset)
+                GROUP BY a.id, a.name, a.updated ORDER BY touched DESC, a.id COLLATE "C" LIMIT \(Int64(size)) OFFSET \(offset)
                 """)
             return CatalogPage(items: try rows.map { try CatalogRows.artifactSummary(try StoredRow(postgres: $0)) }, total: Int(total), page: page, size: size)
         }

@@ -9,19 +9,7 @@ struct PostgresIdempotencyLedger: IdempotencyLedger {
     let store: PostgresStore
     typealias Rules = SQLiteIdempotencyLedger
 
-    func claim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim {
-        let deadline = ContinuousClock.now + Rules.waitForAnswer
-        while true {
-            if let claim = try await tryClaim(key: key, userID: userID, method: method, path: path) { return claim }
-            guard ContinuousClock.now < deadline else {
-                throw ControlPlaneError.stateConflict("A request with Idempotency-Key '\(key)' is still being performed; retry it later.")
-            }
-            try await Task.sleep(for: .milliseconds(20))
-        }
-    }
-
-    /// One attempt: nil while another request holds the key unanswered.
-    private func tryClaim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim? {
+    func tryClaim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim? {
         let now = Date(), token = String.newID()
         return try await store.transaction { connection -> IdempotencyClaim? in
             let session = PostgresSession(store: store, connection: connection)

@@ -74,15 +74,7 @@ public struct PostgresPipelineCatalog: PipelineCatalog {
         return view
     }
 
-    /// `runs` with their starters' names filled in from Identity.
-    func named(_ runs: [RunSummary]) async throws -> [RunSummary] {
-        let found = try await accounts.accounts(ids: Set(runs.compactMap(\.userID)))
-        return runs.map { run in
-            var named = run
-            named.userName = run.userID.flatMap { found[$0]?.name }
-            return named
-        }
-    }
+    func named(_ runs: [RunSummary]) async throws -> [RunSummary] { try await accounts.naming(runs) }
 
     static func summary(_ row: StoredRow, _ session: PostgresSession) async throws -> RunSummary {
         let id: String = try row.decode(forColumn: "id")

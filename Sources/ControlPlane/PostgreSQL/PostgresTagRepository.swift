@@ -44,7 +44,7 @@ struct PostgresTagRepository: TagRepository {
     /// An exclusive tag may sit only on kinds with a scope, and once per scope.
     static func checkCanBeExclusive(tagID: String, name: String, _ session: PostgresSession) async throws {
         let kinds = try await session.rows("""
-            SELECT DISTINCT resource_type FROM tag_resources WHERE tag_id = \(tagID) ORDER BY resource_type COLLATE "C"
+            SELECT DISTINCT resource_type COLLATE "C" AS resource_type FROM tag_resources WHERE tag_id = \(tagID) ORDER BY 1
             """).map { try $0.decode(String.self) }
         let refused = kinds.filter { TaggableResource(rawValue: $0)?.exclusiveScope == nil }
         if !refused.isEmpty {

@@ -70,7 +70,8 @@ public struct ZenMLErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         case let error as any HTTPResponseError where error.status.code < 500:
             return detail(error.status, "ValueError", error.status.reasonPhrase)
         default:
-            logger.error("unhandled error in ZenML API", metadata: ["error.type": "\(type(of: error))"])
+            logger.error("unhandled error in ZenML API", metadata: ["error.type": "\(type(of: error))",
+                                                                    "error.code": "\(ConstraintViolation.databaseCode(error) ?? "-")"])
             return detail(.internalServerError, "RuntimeError", "Internal server error.")
         }
     }

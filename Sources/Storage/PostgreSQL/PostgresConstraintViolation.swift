@@ -9,8 +9,17 @@ extension ConstraintViolation {
         case "23505": return .duplicate(table: error.serverInfo?[.tableName] ?? "")
         case "23503": return .missingReference
         case "23502", "23514", "23P01": return .invalidValue
+        // Class 22, data exceptions: a value no column can hold (a NUL in text, a number out of
+        // range), always the caller's; SQLite stores such values and answers as for any other.
+        case _ where state.hasPrefix("22"): return .invalidValue
         default: return nil
         }
+    }
+
+    /// The SQLSTATE of a PostgreSQL error (what an operator's log may say of an unexpected
+    /// failure: never the server's message, which can quote the values).
+    static func postgresCode(_ error: any Error) -> String? {
+        (error as? PSQLError)?.serverInfo?[.sqlState]
     }
 
     /// The columns of the unique key a PostgreSQL error broke, from its detail

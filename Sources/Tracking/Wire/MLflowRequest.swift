@@ -27,8 +27,7 @@ struct MLflowRequest {
         let body = try await request.body.collect(upTo: limit)
         guard body.readableBytes > 0 else { return MLflowRequest(values: [:]) }
         let bytes = Array(body.readableBytesView)
-        let parsed = (try? JSONSerialization.jsonObject(with: Data(bytes), options: [.fragmentsAllowed]))
-            ?? NonFiniteJSON.quoted(bytes).flatMap { try? JSONSerialization.jsonObject(with: Data($0), options: [.fragmentsAllowed]) }
+        let parsed = ExactJSON.parse(bytes) ?? NonFiniteJSON.quoted(bytes).flatMap(ExactJSON.parse)
         guard let object = parsed, let values = object as? [String: Any] else {
             throw TrackingError.invalidParameter("Malformed request: the body is not a JSON object")
         }

@@ -164,6 +164,29 @@ elif flow == "dashboard":
                 mlflow.log_text("<script>window.__xss=6</script>", "reports/summary.html")
             out["runs"][run.info.run_name] = run.info.run_id
 
+elif flow == "steady":
+    # Runs logged one after another (params, a metric history, a text artifact) for as long as
+    # a replica behind the balancer is being killed and restarted: every call must come back.
+    experiment = mlflow.set_experiment(sys.argv[2])
+    out["runs"] = {}
+    for index in range(int(sys.argv[3])):
+        with mlflow.start_run(run_name=f"steady-{index}") as run:
+            mlflow.log_param("index", index)
+            for step in range(5):
+                mlflow.log_metric("loss", 1.0 / (index + step + 1), step=step)
+            mlflow.log_text(f"run {index}", "notes/run.txt")
+            out["runs"][run.info.run_id] = index
+
+elif flow == "verify":
+    # What each acknowledged run of `steady` kept: its param, last loss and artifact text.
+    out["runs"] = {}
+    for run_id in json.loads(sys.argv[2]):
+        run = client.get_run(run_id)
+        text = mlflow.artifacts.load_text(f"runs:/{run_id}/notes/run.txt")
+        history = [m.step for m in client.get_metric_history(run_id, "loss")]
+        out["runs"][run_id] = {"index": run.data.params.get("index"), "loss": run.data.metrics.get("loss"), "text": text,
+                               "steps": sorted(set(history)), "status": run.info.status}
+
 elif flow == "whoami":
     out["error"] = error_of(lambda: client.search_experiments())
     out["write_error"] = error_of(lambda: client.create_experiment("viewer-made"))

@@ -1,0 +1,166 @@
+"""Three `enclave serve` replicas on one PostgreSQL database and one S3 bucket (the throwaway
+cluster and SeaweedFS of `make test`) behind a real nginx: the pinned zenml client runs the
+four-step pipeline and the pinned mlflow client logs runs and artifacts through the balancer
+while one replica is killed with SIGKILL and started again. The clients' own retries absorb
+it, every acknowledged write is there afterwards (read through every replica), and the run
+ends completed."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import threading
+import time
+import uuid
+from pathlib import Path
+
+import pytest
+import requests
+
+from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, create_service_account, database_args, free_port, run_client
+from test_mlflow_client import run_flow
+from test_zenml_client import inspect, run_pipeline
+
+SERVICES = ["ENCLAVE_TEST_DATABASE_URL", "ENCLAVE_TEST_DATABASE_PASSWORD_FILE", "ENCLAVE_TEST_S3_ENDPOINT", "ENCLAVE_TEST_S3_BUCKET",
+            "ENCLAVE_TEST_S3_ACCESS_KEY", "ENCLAVE_TEST_S3_SECRET_KEY"]
+
+
+def nginx_config(folder: Path, listen: int, replicas: list[int]) -> Path:
+    """A balancer in front of `replicas`: round robin, a replica that refuses a connection is
+    skipped for two seconds, and a request it never received goes to the next one."""
+    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+        (folder / name).mkdir(parents=True, exist_ok=True)
+    upstreams = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in replicas)
+    config = folder / "nginx.conf"
+    # As root, workers would drop to `nobody`, who cannot reach pytest's private folders.
+    user = "user root;" if os.geteuid() == 0 else ""
+    config.write_text(f"""
+{user}
+worker_processes 1;
+pid {folder}/nginx.pid;
+error_log {folder}/error.log warn;
+events {{ worker_connections 512; }}
+http {{
+    access_log off;
+    client_body_temp_path {folder}/body;
+    proxy_temp_path {folder}/proxy;
+    fastcgi_temp_path {folder}/fastcgi;
+    uwsgi_temp_path {folder}/uwsgi;
+    scgi_temp_path {folder}/scgi;
+    client_max_body_size 0;
+    upstream enclave {{
+{upstreams}
+        keepalive 16;
+    }}
+    server {{
+        listen 127.0.0.1:{listen};
+        location / {{
+            proxy_pass http://enclave;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+            proxy_set_header Host $http_host;
+            proxy_next_upstream error timeout;
+            proxy_read_timeout 120s;
+        }}
+    }}
+}}
+""")
+    return config
+
+
+@pytest.fixture
+def balanced(tmp_path):
+    missing = [name for name in SERVICES if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"run through `make test` (Tests/Services/with-services.sh): {', '.join(missing)} unset")
+    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+    assert os.access(nginx, os.X_OK), "nginx is not installed (make test-deps installs it)"
+    database = database_args(tmp_path / "shared-database")
+    settings = {"ENCLAVE_S3_ENDPOINT": os.environ["ENCLAVE_TEST_S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": os.environ["ENCLAVE_TEST_S3_ACCESS_KEY"],
+                "AWS_SECRET_ACCESS_KEY": os.environ["ENCLAVE_TEST_S3_SECRET_KEY"], "AWS_REGION": "us-east-1",
+                # One keyring for every replica, as the operator distributes it.
+                "ENCLAVE_SECRETS_KEYRING": str(tmp_path / "keyring.json"), "ENCLAVE_BCRYPT_COST": "4"}
+    store = f"s3://{os.environ['ENCLAVE_TEST_S3_BUCKET']}/replicas-{uuid.uuid4().hex[:8]}"
+    ports = [free_port() for _ in range(3)]
+
+    def replica(index: int) -> EnclaveServer:
+        return EnclaveServer(tmp_path / f"replica-{index}", "--port", str(ports[index]), *database, "--artifact-store", store, env=settings)
+
+    replicas = [replica(0).start()]  # the first makes the keyring; the others read it
+    replicas += [replica(1).start(), replica(2).start()]
+    listen = free_port()
+    balancer = subprocess.Popen([nginx, "-c", str(nginx_config(tmp_path / "nginx", listen, ports)), "-g", "daemon off;"],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    url = f"http://127.0.0.1:{listen}"
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        try:
+            if requests.get(f"{url}/health", timeout=5).text == "ok":
+                break
+        except requests.ConnectionError:
+            time.sleep(0.2)
+    else:
+        pytest.fail(f"nginx did not come up: {balancer.stderr.read().decode() if balancer.poll() is not None else ''}")
+    state = {"url": url, "replicas": replicas, "replica": replica, "tmp": tmp_path}
+    yield state
+    balancer.send_signal(signal.SIGQUIT)
+    balancer.wait(timeout=30)
+    for server in state["replicas"]:
+        server.stop()
+
+
+def test_clients_through_the_balancer_ride_out_a_killed_replica(balanced):
+    url, tmp = balanced["url"], balanced["tmp"]
+    activate(balanced["replicas"][0].url)
+    key = create_service_account(url, tmp / "admin-config")
+    zenml_env = client_env(tmp / "bot-config")
+    run_client(["zenml", "login", url, "--api-key"], zenml_env, stdin=key + "\n")
+    outcomes: dict = {}
+
+    def pipeline():
+        outcomes["pipeline"] = run_pipeline(zenml_env)
+
+    def tracking():
+        outcomes["tracking"] = run_flow(url, "steady", "replicated", "12", tmp=tmp / "mlflow",
+                                        extra_env={"MLFLOW_HTTP_REQUEST_MAX_RETRIES": "6", "MLFLOW_HTTP_REQUEST_BACKOFF_FACTOR": "1"})
+
+    (tmp / "mlflow").mkdir()
+    workers = [threading.Thread(target=pipeline), threading.Thread(target=tracking)]
+    for worker in workers:
+        worker.start()
+    time.sleep(4)  # both clients are mid-way: the pipeline's steps, the runs' metrics and uploads
+    killed = balanced["replicas"][1]
+    assert killed.stop(signal.SIGKILL) == -signal.SIGKILL
+    time.sleep(2)
+    balanced["replicas"][1] = balanced["replica"](1).start()
+    for worker in workers:
+        worker.join(timeout=600)
+    assert "pipeline" in outcomes and "tracking" in outcomes, outcomes
+
+    run_id, status, _ = outcomes["pipeline"]
+    assert status == "completed"
+    report = inspect(zenml_env, run_id)
+    assert report["status"] == "completed" and all(step["status"] == "completed" for step in report["steps"].values())
+    assert report["steps"]["combine"]["outputs"]["output"][0]["value"] == {"total": 100.0, "positives": 2}
+
+    acknowledged = outcomes["tracking"]["runs"]
+    assert len(acknowledged) == 12
+    # Every replica answers for every write, whichever one took it.
+    for server in balanced["replicas"]:
+        seen = run_flow(server.url, "verify", json.dumps(list(acknowledged)), tmp=tmp / "mlflow")["runs"]
+        for run_id, index in acknowledged.items():
+            assert seen[run_id] == {"index": str(index), "loss": 1.0 / (index + 5), "text": f"run {index}", "steps": [0, 1, 2, 3, 4],
+                                    "status": "FINISHED"}, run_id
+        runs = requests.get(f"{server.url}/api/v1/runs", params={"size": 50},
+                            auth=None, headers={"Authorization": f"Bearer {login(server.url)}"}, timeout=30).json()
+        assert run_id_in(runs, outcomes["pipeline"][0])
+
+
+def login(url: str) -> str:
+    response = requests.post(f"{url}/api/v1/login", data={"username": "admin", "password": ADMIN_PASSWORD}, timeout=30)
+    assert response.status_code == 200, response.text
+    return response.json()["access_token"]
+
+
+def run_id_in(page: dict, run_id: str) -> bool:
+    return any(item["id"] == run_id for item in page.get("items", []))
