@@ -41,10 +41,22 @@ enum IdempotencyClaim: Sendable {
 }
 
 extension IdempotencyLedger {
-    /// Claims `key`, waiting (up to `SQLiteIdempotencyLedger.waitForAnswer`) while an earlier
-    /// request with it is still being performed; the same on every engine.
+    /// Answers are kept this long for retries, then swept.
+    static var retention: TimeInterval { 86_400 }
+    /// A claim whose write has not answered after this long is taken to be abandoned (its
+    /// server stopped mid-write, or a replica behind the balancer was killed), and the next
+    /// request with the key may claim it again. Shorter than the clients' 30 s read timeout,
+    /// so the retry that waits for the dead write takes it over before its client gives up. A
+    /// slow write that is still running loses nothing: its guard finds the claim gone and
+    /// rolls it back, and a write already committed is never taken over.
+    static var abandonedAfter: TimeInterval { 20 }
+    /// How long a retry waits for the first request's answer before it is told to try later.
+    static var waitForAnswer: Duration { .seconds(30) }
+
+    /// Claims `key`, waiting (up to `waitForAnswer`) while an earlier request with it is still
+    /// being performed; the same on every engine.
     func claim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim {
-        let deadline = ContinuousClock.now + SQLiteIdempotencyLedger.waitForAnswer
+        let deadline = ContinuousClock.now + Self.waitForAnswer
         while true {
             if let claim = try await tryClaim(key: key, userID: userID, method: method, path: path) { return claim }
             guard ContinuousClock.now < deadline else {

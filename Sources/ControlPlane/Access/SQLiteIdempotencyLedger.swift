@@ -8,16 +8,6 @@ import Hummingbird
 /// SQLite transactions (`WriteGuard`).
 struct SQLiteIdempotencyLedger: IdempotencyLedger {
     let store: StateStore
-    static let retention: TimeInterval = 86_400
-    /// A claim whose write has not answered after this long is taken to be abandoned (its
-    /// server stopped mid-write, or a replica behind the balancer was killed), and the next
-    /// request with the key may claim it again. Shorter than the clients' 30 s read timeout,
-    /// so the retry that waits for the dead write takes it over before its client gives up. A
-    /// slow write that is still running loses nothing: its guard finds the claim gone and
-    /// rolls it back, and a write already committed is never taken over.
-    static let abandonedAfter: TimeInterval = 20
-    /// How long a retry waits for the first request's answer before it is told to try later.
-    static let waitForAnswer: Duration = .seconds(30)
 
     func tryClaim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim? {
         let now = Date()

@@ -29,3 +29,14 @@ struct ModelVersionChange: Sendable {
     var addTags: [TagSpec]
     var removeTags: [String]
 }
+
+extension ModelVersionDraft {
+    /// Fills ZenML's `{date}`, `{time}` and custom placeholders from the run's substitutions.
+    static func substitute(_ template: String, _ substitutions: JSONValue?) -> String {
+        var text = template
+        for (key, value) in substitutions?.objectValue ?? [:] {
+            if let value = value.stringValue { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
+        }
+        return text
+    }
+}

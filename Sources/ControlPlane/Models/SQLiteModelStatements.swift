@@ -65,7 +65,7 @@ enum SQLiteModelStatements {
         }
         let substitutions = config["substitutions"]
         guard let rawName = model["name"]?.stringValue else { return nil }
-        let name = substitute(rawName, substitutions)
+        let name = ModelVersionDraft.substitute(rawName, substitutions)
         var fields = try ModelFields(try RequestFields(model), nameRequired: false)
         fields.name = name
         let now = Timestamp.now()
@@ -83,7 +83,7 @@ enum SQLiteModelStatements {
         let description = model["description"]?.stringValue
         let requested: String? = {
             switch model["version"] {
-            case let .string(s)?: return substitute(s, substitutions)
+            case let .string(s)?: return ModelVersionDraft.substitute(s, substitutions)
             case let .int(n)?: return String(n)
             default: return nil
             }
@@ -119,15 +119,6 @@ enum SQLiteModelStatements {
                                        arguments: [modelID, version])
         }
         return try String.fetchOne(db, sql: "SELECT id FROM model_versions WHERE model_id = ? AND name = ?", arguments: [modelID, version])
-    }
-
-    /// Fills ZenML's `{date}`, `{time}` and custom placeholders from the run's substitutions.
-    static func substitute(_ template: String, _ substitutions: JSONValue?) -> String {
-        var text = template
-        for (key, value) in substitutions?.objectValue ?? [:] {
-            if let value = value.stringValue { text = text.replacingOccurrences(of: "{\(key)}", with: value) }
-        }
-        return text
     }
 
     /// Records that `runID` works on `modelVersionID`: the run's own version (unless it has

@@ -7,13 +7,12 @@ import Storage
 /// claim's guard runs inside each of the write's own transactions (`PostgresWriteGuard`).
 struct PostgresIdempotencyLedger: IdempotencyLedger {
     let store: PostgresStore
-    typealias Rules = SQLiteIdempotencyLedger
 
     func tryClaim(key: String, userID: String, method: String, path: String) async throws -> IdempotencyClaim? {
         let now = Date(), token = String.newID()
         return try await store.transaction { connection -> IdempotencyClaim? in
             let session = PostgresSession(store: store, connection: connection)
-            try await session.execute("DELETE FROM idempotent_requests WHERE created < \(Timestamp.format(now.addingTimeInterval(-Rules.retention)))")
+            try await session.execute("DELETE FROM idempotent_requests WHERE created < \(Timestamp.format(now.addingTimeInterval(-Self.retention)))")
             if try await session.changed("""
                 INSERT INTO idempotent_requests (key, user_id, method, path, status, body, created, claim, executed)
                 VALUES (\(key), \(userID), \(method), \(path), 0, ''::bytea, \(Timestamp.format(now)), \(token), FALSE)
@@ -28,7 +27,7 @@ struct PostgresIdempotencyLedger: IdempotencyLedger {
             }
             let status = try row["status"].decode(Int.self)
             if status > 0 { return .answered(status: status, body: Array(try row["body"].decode(ByteBuffer.self).readableBytesView)) }
-            let abandoned = try row["created"].decode(String.self) < Timestamp.format(now.addingTimeInterval(-Rules.abandonedAfter))
+            let abandoned = try row["created"].decode(String.self) < Timestamp.format(now.addingTimeInterval(-Self.abandonedAfter))
             guard abandoned else { return nil }
             if try row["executed"].decode(Bool.self) {
                 throw ControlPlaneError.stateConflict("The request with Idempotency-Key '\(key)' was performed, but its server stopped "

@@ -75,7 +75,7 @@ enum PostgresModelStatements {
         }
         let substitutions = config["substitutions"]
         guard let rawName = model["name"]?.stringValue else { return nil }
-        let name = SQLiteModelStatements.substitute(rawName, substitutions)
+        let name = ModelVersionDraft.substitute(rawName, substitutions)
         var fields = try ModelFields(try RequestFields(model), nameRequired: false)
         fields.name = name
         try await session.execute(insertModelQuery(id: String.newID(), projectID: projectID, name: name, fields, userID: userID, ifNew: true))
@@ -85,7 +85,7 @@ enum PostgresModelStatements {
         let description = model["description"]?.stringValue
         let requested: String? = {
             switch model["version"] {
-            case let .string(s)?: return SQLiteModelStatements.substitute(s, substitutions)
+            case let .string(s)?: return ModelVersionDraft.substitute(s, substitutions)
             case let .int(n)?: return String(n)
             default: return nil
             }

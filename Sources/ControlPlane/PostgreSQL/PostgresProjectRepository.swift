@@ -19,7 +19,7 @@ struct PostgresProjectRepository: ProjectRepository {
                     """)
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "projects") {
-            throw SQLiteProjectRepository.taken(name)
+            throw Self.taken(name)
         }
         return id
     }
@@ -35,7 +35,7 @@ struct PostgresProjectRepository: ProjectRepository {
                 return id
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "projects") {
-            throw SQLiteProjectRepository.taken(name ?? "")
+            throw Self.taken(name ?? "")
         }
     }
 

@@ -12,7 +12,7 @@ extension PostgresRunRepository {
                 SELECT r.project_id, r.snapshot_id, r.config, s.step_configurations FROM pipeline_runs r
                 LEFT JOIN pipeline_snapshots s ON s.id = r.snapshot_id WHERE r.id = \(draft.runID) FOR UPDATE OF r
                 """) else {
-                throw SQLiteRunRepository.missing(draft.runID)
+                throw Self.missing(draft.runID)
             }
             let stepConfiguration = JSONValue.parseStored(try run.decode(String?.self, forColumn: "step_configurations"))[draft.name] ?? draft.dynamicConfig
             guard let stepConfiguration, var config = stepConfiguration["config"], let spec = stepConfiguration["spec"] else {

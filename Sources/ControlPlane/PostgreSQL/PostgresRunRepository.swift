@@ -88,7 +88,7 @@ struct PostgresRunRepository: RunRepository {
     func updateRun(id: String, _ change: RunChange, userID: String?) async throws {
         try await store.write { session in
             guard let current = try await session.value("SELECT status FROM pipeline_runs WHERE id = \(id) FOR UPDATE", as: String.self) else {
-                throw SQLiteRunRepository.missing(id)
+                throw Self.missing(id)
             }
             if let status = change.status, !RunStatus.isFinished(current), status != current {
                 try await PostgresRunLifecycle.setStatus(runID: id, status: status, endTime: change.endTime, session)
@@ -106,7 +106,7 @@ struct PostgresRunRepository: RunRepository {
 
     func deleteRun(id: String) async throws {
         try await store.write { session in
-            guard try await Self.deleteRuns(column: "id", id, session) > 0 else { throw SQLiteRunRepository.missing(id) }
+            guard try await Self.deleteRuns(column: "id", id, session) > 0 else { throw Self.missing(id) }
         }
     }
 

@@ -18,7 +18,7 @@ struct PostgresStackRepository: StackRepository {
                 try await Self.compose(id, of: fields.components ?? [], session)
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "stacks") {
-            throw SQLiteStackRepository.stackTaken(name)
+            throw Self.stackTaken(name)
         }
         return id
     }
@@ -27,7 +27,7 @@ struct PostgresStackRepository: StackRepository {
         do {
             try await store.write { session in
                 guard let current = try await session.value("SELECT name FROM stacks WHERE id = \(id) FOR UPDATE", as: String.self) else {
-                    throw SQLiteStackRepository.noStack(id)
+                    throw Self.noStack(id)
                 }
                 if current == "default", (change.name != nil && change.name != "default") || change.components != nil {
                     throw ControlPlaneError.forbidden("The default stack cannot be renamed or recomposed.")
@@ -43,14 +43,14 @@ struct PostgresStackRepository: StackRepository {
                     """)
             }
         } catch let error where ConstraintViolation(error) == .duplicate(table: "stacks") {
-            throw SQLiteStackRepository.stackTaken(change.name ?? "")
+            throw Self.stackTaken(change.name ?? "")
         }
     }
 
     func deleteStack(id: String) async throws {
         try await store.write { session in
             guard let name = try await session.value("SELECT name FROM stacks WHERE id = \(id) FOR UPDATE", as: String.self) else {
-                throw SQLiteStackRepository.noStack(id)
+                throw Self.noStack(id)
             }
             if name == "default" { throw ControlPlaneError.forbidden("The default stack cannot be deleted.") }
             try await session.execute("DELETE FROM stacks WHERE id = \(id)")
@@ -85,7 +85,7 @@ struct PostgresStackRepository: StackRepository {
         do {
             try await store.write { session in
                 guard let row = try await session.row("SELECT name, type FROM stack_components WHERE id = \(id) FOR UPDATE") else {
-                    throw SQLiteStackRepository.noComponent(id)
+                    throw Self.noComponent(id)
                 }
                 let current: String = try row.decode(forColumn: "name")
                 type = try row.decode(forColumn: "type")
@@ -106,7 +106,7 @@ struct PostgresStackRepository: StackRepository {
     func deleteComponent(id: String) async throws {
         try await store.write { session in
             guard let name = try await session.value("SELECT name FROM stack_components WHERE id = \(id) FOR UPDATE", as: String.self) else {
-                throw SQLiteStackRepository.noComponent(id)
+                throw Self.noComponent(id)
             }
             if name == "default" { throw ControlPlaneError.forbidden("The default stack components cannot be deleted.") }
             if try await session.value("SELECT COUNT(*) FROM stack_composition WHERE component_id = \(id)", as: Int64.self) ?? 0 > 0 {

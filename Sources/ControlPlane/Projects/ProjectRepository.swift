@@ -13,3 +13,10 @@ protocol ProjectRepository: Sendable {
     /// The id of the project `nameOrID`, or ZenML's not-found error.
     func id(of nameOrID: String) async throws -> String
 }
+
+extension ProjectRepository {
+    /// A taken project name, as every engine says it.
+    static func taken(_ name: String) -> ControlPlaneError {
+        .alreadyExists("A project named '\(name)' already exists.")
+    }
+}

@@ -53,8 +53,4 @@ struct SQLiteProjectRepository: ProjectRepository {
             }
         }
     }
-
-    static func taken(_ name: String) -> ControlPlaneError {
-        .alreadyExists("A project named '\(name)' already exists.")
-    }
 }

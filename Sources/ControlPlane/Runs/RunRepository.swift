@@ -16,3 +16,8 @@ protocol RunRepository: Sendable {
     /// Applies `change` to a step and re-derives its run's status.
     func updateStep(id: String, _ change: StepRunChange) async throws
 }
+
+extension RunRepository {
+    /// A pipeline run that is not there, as every engine says it.
+    static func missing(_ id: String) -> ControlPlaneError { .missing("pipeline run", id: id) }
+}

@@ -163,6 +163,4 @@ struct SQLiteRunRepository: RunRepository {
         }
         return runs.count
     }
-
-    static func missing(_ id: String) -> ControlPlaneError { .missing("pipeline run", id: id) }
 }

@@ -135,10 +135,4 @@ struct SQLiteStackRepository: StackRepository {
     static func changed(_ values: [String?], _ id: String) -> StatementArguments {
         StatementArguments(values.map { $0 as DatabaseValueConvertible? } + [Timestamp.now(), id])
     }
-
-    static func stackTaken(_ name: String) -> ControlPlaneError { .alreadyExists("A stack named '\(name)' already exists.") }
-    static func noStack(_ id: String) -> ControlPlaneError { .notFound("Unable to get stack with ID '\(id)': No stack with this ID found.") }
-    static func noComponent(_ id: String) -> ControlPlaneError {
-        .notFound("Unable to get stack component with ID '\(id)': No stack component with this ID found.")
-    }
 }

@@ -17,3 +17,12 @@ protocol StackRepository: Sendable {
     /// Removes a component that no stack holds.
     func deleteComponent(id: String) async throws
 }
+
+extension StackRepository {
+    /// The errors every engine answers with, in ZenML's words.
+    static func stackTaken(_ name: String) -> ControlPlaneError { .alreadyExists("A stack named '\(name)' already exists.") }
+    static func noStack(_ id: String) -> ControlPlaneError { .notFound("Unable to get stack with ID '\(id)': No stack with this ID found.") }
+    static func noComponent(_ id: String) -> ControlPlaneError {
+        .notFound("Unable to get stack component with ID '\(id)': No stack component with this ID found.")
+    }
+}
