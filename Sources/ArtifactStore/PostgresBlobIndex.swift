@@ -12,6 +12,15 @@ extension ArtifactStoreMigrations {
                 stored_at TIMESTAMPTZ NOT NULL DEFAULT now()
             )
             """]),
+        // Stored as the SQLite table stores it (Timestamp text, UTC), like every other time
+        // of ours, so `enclave migrate` copies the table column for column (SQLite's was TEXT from v1).
+        .init("v2_stored_at_text", [
+            "ALTER TABLE artifact_blobs ALTER COLUMN stored_at DROP DEFAULT",
+            """
+            ALTER TABLE artifact_blobs ALTER COLUMN stored_at TYPE TEXT
+            USING to_char(stored_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')
+            """,
+        ]),
     ])
 }
 
@@ -25,10 +34,10 @@ public struct PostgresBlobIndex: BlobIndex {
     public init(store: PostgresStore) { self.store = store }
 
     public func record(_ info: BlobInfo) async throws {
-        let path = info.path.description, size = info.size, sha256 = info.sha256 ?? ""
+        let path = info.path.description, size = info.size, sha256 = info.sha256 ?? "", time = Timestamp.now()
         _ = try await store.rows("""
-            INSERT INTO artifact_blobs (path, size, sha256) VALUES (\(path), \(size), \(sha256))
-            ON CONFLICT (path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, stored_at = now()
+            INSERT INTO artifact_blobs (path, size, sha256, stored_at) VALUES (\(path), \(size), \(sha256), \(time))
+            ON CONFLICT (path) DO UPDATE SET size = excluded.size, sha256 = excluded.sha256, stored_at = excluded.stored_at
             """)
     }
 

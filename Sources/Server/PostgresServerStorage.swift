@@ -77,7 +77,7 @@ struct OpenedPostgres {
 
     /// A connection failure as an operator reads it (which database, and why), never with the password.
     static func explained(_ error: any Error, url: DatabaseURL) -> any Error {
-        if error is ConfigurationError || error is SecretsError || error is StorageError { return error }
+        if error is ConfigurationError || error is SecretsError || error is StorageError || error is TransferError { return error }
         return ConfigurationError("database \(url): \(String(reflecting: error).prefix(300))")
     }
 }

@@ -27,7 +27,7 @@ extension ServerStorage {
 
 /// The artifact store the configuration names: the data folder's `artifacts/`, or an
 /// S3-compatible store (its settings from the process environment), recording digests in `index`.
-func artifactStore(_ configuration: ServerConfiguration, index: any BlobIndex,
+func artifactStore(_ configuration: ServerConfiguration, index: (any BlobIndex)?,
                    environment: [String: String] = ProcessInfo.processInfo.environment) throws -> any MultipartBlobStore {
     guard let address = configuration.artifactStore else {
         return try LocalBlobStore(root: configuration.artifactDirectory, index: index)

@@ -102,6 +102,25 @@ def _drop_databases() -> None:
             pass
 
 
+SERVICES = ["ENCLAVE_TEST_DATABASE_URL", "ENCLAVE_TEST_DATABASE_PASSWORD_FILE", "ENCLAVE_TEST_S3_ENDPOINT", "ENCLAVE_TEST_S3_BUCKET",
+            "ENCLAVE_TEST_S3_ACCESS_KEY", "ENCLAVE_TEST_S3_SECRET_KEY"]
+
+
+def s3_settings() -> dict:
+    """The environment `serve --artifact-store` (and `migrate`) read the test SeaweedFS from;
+    fails the test when it runs outside `make test`'s services."""
+    missing = [name for name in SERVICES if not os.environ.get(name)]
+    if missing:
+        pytest.fail(f"run through `make test` (Tests/Services/with-services.sh): {', '.join(missing)} unset")
+    return {"ENCLAVE_S3_ENDPOINT": os.environ["ENCLAVE_TEST_S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": os.environ["ENCLAVE_TEST_S3_ACCESS_KEY"],
+            "AWS_SECRET_ACCESS_KEY": os.environ["ENCLAVE_TEST_S3_SECRET_KEY"], "AWS_REGION": "us-east-1"}
+
+
+def s3_store(name: str) -> str:
+    """A fresh prefix of the test bucket."""
+    return f"s3://{os.environ['ENCLAVE_TEST_S3_BUCKET']}/{name}-{uuid.uuid4().hex[:8]}"
+
+
 class EnclaveServer:
     """One `enclave serve` process on a free loopback port."""
 

@@ -11,19 +11,15 @@ import signal
 import subprocess
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, create_service_account, database_args, free_port, run_client
+from conftest import (ADMIN_PASSWORD, EnclaveServer, activate, client_env, create_service_account, database_args, free_port, run_client,
+                      s3_settings, s3_store)
 from test_mlflow_client import run_flow
 from test_zenml_client import inspect, run_pipeline
-
-SERVICES = ["ENCLAVE_TEST_DATABASE_URL", "ENCLAVE_TEST_DATABASE_PASSWORD_FILE", "ENCLAVE_TEST_S3_ENDPOINT", "ENCLAVE_TEST_S3_BUCKET",
-            "ENCLAVE_TEST_S3_ACCESS_KEY", "ENCLAVE_TEST_S3_SECRET_KEY"]
-
 
 def nginx_config(folder: Path, listen: int, replicas: list[int]) -> Path:
     """A balancer in front of `replicas`: round robin, a replica that refuses a connection is
@@ -70,17 +66,13 @@ http {{
 
 @pytest.fixture
 def balanced(tmp_path):
-    missing = [name for name in SERVICES if not os.environ.get(name)]
-    if missing:
-        pytest.fail(f"run through `make test` (Tests/Services/with-services.sh): {', '.join(missing)} unset")
+    settings = s3_settings()
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     assert os.access(nginx, os.X_OK), "nginx is not installed (make test-deps installs it)"
     database = database_args(tmp_path / "shared-database")
-    settings = {"ENCLAVE_S3_ENDPOINT": os.environ["ENCLAVE_TEST_S3_ENDPOINT"], "AWS_ACCESS_KEY_ID": os.environ["ENCLAVE_TEST_S3_ACCESS_KEY"],
-                "AWS_SECRET_ACCESS_KEY": os.environ["ENCLAVE_TEST_S3_SECRET_KEY"], "AWS_REGION": "us-east-1",
-                # One keyring for every replica, as the operator distributes it.
-                "ENCLAVE_SECRETS_KEYRING": str(tmp_path / "keyring.json"), "ENCLAVE_BCRYPT_COST": "4"}
-    store = f"s3://{os.environ['ENCLAVE_TEST_S3_BUCKET']}/replicas-{uuid.uuid4().hex[:8]}"
+    # One keyring for every replica, as the operator distributes it.
+    settings.update(ENCLAVE_SECRETS_KEYRING=str(tmp_path / "keyring.json"), ENCLAVE_BCRYPT_COST="4")
+    store = s3_store("replicas")
     ports = [free_port() for _ in range(3)]
 
     def replica(index: int) -> EnclaveServer:

@@ -155,3 +155,13 @@ public final class PostgresStore: Sendable {
     /// The advisory lock every Enclave migration takes: a fixed 64-bit key ("enclave!").
     static let migrationLock: Int64 = 0x656E_636C_6176_6521
 }
+
+extension PostgresStore {
+    /// Hands every row `query` answers on `connection` to `body` as it arrives, for answers
+    /// too large to hold (a whole table read back for verification).
+    public func forEachRow(_ query: PostgresQuery, on connection: PostgresConnection,
+                           _ body: (PostgresRow) throws -> Void) async throws {
+        statements.increment()
+        for try await row in try await connection.query(query, logger: logger) { try body(row) }
+    }
+}
