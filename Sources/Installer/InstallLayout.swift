@@ -56,6 +56,19 @@ public struct InstallLayout: Sendable {
         return port
     }
 
+    /// `database_url` of the config file: the external PostgreSQL database the install keeps
+    /// its state in, or nil for the data folder's SQLite file.
+    public var databaseURL: String? {
+        guard let data = FileManager.default.contents(atPath: configFile),
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
+              let url = object["database_url"] as? String, !url.isEmpty else { return nil }
+        return url
+    }
+
+    /// Where the install keeps its copy of the external database's password (0600, in the
+    /// data folder's `keys/`, so the service account owns it as it owns the keyring).
+    public var databasePasswordFile: String { dataDirectory + "/keys/database-password" }
+
     /// The secret store's keyring: `secrets_keyring` of the config file, else `keyring.json`
     /// in the data folder (a keyring passed as a systemd credential is the site's to keep).
     public var keyringFile: String {

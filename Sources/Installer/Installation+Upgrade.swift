@@ -5,11 +5,15 @@ extension Installation {
     /// stop → switch `current` → start (the new server migrates) → health check →
     /// commit. If the new version is not healthy in time, it switches back, restores the
     /// backup and restarts the old version by itself, and says why.
-    public func upgrade(bundle: String, allowDowngrade: Bool) throws -> [String] {
-        try audited("upgrade", bundle: bundle) { audit in try upgrade(bundle: bundle, allowDowngrade: allowDowngrade, audit: audit) }
+    /// With an external database (`database_url`), which the upgrader cannot copy, it goes
+    /// ahead only once the operator says it was backed up (`databaseBackedUp`), and says how.
+    public func upgrade(bundle: String, allowDowngrade: Bool, databaseBackedUp: Bool = false) throws -> [String] {
+        try audited("upgrade", bundle: bundle) { audit in
+            try upgrade(bundle: bundle, allowDowngrade: allowDowngrade, databaseBackedUp: databaseBackedUp, audit: audit)
+        }
     }
 
-    func upgrade(bundle: String, allowDowngrade: Bool, audit: AuditEntry) throws -> [String] {
+    func upgrade(bundle: String, allowDowngrade: Bool, databaseBackedUp: Bool, audit: AuditEntry) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         var lines = try recoverInterruptedUpgrade()
@@ -38,12 +42,19 @@ extension Installation {
             throw InstallerError.refused("\(target) can only be installed over \(minimum) or later; \(installed) is installed — upgrade to \(minimum) first")
         }
 
+        let external = layout.databaseURL
+        if let external, !databaseBackedUp {
+            throw InstallerError.refused("the database is external (\(external)), so the upgrade cannot back it up: back it up first "
+                                         + "(pg_dump --format=custom --file enclave-\(installed).dump '\(external)') and keep the keyring "
+                                         + "\(layout.keyringFile) with it, then run the upgrade again with --database-backed-up")
+        }
+
         var journal = UpgradeJournal(phase: .verified, from: installed.description, to: target.description, backup: nil,
                                      wasRunning: service.running() != nil)
         try journal.enter(.verified, layout)
         keepStaging = true
         _ = try place(verified, from: staging)
-        journal.backup = try backupDatabase(using: layout.release(installed), label: installed.description)
+        journal.backup = external == nil ? try backupDatabase(using: layout.release(installed), label: installed.description) : nil
         try journal.enter(.backedUp, layout)
         service.stop()
         try journal.enter(.stopped, layout)
@@ -55,7 +66,11 @@ extension Installation {
         } catch {
             let reason = (error as? InstallerError)?.message ?? "\(error)"
             try undo(journal)
-            throw InstallerError.failed("\(target) was not healthy (\(reason)); rolled back to \(installed) and restored its data")
+            guard let external else {
+                throw InstallerError.failed("\(target) was not healthy (\(reason)); rolled back to \(installed) and restored its data")
+            }
+            throw InstallerError.failed("\(target) was not healthy (\(reason)); rolled back to \(installed); the external database \(external) "
+                                        + "was not restored: if \(installed) refuses it as newer, restore the dump taken before the upgrade")
         }
         try journal.enter(.healthy, layout)
         state = InstallerState(installed: target.description, previous: installed.description,
@@ -72,7 +87,9 @@ extension Installation {
         }
         if !journal.wasRunning { service.stop() }
         lines += retain(releases: Self.keptReleases, backups: Self.keptBackups)
-        lines.append("upgraded Enclave \(installed) → \(target) (signed by \(verified.signer)); data backed up to \(journal.backup ?? "none (no database yet)")")
+        let backup = external.map { "the external database \($0) was backed up by the operator" }
+            ?? "data backed up to \(journal.backup ?? "none (no database yet)")"
+        lines.append("upgraded Enclave \(installed) → \(target) (signed by \(verified.signer)); \(backup)")
         return lines
     }
 

@@ -47,13 +47,15 @@ public struct Installation {
         return release
     }
 
-    /// A fresh install from `bundle`, trusting `trustedKey` (a PEM file) from now on.
-    /// Returns the lines to show the operator.
-    public func install(bundle: String, trustedKey: String, port: Int, start: Bool) throws -> [String] {
-        try audited("install", bundle: bundle) { audit in try install(bundle: bundle, trustedKey: trustedKey, port: port, start: start, audit: audit) }
+    /// A fresh install from `bundle`, trusting `trustedKey` (a PEM file) from now on, its
+    /// state in the data folder or in `database`. Returns the lines to show the operator.
+    public func install(bundle: String, trustedKey: String, port: Int, start: Bool, database: ExternalDatabase? = nil) throws -> [String] {
+        try audited("install", bundle: bundle) { audit in
+            try install(bundle: bundle, trustedKey: trustedKey, port: port, start: start, database: database, audit: audit)
+        }
     }
 
-    func install(bundle: String, trustedKey: String, port: Int, start: Bool, audit: AuditEntry) throws -> [String] {
+    func install(bundle: String, trustedKey: String, port: Int, start: Bool, database: ExternalDatabase?, audit: AuditEntry) throws -> [String] {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         if let state = try InstallerState.load(layout) {
@@ -66,7 +68,7 @@ public struct Installation {
         let dataExisted = FileManager.default.fileExists(atPath: layout.dataDirectory + "/enclave.sqlite")
         var lines: [String]
         do {
-            lines = try lay(verified, staging: staging, keyPEM: keyPEM, port: port, createAdmin: !dataExisted)
+            lines = try lay(verified, staging: staging, keyPEM: keyPEM, port: port, createAdmin: !dataExisted, database: database)
         } catch {
             // Leave the host as it was: no release, link, config, unit or credentials, and
             // no data folder unless one was there before.
@@ -88,7 +90,8 @@ public struct Installation {
     }
 
     /// Everything a fresh install puts on the host after the bundle verified.
-    func lay(_ verified: BundleReader.VerifiedBundle, staging: String, keyPEM: String, port: Int, createAdmin: Bool) throws -> [String] {
+    func lay(_ verified: BundleReader.VerifiedBundle, staging: String, keyPEM: String, port: Int, createAdmin: Bool,
+             database: ExternalDatabase?) throws -> [String] {
         let version = verified.manifest.version
         let release = try place(verified, from: staging)
         try HostFiles.switchLink(layout.current, to: "releases/\(version)")
@@ -97,24 +100,44 @@ public struct Installation {
         try trust.save(to: layout.trustedKeys)
         try HostFiles.makeDirectory(layout.dataDirectory, mode: 0o700)
         try HostFiles.makeDirectory(layout.dataDirectory + "/keys", mode: 0o700)
-        let config: [String: Any] = ["host": "127.0.0.1", "port": port, "data_dir": layout.dataDirectory]
+        var config: [String: Any] = ["host": "127.0.0.1", "port": port, "data_dir": layout.dataDirectory]
+        if let database {
+            config["database_url"] = database.url
+            if let password = database.passwordFile {
+                try HostFiles.copy(password, to: layout.databasePasswordFile, mode: 0o600)
+                config["database_password_file"] = layout.databasePasswordFile
+            }
+        }
         try HostFiles.writeAtomically(try JSONSerialization.data(withJSONObject: config, options: [.prettyPrinted, .sortedKeys]),
                                       to: layout.configFile, mode: 0o644)
         try writeUnit(from: release)
         var lines = ["installed Enclave \(version) (signed by \(verified.signer)) in \(release)"]
         lines.append(try linkCommand())
-        if createAdmin {
-            let password = Self.randomPassword()
-            let created = ServiceController.run([InstallLayout.binary(in: release), "admin", "create", "--name", "admin", "--data-dir", layout.dataDirectory],
-                                                input: password + "\n")
-            guard created.contains("created admin") else { throw InstallerError.failed("could not create the first admin with the installed binary") }
-            try HostFiles.writeAtomically(Data("username=admin\npassword=\(password)\n".utf8), to: layout.adminCredentials, mode: 0o600)
-            lines.append("admin credentials: \(layout.adminCredentials)")
+        if database != nil {
+            lines.append(try createFirstAdmin(release: release, in: ["--config", layout.configFile], existing: "the database already has its accounts"))
+        } else if createAdmin {
+            lines.append(try createFirstAdmin(release: release, in: ["--data-dir", layout.dataDirectory], existing: nil))
         } else {
             lines.append("kept the existing data in \(layout.dataDirectory); its accounts are unchanged")
         }
         try InstallerState(installed: version.description, previous: nil, highest: version.description, lastBackup: nil).save(layout)
         return lines
+    }
+
+    /// Creates the first admin with the installed binary and keeps its password in the
+    /// credentials file; when `existing` is given, a database that has an admin already is
+    /// kept as it is and that is the line shown.
+    func createFirstAdmin(release: String, in place: [String], existing: String?) throws -> String {
+        let password = Self.randomPassword()
+        let created = ServiceController.outcome([InstallLayout.binary(in: release), "admin", "create", "--name", "admin"] + place,
+                                                input: password + "\n")
+        if let existing, !created.succeeded, created.output.contains("already exists") { return "\(existing); they are unchanged" }
+        guard created.succeeded, created.output.contains("created admin") else {
+            let reason = created.output.split(separator: "\n").last.map { ": \($0)" } ?? ""
+            throw InstallerError.failed("could not create the first admin with the installed binary\(reason)")
+        }
+        try HostFiles.writeAtomically(Data("username=admin\npassword=\(password)\n".utf8), to: layout.adminCredentials, mode: 0o600)
+        return "admin credentials: \(layout.adminCredentials)"
     }
 
     /// Puts `enclave` on PATH: a link under `usr/local/bin` to the current release's binary,
@@ -156,5 +179,20 @@ public struct Installation {
         let lock = try InstallerLock(layout)
         defer { withExtendedLifetime(lock) {} }
         service.stop()
+    }
+}
+
+/// The PostgreSQL database an install keeps its state in instead of the data folder's
+/// SQLite file: several hosts' installs may share one (README, "Scaling out").
+public struct ExternalDatabase: Sendable {
+    /// `postgresql://USER@HOST:PORT/DB[?sslmode=…]`.
+    public let url: String
+    /// The operator's file holding the password; the install keeps a 0600 copy.
+    public let passwordFile: String?
+
+    /// A database at `url`, signed into with the password in `passwordFile`.
+    public init(url: String, passwordFile: String?) {
+        self.url = url
+        self.passwordFile = passwordFile
     }
 }

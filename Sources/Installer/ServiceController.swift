@@ -147,9 +147,15 @@ struct ServiceController {
         return pid
     }
 
-    /// Runs a helper command and returns its standard output ("" when it cannot run).
+    /// Runs a helper command and returns its standard output ("" when it cannot run or fails).
     @discardableResult
     static func run(_ command: [String], input: String? = nil) -> String {
+        let outcome = self.outcome(command, input: input)
+        return outcome.succeeded ? outcome.output : ""
+    }
+
+    /// Runs a helper command: whether it succeeded, and what it wrote (both streams).
+    static func outcome(_ command: [String], input: String? = nil) -> (succeeded: Bool, output: String) {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = command
@@ -159,11 +165,11 @@ struct ServiceController {
         process.standardInput = feed
         // A helper that exits without reading its input must not kill the installer with SIGPIPE.
         signal(SIGPIPE, SIG_IGN)
-        guard (try? process.run()) != nil else { return "" }
+        guard (try? process.run()) != nil else { return (false, "cannot run \(command.first ?? "")") }
         if let input { try? feed.fileHandleForWriting.write(contentsOf: Data(input.utf8)) }
         try? feed.fileHandleForWriting.close()
         let data = output.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        return process.terminationStatus == 0 ? String(decoding: data, as: UTF8.self) : ""
+        return (process.terminationStatus == 0, String(decoding: data, as: UTF8.self))
     }
 }

@@ -151,15 +151,20 @@ public func servedRoutes() throws -> [String] {
     }.sorted()
 }
 
-/// Creates the first admin (or another one) directly in the data folder, without a
-/// running server, and activates the server. Used by `enclave admin create`.
-public func createAdmin(dataDirectory: String, name: String, password: String) async throws -> String {
-    var configuration = ServerConfiguration()
-    configuration.dataDirectory = dataDirectory
-    let (_, identity) = try openState(configuration)
+
+/// Creates the first admin (or another one) in the configuration's database (the data
+/// folder's, or PostgreSQL's when `database_url` is set) without a running server, and
+/// activates the server. Used by `enclave admin create` and the installer.
+public func createAdmin(_ configuration: ServerConfiguration, name: String, password: String) async throws -> String {
     var draft = AccountDraft(name: name, role: .admin)
     draft.password = password
-    return try await identity.createAccount(draft, activateServer: true).id
+    guard let url = configuration.databaseURL else {
+        let (_, identity) = try openState(configuration)
+        return try await identity.createAccount(draft, activateServer: true).id
+    }
+    let database = try await OpenedPostgres.open(configuration, url: url, logger: Logger(label: "enclave.admin"))
+    defer { database.pool.close() }
+    return try await database.identity.createAccount(draft, activateServer: true).id
 }
 
 /// Answers routes nobody matched, and any error outside `/api/v1`, in the same JSON

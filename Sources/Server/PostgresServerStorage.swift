@@ -48,18 +48,8 @@ struct OpenedPostgres {
     /// replica agrees on, and opens Identity and the keyring over it.
     static func open(_ configuration: ServerConfiguration, url text: String, logger: Logger,
                      environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> OpenedPostgres {
-        let url: DatabaseURL, password: String?
+        let (store, pool) = try await connect(configuration, url: text, logger: logger, environment: environment)
         do {
-            url = try DatabaseURL.parse(text)
-            password = try DatabaseURL.password(file: configuration.databasePasswordFile, environment: environment)
-        } catch let error as DatabaseSettingError {
-            throw ConfigurationError("database: \(error.description)")
-        }
-        let store = PostgresStore(url: url, password: password, logger: logger)
-        let pool = PostgresPool(store: store)
-        do {
-            try await store.probe()
-            try await store.migrate(postgresMigrationSets)
             let identity = try await IdentityStore.open(repository: PostgresIdentityRepository(store: store),
                                                         hasher: PasswordHasher(cost: UInt8(configuration.bcryptCost)),
                                                         sessionLifetime: configuration.tokenLifetime)
@@ -69,6 +59,30 @@ struct OpenedPostgres {
             let keys = try KeyringGate.open(path: location.path, samples: try await PostgresSealedValueRepository(store: store).samplePerKey(),
                                             mayCreate: !location.isCredential)
             return OpenedPostgres(store: store, identity: identity, keys: keys, pool: pool)
+        } catch {
+            pool.close()
+            throw Self.explained(error, url: store.url)
+        }
+    }
+
+    /// Connects to the configuration's database (the password from its file or credential),
+    /// refusing a wrong password, host or certificate at once, and applies the migrations
+    /// every replica agrees on: the database as the server and the offline commands find it.
+    static func connect(_ configuration: ServerConfiguration, url text: String, logger: Logger, maximumConnections: Int = 20,
+                        environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> (PostgresStore, PostgresPool) {
+        let url: DatabaseURL, password: String?
+        do {
+            url = try DatabaseURL.parse(text)
+            password = try DatabaseURL.password(file: configuration.databasePasswordFile, environment: environment)
+        } catch let error as DatabaseSettingError {
+            throw ConfigurationError("database: \(error.description)")
+        }
+        let store = PostgresStore(url: url, password: password, maximumConnections: maximumConnections, logger: logger)
+        let pool = PostgresPool(store: store)
+        do {
+            try await store.probe()
+            try await store.migrate(postgresMigrationSets)
+            return (store, pool)
         } catch {
             pool.close()
             throw Self.explained(error, url: url)

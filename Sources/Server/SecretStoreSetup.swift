@@ -1,4 +1,5 @@
 import Foundation
+import Logging
 import Secrets
 import Storage
 
@@ -42,20 +43,44 @@ public func rotateSecretsKey(_ configuration: ServerConfiguration, progress: (In
         throw SecretsError.keyring("the keyring comes from the systemd credential \(location.path), which is read-only: "
             + "rotate a copy with secrets_keyring pointing at it, then install that copy as the credential")
     }
-    let store = try openExistingState(configuration)
-    let keys = try KeyringGate.open(path: location.path, databasePath: configuration.databasePath, mayCreate: false)
-    return try await SecretKeyRotation.rotate(keyringPath: location.path, backend: EncryptedSecretBackend(store: store, keys: keys),
-                                              audit: SQLiteAuditTrail(store: store), progress: progress)
+    return try await withSecretTables(configuration) { tables in
+        let keys = try KeyringGate.open(path: location.path, samples: try await tables.values.samplePerKey(), mayCreate: false)
+        return try await SecretKeyRotation.rotate(keyringPath: location.path, backend: EncryptedSecretBackend(values: tables.values, keys: keys),
+                                                  audit: tables.audit, progress: progress)
+    }
 }
 
 /// `enclave secrets verify`: every value of every secret opened with the keyring.
 public func verifySecrets(_ configuration: ServerConfiguration) async throws -> SecretVerification.Report {
-    let store = try openExistingState(configuration)
-    let keys = try KeyringFile(path: configuration.keyringLocation().path)
-    return try await SecretVerification.run(records: SQLiteSecretRepository(store: store), backend: EncryptedSecretBackend(store: store, keys: keys))
+    try await withSecretTables(configuration) { tables in
+        let keys = try KeyringFile(path: configuration.keyringLocation().path)
+        return try await SecretVerification.run(records: tables.records, backend: EncryptedSecretBackend(values: tables.values, keys: keys))
+    }
 }
 
-/// `enclave audit list|verify`: the secret store's audit trail in the data folder.
-public func auditTrail(_ configuration: ServerConfiguration) throws -> any AuditTrail {
-    SQLiteAuditTrail(store: try openExistingState(configuration))
+/// `enclave audit list|verify`: `body` over the secret store's audit trail in the
+/// configuration's database.
+public func withAuditTrail<Result>(_ configuration: ServerConfiguration, _ body: (any AuditTrail) async throws -> Result) async throws -> Result {
+    try await withSecretTables(configuration) { tables in try await body(tables.audit) }
+}
+
+/// The secret store's repositories in the configuration's database, for an offline command.
+struct SecretTables {
+    let records: any SecretRepository
+    let values: any SealedValueRepository
+    let audit: any AuditTrail
+}
+
+/// Runs `body` over the secret store's tables in the data folder's SQLite file, or in
+/// PostgreSQL when `database_url` is set (its pool closed again afterwards).
+func withSecretTables<Result>(_ configuration: ServerConfiguration, _ body: (SecretTables) async throws -> Result) async throws -> Result {
+    guard let url = configuration.databaseURL else {
+        let store = try openExistingState(configuration)
+        return try await body(SecretTables(records: SQLiteSecretRepository(store: store), values: SQLiteSealedValueRepository(store: store),
+                                           audit: SQLiteAuditTrail(store: store)))
+    }
+    let (store, pool) = try await OpenedPostgres.connect(configuration, url: url, logger: Logger(label: "enclave.secrets"), maximumConnections: 4)
+    defer { pool.close() }
+    return try await body(SecretTables(records: PostgresSecretRepository(store: store), values: PostgresSealedValueRepository(store: store),
+                                       audit: PostgresAuditTrail(store: store)))
 }

@@ -33,15 +33,12 @@ public func migrateStores(_ configuration: ServerConfiguration, to target: Migra
     }
     let source = try SQLiteTableSource(path: configuration.databasePath)
     try checkCurrentSchema(source)
-    let store = try openTarget(target, environment: environment)
-    let pool = Task { await store.run() }
-    defer { pool.cancel() }
-    do {
-        try await store.probe()
-        try await store.migrate(postgresMigrationSets)
-    } catch {
-        throw OpenedPostgres.explained(error, url: store.url)
-    }
+    var targetSettings = configuration
+    targetSettings.databaseURL = target.databaseURL
+    targetSettings.databasePasswordFile = target.databasePasswordFile
+    let (store, pool) = try await OpenedPostgres.connect(targetSettings, url: target.databaseURL, logger: Logger(label: "enclave.migrate"),
+                                                         maximumConnections: 2, environment: environment)
+    defer { pool.close() }
     let tables: [TableCopy]
     do {
         tables = try await store.withConnection { connection in
@@ -95,16 +92,6 @@ private func checkCurrentSchema(_ source: SQLiteTableSource) throws {
     guard applied == known else {
         throw ConfigurationError("\(source.path) was written by an older Enclave: start this version on it once "
                                  + "(`enclave serve`, or `enclave upgrade`), stop it, then migrate")
-    }
-}
-
-private func openTarget(_ target: MigrationTarget, environment: [String: String]) throws -> PostgresStore {
-    do {
-        let url = try DatabaseURL.parse(target.databaseURL)
-        let password = try DatabaseURL.password(file: target.databasePasswordFile, environment: environment)
-        return PostgresStore(url: url, password: password, maximumConnections: 2, logger: Logger(label: "enclave.migrate"))
-    } catch let error as DatabaseSettingError {
-        throw ConfigurationError("database: \(error.description)")
     }
 }
 

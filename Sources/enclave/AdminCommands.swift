@@ -14,16 +14,16 @@ struct CreateAdmin: AsyncParsableCommand {
     )
 
     @Option(help: "Account name.") var name: String
-    @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave or ENCLAVE_DATA_DIR).") var dataDirectory: String?
+    @OptionGroup var data: DataFolderOptions
 
     func run() async throws {
         guard let password = readLine(strippingNewline: true), !password.isEmpty else {
             throw ValidationError("give the password on standard input, e.g. `enclave admin create --name admin < password-file`")
         }
-        let folder = dataDirectory ?? ProcessInfo.processInfo.environment["ENCLAVE_DATA_DIR"] ?? "./.enclave"
+        let settings = try data.settings()
         do {
-            let id = try await createAdmin(dataDirectory: folder, name: name, password: password)
-            print("created admin '\(name)' (\(id)) in \(folder)")
+            let id = try await createAdmin(settings, name: name, password: password)
+            print("created admin '\(name)' (\(id)) in \(settings.databaseURL ?? settings.dataDirectory)")
         } catch {
             throw ValidationError("cannot create admin '\(name)': \(error)")
         }

@@ -92,9 +92,16 @@ struct Install: ParsableCommand {
     @OptionGroup var root: RootOption
     @Option(help: "Port the server will listen on.") var port = 8080
     @Flag(name: .customLong("no-start"), help: "Install without starting the server.") var noStart = false
+    @Option(name: .customLong("database-url"), help: "Keep the state in this PostgreSQL database (postgresql://USER@HOST:PORT/DB) instead of the data folder.")
+    var databaseURL: String?
+    @Option(name: .customLong("database-password-file"), help: "File holding that database's password; the install keeps a 0600 copy.")
+    var databasePasswordFile: String?
 
     func run() throws {
-        try reportingFailures { try Installation(root: root.root).install(bundle: file, trustedKey: trustedKey, port: port, start: !noStart) }
+        let database = databaseURL.map { ExternalDatabase(url: $0, passwordFile: databasePasswordFile) }
+        try reportingFailures {
+            try Installation(root: root.root).install(bundle: file, trustedKey: trustedKey, port: port, start: !noStart, database: database)
+        }
     }
 }
 
@@ -103,9 +110,13 @@ struct Upgrade: ParsableCommand {
     @Argument(help: "The bundle.") var file: String
     @OptionGroup var root: RootOption
     @Flag(name: .customLong("allow-downgrade"), help: "Allow an older version.") var allowDowngrade = false
+    @Flag(name: .customLong("database-backed-up"), help: "With an external database: you backed it up (the upgrade cannot), so go ahead.")
+    var databaseBackedUp = false
 
     func run() throws {
-        try reportingFailures { try Installation(root: root.root).upgrade(bundle: file, allowDowngrade: allowDowngrade) }
+        try reportingFailures {
+            try Installation(root: root.root).upgrade(bundle: file, allowDowngrade: allowDowngrade, databaseBackedUp: databaseBackedUp)
+        }
     }
 }
 

@@ -9,6 +9,9 @@ struct DataFolderOptions: ParsableArguments {
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave or ENCLAVE_DATA_DIR).") var dataDirectory: String?
     @Option(help: "Keyring file (default: secrets_keyring, the systemd credential enclave-keyring, or keyring.json in the data folder).")
     var keyring: String?
+    @Option(name: .customLong("database-url"), help: "The PostgreSQL database the servers use (default: database_url, else the data folder's SQLite file).")
+    var databaseURL: String?
+    @Option(name: .customLong("database-password-file"), help: "File holding that database's password.") var databasePasswordFile: String?
 
     func settings() throws -> ServerConfiguration {
         var settings = ServerConfiguration()
@@ -20,6 +23,8 @@ struct DataFolderOptions: ParsableArguments {
         }
         if let dataDirectory { settings.dataDirectory = dataDirectory }
         if let keyring { settings.secretsKeyringPath = keyring }
+        if let databaseURL { settings.databaseURL = databaseURL }
+        if let databasePasswordFile { settings.databasePasswordFile = databasePasswordFile }
         return settings
     }
 }
@@ -92,7 +97,7 @@ struct ListAudit: AsyncParsableCommand {
     func run() async throws {
         let settings = try data.settings()
         try await reportingFailures {
-            try await auditTrail(settings).records(after: after, limit: max(1, min(limit, 100_000))).map { record in
+            try await withAuditTrail(settings) { trail in try await trail.records(after: after, limit: max(1, min(limit, 100_000))) }.map { record in
                 let entry = record.entry
                 return "\(record.sequence)\t\(record.at)\t\(entry.actor)\t\(entry.action)\t\(entry.secretID ?? "-")\t\(entry.address ?? "-")\t\(entry.outcome)"
             }
@@ -108,7 +113,7 @@ struct VerifyAudit: AsyncParsableCommand {
     func run() async throws {
         let settings = try data.settings()
         try await reportingFailures {
-            switch try await auditTrail(settings).verify() {
+            switch try await withAuditTrail(settings, { trail in try await trail.verify() }) {
             case let .intact(count): return ["audit trail intact: \(count) records"]
             case let .broken(sequence, reason): throw ValidationError("audit trail broken at record \(sequence): \(reason)")
             }

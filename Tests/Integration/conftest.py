@@ -10,6 +10,7 @@ import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -77,6 +78,28 @@ def _psql(sql: str) -> None:
     password = Path(os.environ["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"]).read_text()
     subprocess.run([psql, "-h", host, "-p", port, "-U", user, "-d", "postgres", "-qc", sql],
                    env={**os.environ, "PGPASSWORD": password}, check=True, capture_output=True, timeout=60)
+
+
+def database_rows(data_dir: Path, sql: str) -> list[tuple]:
+    """Runs `sql` (written for both engines) on the state of the server on `data_dir`: its
+    SQLite file, or its database of the test cluster in the PostgreSQL pass. Rows come back
+    as tuples of text."""
+    if not ON_POSTGRES:
+        with sqlite3.connect(data_dir / "enclave.sqlite") as db:
+            return [tuple(str(v) for v in row) for row in db.execute(sql).fetchall()]
+    url = database_args(data_dir)[1]
+    user, host, port, name = re.match(r"postgresql://([^@]+)@([^:/]+):(\d+)/([^?]+)", url).groups()
+    psql = shutil.which("psql") or sorted(glob.glob("/usr/lib/postgresql/*/bin/psql"))[-1]
+    password = Path(os.environ["ENCLAVE_TEST_DATABASE_PASSWORD_FILE"]).read_text()
+    done = subprocess.run([psql, "-h", host, "-p", port, "-U", user, "-d", name, "-qAt", "-F", "\t", "-c", sql],
+                          env={**os.environ, "PGPASSWORD": password}, check=True, capture_output=True, text=True, timeout=60)
+    return [tuple(line.split("\t")) for line in done.stdout.splitlines() if line]
+
+
+def offline_args(data_dir: Path) -> list[str]:
+    """What an offline command (`secrets`, `audit`) needs beside --data-dir to reach the
+    state of the server on `data_dir`: nothing for SQLite, its database in the PostgreSQL pass."""
+    return database_args(data_dir) if ON_POSTGRES else []
 
 
 def database_args(data_dir: Path) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 import requests
 
-from conftest import enclave_binary
+from conftest import database_args, enclave_binary, free_port
 from installer.bundles import REPO, enclave, openssl_keys
 
 
@@ -374,3 +374,37 @@ def test_an_upgrade_without_room_is_refused_and_changes_nothing(release, tmp_pat
         assert after == before and os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
     finally:
         subprocess.run(["umount", "-l", str(root)], capture_output=True)
+
+
+def test_an_install_on_an_external_database_and_its_upgrade(release, root, port, tmp_path):
+    if not os.environ.get("ENCLAVE_TEST_DATABASE_URL"):
+        pytest.fail("run through `make test` (Tests/Services/with-services.sh): ENCLAVE_TEST_DATABASE_URL unset")
+    database = database_args(tmp_path / "external")
+    done = install(release, root, port, "1.0.0", *database)
+    assert "admin credentials" in done.stdout
+    config = json.loads((root / "etc/enclave/config.json").read_text())
+    kept = Path(config["database_password_file"])
+    assert config["database_url"] == database[1] and kept.read_text() == Path(database[3]).read_text()
+    assert stat.S_IMODE(kept.stat().st_mode) == 0o600 and str(kept).startswith(str(root))
+    assert not (root / "var/lib/enclave/data/enclave.sqlite").exists()  # the state is in PostgreSQL
+    create_pipeline(root, port, "in-postgresql")
+
+    refused = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root), check=False)
+    assert refused.returncode != 0 and len(refused.stderr.strip().splitlines()) == 1, refused.stderr
+    assert "cannot back it up" in refused.stderr and "pg_dump" in refused.stderr and database[1] in refused.stderr
+    assert "--database-backed-up" in refused.stderr and "keyring" in refused.stderr
+    assert os.readlink(root / "opt/enclave/current") == "releases/1.0.0"
+    done = run("upgrade", str(release["bundles"]["1.1.0"]), "--root", str(root), "--database-backed-up")
+    assert "upgraded Enclave 1.0.0 → 1.1.0" in done.stdout and "backed up by the operator" in done.stdout
+    assert pipelines(root, port) == {"in-postgresql"}
+    assert not list((root / "var/lib/enclave/installer").glob("backups/*.sqlite"))
+
+    # A second host installed on the same database finds its accounts and data there.
+    second, second_port = tmp_path / "second-root", free_port()
+    try:
+        done = install(release, second, second_port, "1.1.0", *database)
+        assert "the database already has its accounts" in done.stdout and not (second / "etc/enclave/admin-credentials").exists()
+        (second / "etc/enclave/admin-credentials").write_text((root / "etc/enclave/admin-credentials").read_text())
+        assert pipelines(second, second_port) == {"in-postgresql"}
+    finally:
+        subprocess.run([enclave_binary(), "stop", "--root", str(second)], capture_output=True, timeout=60)

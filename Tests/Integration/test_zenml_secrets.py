@@ -6,14 +6,14 @@ import hashlib
 import json
 import re
 import shutil
-import sqlite3
 import subprocess
 import threading
 
 import pytest
 import requests
 
-from conftest import ADMIN_PASSWORD, EnclaveServer, activate, client_env, enclave_binary, run_client, sqlite_only, HERE
+from conftest import (ADMIN_PASSWORD, HERE, EnclaveServer, activate, client_env, database_rows, enclave_binary, offline_args, run_client,
+                      sqlite_only)
 
 
 def token(url, username="admin", password=ADMIN_PASSWORD):
@@ -227,7 +227,6 @@ def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(act
         server.stop()
 
 
-@sqlite_only
 def test_rotation_runs_online_and_loses_no_concurrent_write(active):
     server, data, headers = active
     session = requests.Session()
@@ -256,7 +255,7 @@ def test_rotation_runs_online_and_loses_no_concurrent_write(active):
     threads = [threading.Thread(target=writer, args=(offset,)) for offset in range(4)]
     for thread in threads:
         thread.start()
-    rotation = enclave("secrets", "rotate-key", "--data-dir", str(data))
+    rotation = enclave("secrets", "rotate-key", "--data-dir", str(data), *offline_args(data))
     stop.set()
     for thread in threads:
         thread.join()
@@ -268,46 +267,42 @@ def test_rotation_runs_online_and_loses_no_concurrent_write(active):
     for index, secret_id in enumerate(ids):
         values = session.get(f"{server.url}/api/v1/secrets/{secret_id}", timeout=30).json()["body"]["values"]
         assert values["v"] == latest.get(index, f"initial-{index}") and values["w"] == "x" * 40
-    with sqlite3.connect(f"file:{data / 'enclave.sqlite'}?mode=ro", uri=True) as db:
-        keys = dict(db.execute("SELECT key_id, COUNT(*) FROM secrets_values GROUP BY key_id").fetchall())
-    assert keys == {new_key: 800}, keys
-    assert "all 800 values of 400 secrets open" in enclave("secrets", "verify", "--data-dir", str(data)).stdout
-    trail = enclave("audit", "list", "--data-dir", str(data)).stdout
+    keys = dict(database_rows(data, "SELECT key_id, COUNT(*) FROM secrets_values GROUP BY key_id"))
+    assert keys == {new_key: "800"}, keys
+    assert "all 800 values of 400 secrets open" in enclave("secrets", "verify", "--data-dir", str(data), *offline_args(data)).stdout
+    trail = enclave("audit", "list", "--data-dir", str(data), *offline_args(data)).stdout
     assert trail.count("\trotate-key\t") == 2 and "ok: " in trail
 
 
-@sqlite_only
 def test_a_moved_value_or_an_edited_audit_record_is_detected(active):
     server, data, headers = active
     first = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
                           json={"name": "a", "values": {"user": "alice", "password": "pw-a"}}).json()["id"]
     second = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
                            json={"name": "b", "values": {"password": "pw-b"}}).json()["id"]
-    with sqlite3.connect(data / "enclave.sqlite") as db:
-        sealed = dict(db.execute("SELECT secret_id || '/' || key, sealed FROM secrets_values").fetchall())
-        # Another secret's value, then another field's value of the same secret.
-        db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{second}/password"], first))
+
+    def move(from_secret, from_key):  # a sealed value put where another one belongs, by someone with the database
+        database_rows(data, f"UPDATE secrets_values SET sealed = (SELECT sealed FROM secrets_values WHERE secret_id = '{from_secret}' "
+                            f"AND key = '{from_key}') WHERE secret_id = '{first}' AND key = 'password'")
+
+    move(second, "password")  # another secret's value, then another field's value of the same secret
     answer = requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30)
     assert answer.status_code == 500 and "pw-b" not in answer.text and "pw-a" not in answer.text
     assert answer.json()["detail"][0] == "RuntimeError"
-    with sqlite3.connect(data / "enclave.sqlite") as db:
-        db.execute("UPDATE secrets_values SET sealed = ? WHERE secret_id = ? AND key = 'password'", (sealed[f"{first}/user"], first))
+    move(first, "user")
     assert requests.get(f"{server.url}/api/v1/secrets/{first}", headers=headers, timeout=30).status_code == 500
-    verify = enclave("secrets", "verify", "--data-dir", str(data), check=False)
+    verify = enclave("secrets", "verify", "--data-dir", str(data), *offline_args(data), check=False)
     assert verify.returncode != 0 and first in verify.stderr and second not in verify.stderr
     assert requests.get(f"{server.url}/api/v1/secrets/{second}", headers=headers, timeout=30).json()["body"]["values"] == {"password": "pw-b"}
 
-    assert "intact" in enclave("audit", "verify", "--data-dir", str(data)).stdout
-    with sqlite3.connect(data / "enclave.sqlite") as db:
-        db.execute("UPDATE secrets_audit SET actor = 'someone else' WHERE sequence = 2")
-    edited = enclave("audit", "verify", "--data-dir", str(data), check=False)
+    assert "intact" in enclave("audit", "verify", "--data-dir", str(data), *offline_args(data)).stdout
+    database_rows(data, "UPDATE secrets_audit SET actor = 'someone else' WHERE sequence = 2")
+    edited = enclave("audit", "verify", "--data-dir", str(data), *offline_args(data), check=False)
     assert edited.returncode != 0 and "record 2" in edited.stderr
     assert requests.get(f"{server.url}/api/enclave/audit/verify", headers=headers, timeout=30).json()["first_bad_record"] == 2
-    with sqlite3.connect(data / "enclave.sqlite") as db:
-        db.execute("DELETE FROM secrets_audit WHERE sequence = 2")
-    deleted = enclave("audit", "verify", "--data-dir", str(data), check=False)
+    database_rows(data, "DELETE FROM secrets_audit WHERE sequence = 2")
+    deleted = enclave("audit", "verify", "--data-dir", str(data), *offline_args(data), check=False)
     assert deleted.returncode != 0 and "record 2 is missing" in deleted.stderr
-
 
 
 def encodings(value: bytes):

@@ -22,7 +22,7 @@ import Testing
         configuration.dataDirectory = FileManager.default.temporaryDirectory.appendingPathComponent("enclave-mlflow-\(UUID().uuidString)").path
         configuration.bcryptCost = 4
         defer { try? FileManager.default.removeItem(atPath: configuration.dataDirectory) }
-        _ = try await createAdmin(dataDirectory: configuration.dataDirectory, name: "admin", password: "Adm1n-Passw0rd")
+        _ = try await createAdmin(configuration, name: "admin", password: "Adm1n-Passw0rd")
         var logger = Logger(label: "mlflow-test")
         logger.logLevel = .warning
         let app = try await buildApplication(configuration, logger: logger)
