@@ -98,6 +98,12 @@ private func checkCurrentSchema(_ source: SQLiteTableSource) throws {
 /// Copies the data folder's artifacts into the target's S3 store, or says where they stay.
 private func migrateArtifacts(_ configuration: ServerConfiguration, to target: MigrationTarget,
                               environment: [String: String], say: @Sendable (String) -> Void) async throws -> [String] {
+    if let current = configuration.artifactStore {
+        guard target.artifactStore == nil || target.artifactStore == current else {
+            throw ConfigurationError("the artifacts are in \(current) already; migrate copies only a data folder's artifacts")
+        }
+        return ["the artifacts stay in \(current), where they are"]
+    }
     guard let address = target.artifactStore else {
         return ["the artifacts stay in \(configuration.artifactDirectory): every replica must reach that folder (a shared mount), "
                 + "or move them with --artifact-store s3://BUCKET/PREFIX"]

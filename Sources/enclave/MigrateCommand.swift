@@ -12,15 +12,17 @@ struct Migrate: AsyncParsableCommand {
             environment as for `serve --artifact-store`.
             """)
 
-    @OptionGroup var data: DataFolderOptions
-    @Option(name: .customLong("database-url"), help: "Target database, postgresql://USER@HOST:PORT/DB[?sslmode=…].") var databaseURL: String
-    @Option(name: .customLong("database-password-file"), help: "File holding the target database's password.") var databasePasswordFile: String?
+    @OptionGroup var data: DataFolderOptions  // its --database-url and --database-password-file name the target
     @Option(name: .customLong("artifact-store"), help: "Target artifact store, s3://BUCKET/PREFIX (default: the artifacts stay in the data folder).")
     var artifactStore: String?
 
     func run() async throws {
-        let settings = try data.settings()
-        let target = MigrationTarget(databaseURL: databaseURL, databasePasswordFile: databasePasswordFile, artifactStore: artifactStore)
+        var settings = try data.settings()
+        guard let databaseURL = settings.databaseURL else {
+            throw ValidationError("name the target database: --database-url postgresql://USER@HOST:PORT/DB")
+        }
+        let target = MigrationTarget(databaseURL: databaseURL, databasePasswordFile: settings.databasePasswordFile, artifactStore: artifactStore)
+        settings.databaseURL = nil  // the source is the data folder's SQLite file
         try await reportingFailures {
             try await migrateStores(settings, to: target) { line in print(line) }
         }

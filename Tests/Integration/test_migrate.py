@@ -101,7 +101,7 @@ def test_a_database_another_install_uses_is_refused(tmp_path):
     assert response.status_code in (401, 403, 409, 422), response.text
     again.stop()
 
-    for bad, message in ((["--database-url", "mysql://root@127.0.0.1/x"], "postgresql://"),
+    for bad, message in (([], "--database-url"), (["--database-url", "mysql://root@127.0.0.1/x"], "postgresql://"),
                          ([*elsewhere[:2], "--database-password-file", str(tmp_path / "missing")], "missing")):
         failed = migrate(source, bad, settings, timeout=60)
         assert failed.returncode != 0 and message in failed.stderr, failed.stderr

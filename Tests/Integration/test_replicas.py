@@ -5,10 +5,8 @@ while one replica is killed with SIGKILL and started again. The clients' own ret
 it, every acknowledged write is there afterwards (read through every replica), and the run
 ends completed."""
 import json
-import os
-import shutil
 import signal
-import subprocess
+import sys
 import threading
 import time
 from pathlib import Path
@@ -21,54 +19,13 @@ from conftest import (ADMIN_PASSWORD, EnclaveServer, activate, client_env, creat
 from test_mlflow_client import run_flow
 from test_zenml_client import inspect, run_pipeline
 
-def nginx_config(folder: Path, listen: int, replicas: list[int]) -> Path:
-    """A balancer in front of `replicas`: round robin, a replica that refuses a connection is
-    skipped for two seconds, and a request it never received goes to the next one."""
-    for name in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (folder / name).mkdir(parents=True, exist_ok=True)
-    upstreams = "\n".join(f"        server 127.0.0.1:{p} max_fails=1 fail_timeout=2s;" for p in replicas)
-    config = folder / "nginx.conf"
-    # As root, workers would drop to `nobody`, who cannot reach pytest's private folders.
-    user = "user root;" if os.geteuid() == 0 else ""
-    config.write_text(f"""
-{user}
-worker_processes 1;
-pid {folder}/nginx.pid;
-error_log {folder}/error.log warn;
-events {{ worker_connections 512; }}
-http {{
-    access_log off;
-    client_body_temp_path {folder}/body;
-    proxy_temp_path {folder}/proxy;
-    fastcgi_temp_path {folder}/fastcgi;
-    uwsgi_temp_path {folder}/uwsgi;
-    scgi_temp_path {folder}/scgi;
-    client_max_body_size 0;
-    upstream enclave {{
-{upstreams}
-        keepalive 16;
-    }}
-    server {{
-        listen 127.0.0.1:{listen};
-        location / {{
-            proxy_pass http://enclave;
-            proxy_http_version 1.1;
-            proxy_set_header Connection "";
-            proxy_set_header Host $http_host;
-            proxy_next_upstream error timeout;
-            proxy_read_timeout 120s;
-        }}
-    }}
-}}
-""")
-    return config
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "Services"))
+from balancer import start_balancer, stop_balancer  # noqa: E402
 
 
 @pytest.fixture
 def balanced(tmp_path):
     settings = s3_settings()
-    nginx = shutil.which("nginx") or "/usr/sbin/nginx"
-    assert os.access(nginx, os.X_OK), "nginx is not installed (make test-deps installs it)"
     database = database_args(tmp_path / "shared-database")
     # One keyring for every replica, as the operator distributes it.
     settings.update(ENCLAVE_SECRETS_KEYRING=str(tmp_path / "keyring.json"), ENCLAVE_BCRYPT_COST="4")
@@ -81,22 +38,11 @@ def balanced(tmp_path):
     replicas = [replica(0).start()]  # the first makes the keyring; the others read it
     replicas += [replica(1).start(), replica(2).start()]
     listen = free_port()
-    balancer = subprocess.Popen([nginx, "-c", str(nginx_config(tmp_path / "nginx", listen, ports)), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    balancer = start_balancer(tmp_path / "nginx", listen, ports)
     url = f"http://127.0.0.1:{listen}"
-    deadline = time.time() + 30
-    while time.time() < deadline:
-        try:
-            if requests.get(f"{url}/health", timeout=5).text == "ok":
-                break
-        except requests.ConnectionError:
-            time.sleep(0.2)
-    else:
-        pytest.fail(f"nginx did not come up: {balancer.stderr.read().decode() if balancer.poll() is not None else ''}")
     state = {"url": url, "replicas": replicas, "replica": replica, "tmp": tmp_path}
     yield state
-    balancer.send_signal(signal.SIGQUIT)
-    balancer.wait(timeout=30)
+    stop_balancer(balancer)
     for server in state["replicas"]:
         server.stop()
 
