@@ -87,13 +87,14 @@ $(MLFLOW_VENV)/.installed: Tests/Integration/requirements-mlflow.txt
 	touch $@
 
 ## bench: Enclave side by side with the real zenml[server] and mlflow server, and the installer (see BENCHMARKS.md)
-bench: deps release venv
+bench: deps test-deps release venv
 	@dpkg -s wrk >/dev/null 2>&1 || { sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); $$sudo apt-get install -y -qq wrk; }
 	Benchmarks/zenml/run.sh
 	Benchmarks/lists/run.sh
 	Benchmarks/mlflow/run.sh
 	Benchmarks/installer/run.sh
 	Benchmarks/logging/run.sh
+	Benchmarks/replicas/run.sh
 	Benchmarks/secrets/run.sh
 	Benchmarks/dashboard/run.sh
 

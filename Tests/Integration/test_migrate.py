@@ -66,21 +66,23 @@ def test_a_single_host_install_moves_to_postgresql_and_s3(tmp_path):
 
     replica = EnclaveServer(tmp_path / "replica", *target,
                             env={**s3_settings(), "ENCLAVE_SECRETS_KEYRING": str(source / "keyring.json")}).start()
-    after_env = before_env  # the same client (its local artifact store holds the steps' outputs), logged in anew
-    run_client(["zenml", "login", replica.url, "--api-key"], after_env, stdin=key + "\n")  # the API key moved too
-    report = inspect(after_env, run_id)
-    assert report["status"] == "completed" and all(step["status"] == "completed" for step in report["steps"].values())
-    assert report["steps"]["combine"]["outputs"]["output"][0]["value"] == {"total": 100.0, "positives": 2}
-    assert "s3cr3t-value" in run_client(["zenml", "secret", "get", "moved"], after_env)
-    seen = run_flow(replica.url, "verify", json.dumps(list(tracked)), tmp=tmp_path / "mlflow")["runs"]
-    for moved_run, index in tracked.items():
-        assert seen[moved_run] == {"index": str(index), "loss": 1.0 / (index + 5), "text": f"run {index}", "steps": [0, 1, 2, 3, 4],
-                                   "status": "FINISHED"}, moved_run
-    new_id, status, _ = run_pipeline(after_env)  # and it goes on working where it stopped
-    assert status == "completed" and new_id != run_id
-    later = run_flow(replica.url, "steady", "after-the-move", "2", tmp=tmp_path / "mlflow")["runs"]
-    assert len(later) == 2
-    replica.stop()
+    try:
+        after_env = before_env  # the same client (its local artifact store holds the steps' outputs), logged in anew
+        run_client(["zenml", "login", replica.url, "--api-key"], after_env, stdin=key + "\n")  # the API key moved too
+        report = inspect(after_env, run_id)
+        assert report["status"] == "completed" and all(step["status"] == "completed" for step in report["steps"].values())
+        assert report["steps"]["combine"]["outputs"]["output"][0]["value"] == {"total": 100.0, "positives": 2}
+        assert "s3cr3t-value" in run_client(["zenml", "secret", "get", "moved"], after_env)
+        seen = run_flow(replica.url, "verify", json.dumps(list(tracked)), tmp=tmp_path / "mlflow")["runs"]
+        for moved_run, index in tracked.items():
+            assert seen[moved_run] == {"index": str(index), "loss": 1.0 / (index + 5), "text": f"run {index}", "steps": [0, 1, 2, 3, 4],
+                                       "status": "FINISHED"}, moved_run
+        new_id, status, _ = run_pipeline(after_env)  # and it goes on working where it stopped
+        assert status == "completed" and new_id != run_id
+        later = run_flow(replica.url, "steady", "after-the-move", "2", tmp=tmp_path / "mlflow")["runs"]
+        assert len(later) == 2
+    finally:
+        replica.stop()
 
 
 def test_a_database_another_install_uses_is_refused(tmp_path):
@@ -96,10 +98,11 @@ def test_a_database_another_install_uses_is_refused(tmp_path):
     assert refused.returncode != 0
     assert "another install" in refused.stderr and "empty database" in refused.stderr
     again = EnclaveServer(tmp_path / "other", *elsewhere).start()  # its data is as it was: still activated
-    response = requests.put(f"{again.url}/api/v1/activate", json={"admin_username": "x", "admin_password": "Xx-12345678!"},
-                                          timeout=30)
-    assert response.status_code in (401, 403, 409, 422), response.text
-    again.stop()
+    try:
+        response = requests.put(f"{again.url}/api/v1/activate", json={"admin_username": "x", "admin_password": "Xx-12345678!"}, timeout=30)
+        assert response.status_code in (401, 403, 409, 422), response.text
+    finally:
+        again.stop()
 
     for bad, message in (([], "--database-url"), (["--database-url", "mysql://root@127.0.0.1/x"], "postgresql://"),
                          ([*elsewhere[:2], "--database-password-file", str(tmp_path / "missing")], "missing")):
