@@ -4,12 +4,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-mlflow
-if [ ! -f "$venv/.installed" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -r Tests/Integration/requirements-mlflow.txt
-  touch "$venv/.installed"
-fi
+. Benchmarks/venv.sh
+ensure_venv "$venv" Tests/Integration/requirements-mlflow.txt
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (make bench installs it)" >&2; exit 1; }
 export MLFLOW_DISABLE_TELEMETRY=true DO_NOT_TRACK=true ZENML_ANALYTICS_OPT_IN=false
 exec "$venv/bin/python" Benchmarks/mlflow/bench.py --enclave .build/release/enclave "$@"

@@ -5,20 +5,10 @@
 #        (after `make release`; `make bench` does both). Needs wrk, nginx and postgresql (make test-deps).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-venv=.venv-bench
-if [ ! -f "$venv/.installed" ] || [ Benchmarks/zenml/requirements.txt -nt "$venv/.installed" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -r Benchmarks/zenml/requirements.txt
-  touch "$venv/.installed"
-fi
-mlflow=.venv-mlflow
-if [ ! -f "$mlflow/.installed" ]; then
-  python3 -m venv "$mlflow"
-  "$mlflow/bin/pip" install -q --upgrade pip
-  "$mlflow/bin/pip" install -q -r Tests/Integration/requirements-mlflow.txt
-  touch "$mlflow/.installed"
-fi
+venv=.venv-bench mlflow=.venv-mlflow
+. Benchmarks/venv.sh
+ensure_venv "$venv" Benchmarks/zenml/requirements.txt
+ensure_venv "$mlflow" Tests/Integration/requirements-mlflow.txt
 # MLflow's PostgreSQL driver, for the reference server only (the tests never load it).
 "$mlflow/bin/python" -c "import psycopg2" 2>/dev/null || "$mlflow/bin/pip" install -q "psycopg2-binary==2.9.13"
 command -v wrk >/dev/null || { echo "wrk is missing: apt-get install wrk (make bench installs it)" >&2; exit 1; }

@@ -5,11 +5,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 venv=.venv-bench
-if [ ! -f "$venv/.installed" ] || [ Benchmarks/zenml/requirements.txt -nt "$venv/.installed" ]; then
-  python3 -m venv "$venv"
-  "$venv/bin/pip" install -q --upgrade pip
-  "$venv/bin/pip" install -q -r Benchmarks/zenml/requirements.txt
-  touch "$venv/.installed"
-fi
+. Benchmarks/venv.sh
+ensure_venv "$venv" Benchmarks/zenml/requirements.txt
 export ZENML_ANALYTICS_OPT_IN=false DO_NOT_TRACK=true MLFLOW_DISABLE_TELEMETRY=true
 exec "$venv/bin/python" "${BENCH_SCRIPT:-Benchmarks/zenml/bench.py}" --enclave .build/release/enclave "$@"
