@@ -12,8 +12,8 @@ import threading
 import pytest
 import requests
 
-from conftest import (ADMIN_PASSWORD, HERE, EnclaveServer, activate, client_env, database_rows, enclave_binary, offline_args, run_client,
-                      sqlite_only)
+from conftest import (ADMIN_PASSWORD, HERE, ON_POSTGRES, EnclaveServer, activate, client_env, database_rows, enclave_binary, offline_args,
+                      run_client, sqlite_only)
 
 
 def token(url, username="admin", password=ADMIN_PASSWORD):
@@ -177,8 +177,57 @@ def data_files(folder):
     return {path.name: hashlib.sha256(path.read_bytes()).hexdigest() for path in sorted(folder.iterdir()) if path.is_file()}
 
 
+def state_of(data):
+    """What a refused start must leave as it was: the data folder's files and, in the
+    PostgreSQL pass, the secret store's rows."""
+    rows = database_rows(data, "SELECT secret_id, key, key_id, sealed FROM secrets_values ORDER BY secret_id, key") if ON_POSTGRES else []
+    return data_files(data), rows
+
+
+def serve_once(data):
+    return subprocess.run([enclave_binary(), "serve", "--port", "0", "--data-dir", str(data), *offline_args(data)],
+                          capture_output=True, text=True, timeout=60)
+
+
+def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path):
+    server, data, headers = active
+    created = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
+                            json={"name": "kept", "values": {"password": "survives-restarts"}})
+    assert created.status_code == 200
+    assert server.stop() == 0
+    keyring = data / "keyring.json"
+    assert oct(keyring.stat().st_mode & 0o777) == "0o600"
+    shutil.move(keyring, tmp_path / "kept-keyring.json")
+    files, rows = state_of(data)
+
+    missing = serve_once(data)
+    assert missing.returncode != 0 and "keyring" in missing.stderr and "missing" in missing.stderr
+    assert len(missing.stderr.strip().splitlines()) == 1, missing.stderr
+    assert state_of(data) == (files, rows) and not keyring.exists()
+
+    # Another ring (even one whose key has the same id) is refused as well.
+    stranger = json.loads((tmp_path / "kept-keyring.json").read_text())
+    stranger["keys"][0]["key"] = "A" * 43 + "="
+    keyring.write_text(json.dumps(stranger))
+    keyring.chmod(0o600)
+    wrong = serve_once(data)
+    assert wrong.returncode != 0 and "not the keyring of this database" in wrong.stderr
+    assert state_of(data) == ({**files, "keyring.json": data_files(data)["keyring.json"]}, rows)
+
+    keyring.chmod(0o644)
+    too_open = serve_once(data)
+    assert too_open.returncode != 0 and "0600" in too_open.stderr
+
+    shutil.move(tmp_path / "kept-keyring.json", keyring)
+    again = EnclaveServer(data).start()  # its own keyring back: the same secret opens
+    try:
+        assert secret_named(again.url, token(again.url), "kept")["body"]["values"] == {"password": "survives-restarts"}
+    finally:
+        again.stop()
+
+
 @sqlite_only
-def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(active, tmp_path, monkeypatch):
+def test_a_backup_and_its_keyring_make_a_working_server_elsewhere(active, tmp_path, monkeypatch):
     server, data, headers = active
     created = requests.post(f"{server.url}/api/v1/secrets", headers=headers, timeout=30,
                             json={"name": "kept", "values": {"password": "survives-restarts"}})
@@ -186,31 +235,8 @@ def test_the_server_refuses_to_start_without_its_keyring_and_changes_nothing(act
     backup = enclave("backup", "--data-dir", str(data), "--out", str(tmp_path / "copy.sqlite")).stdout
     assert "its keyring to" in backup and oct((tmp_path / "copy.sqlite.keyring").stat().st_mode & 0o777) == "0o600"
     assert server.stop() == 0
-    keyring = data / "keyring.json"
-    assert oct(keyring.stat().st_mode & 0o777) == "0o600"
-    shutil.move(keyring, tmp_path / "kept-keyring.json")
-    before = data_files(data)
 
-    missing = subprocess.run([enclave_binary(), "serve", "--port", "0", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
-    assert missing.returncode != 0 and "keyring" in missing.stderr and "missing" in missing.stderr
-    assert len(missing.stderr.strip().splitlines()) == 1, missing.stderr
-    assert data_files(data) == before and not keyring.exists()
-
-    # Another ring (even one whose key has the same id) is refused as well.
-    stranger = json.loads((tmp_path / "kept-keyring.json").read_text())
-    stranger["keys"][0]["key"] = "A" * 43 + "="
-    keyring.write_text(json.dumps(stranger))
-    keyring.chmod(0o600)
-    wrong = subprocess.run([enclave_binary(), "serve", "--port", "0", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
-    assert wrong.returncode != 0 and "not the keyring of this database" in wrong.stderr
-    assert data_files(data) == {**before, "keyring.json": data_files(data)["keyring.json"]}
-
-    keyring.chmod(0o644)
-    too_open = subprocess.run([enclave_binary(), "serve", "--port", "0", "--data-dir", str(data)], capture_output=True, text=True, timeout=60)
-    assert too_open.returncode != 0 and "0600" in too_open.stderr
-
-    # The backup and the keyring written beside it make a working server elsewhere, the
-    # keyring passed the way systemd passes a credential (LoadCredential=enclave-keyring:…).
+    # The keyring passed the way systemd passes a credential (LoadCredential=enclave-keyring:…).
     restored = tmp_path / "restored"
     restored.mkdir(mode=0o700)
     shutil.copy(tmp_path / "copy.sqlite", restored / "enclave.sqlite")
