@@ -34,14 +34,14 @@ public struct BlobTransfer: Sendable {
                 let path = try folder.map { try $0.appending(ArtifactPath(entry.name)) } ?? ArtifactPath(entry.name)
                 if entry.isDirectory {
                     folders.append(path)
-                } else if try await copy(path) {
+                    continue
+                }
+                if try await copy(path) {
                     report.copied += 1
                     progress(path)
                 }
-                if !entry.isDirectory {
-                    report.files += 1
-                    report.bytes += entry.size ?? 0
-                }
+                report.files += 1
+                report.bytes += entry.size ?? 0
             }
         }
         return report

@@ -50,19 +50,21 @@ public struct InstallLayout: Sendable {
 
     /// The `port` of a config file (8080 when it is missing or unreadable).
     public static func port(configFile: String) -> Int {
+        setting("port", in: configFile) ?? 8080
+    }
+
+    /// The value of `key` in a config file, when the file reads and the value has the type asked for.
+    static func setting<Value>(_ key: String, in configFile: String) -> Value? {
         guard let data = FileManager.default.contents(atPath: configFile),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any], let port = object["port"] as? Int
-        else { return 8080 }
-        return port
+              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else { return nil }
+        return object[key] as? Value
     }
 
     /// `database_url` of the config file: the external PostgreSQL database the install keeps
     /// its state in, or nil for the data folder's SQLite file.
     public var databaseURL: String? {
-        guard let data = FileManager.default.contents(atPath: configFile),
-              let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-              let url = object["database_url"] as? String, !url.isEmpty else { return nil }
-        return url
+        let url: String? = Self.setting("database_url", in: configFile)
+        return url?.isEmpty == false ? url : nil
     }
 
     /// Where the install keeps its copy of the external database's password (0600, in the
@@ -72,11 +74,7 @@ public struct InstallLayout: Sendable {
     /// The secret store's keyring: `secrets_keyring` of the config file, else `keyring.json`
     /// in the data folder (a keyring passed as a systemd credential is the site's to keep).
     public var keyringFile: String {
-        if let data = FileManager.default.contents(atPath: configFile),
-           let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
-           let configured = object["secrets_keyring"] as? String, !configured.isEmpty {
-            return configured
-        }
+        if let configured: String = Self.setting("secrets_keyring", in: configFile), !configured.isEmpty { return configured }
         return dataDirectory + "/keyring.json"
     }
 

@@ -151,7 +151,6 @@ public func servedRoutes() throws -> [String] {
     }.sorted()
 }
 
-
 /// Creates the first admin (or another one) in the configuration's database (the data
 /// folder's, or PostgreSQL's when `database_url` is set) without a running server, and
 /// activates the server. Used by `enclave admin create` and the installer.

@@ -48,7 +48,7 @@ struct OpenedPostgres {
     /// replica agrees on, and opens Identity and the keyring over it.
     static func open(_ configuration: ServerConfiguration, url text: String, logger: Logger,
                      environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> OpenedPostgres {
-        let (store, pool) = try await connect(configuration, url: text, logger: logger, environment: environment)
+        let (store, pool) = try await connect(url: text, passwordFile: configuration.databasePasswordFile, logger: logger, environment: environment)
         do {
             let identity = try await IdentityStore.open(repository: PostgresIdentityRepository(store: store),
                                                         hasher: PasswordHasher(cost: UInt8(configuration.bcryptCost)),
@@ -65,15 +65,15 @@ struct OpenedPostgres {
         }
     }
 
-    /// Connects to the configuration's database (the password from its file or credential),
-    /// refusing a wrong password, host or certificate at once, and applies the migrations
-    /// every replica agrees on: the database as the server and the offline commands find it.
-    static func connect(_ configuration: ServerConfiguration, url text: String, logger: Logger, maximumConnections: Int = 20,
+    /// Connects to the database at `text` (the password from `passwordFile` or the
+    /// credential), refusing a wrong password, host or certificate at once, and applies the
+    /// migrations every replica agrees on: the database as the server and the offline commands find it.
+    static func connect(url text: String, passwordFile: String?, logger: Logger, maximumConnections: Int = 20,
                         environment: [String: String] = ProcessInfo.processInfo.environment) async throws -> (PostgresStore, PostgresPool) {
         let url: DatabaseURL, password: String?
         do {
             url = try DatabaseURL.parse(text)
-            password = try DatabaseURL.password(file: configuration.databasePasswordFile, environment: environment)
+            password = try DatabaseURL.password(file: passwordFile, environment: environment)
         } catch let error as DatabaseSettingError {
             throw ConfigurationError("database: \(error.description)")
         }

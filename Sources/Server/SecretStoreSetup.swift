@@ -79,7 +79,8 @@ func withSecretTables<Result>(_ configuration: ServerConfiguration, _ body: (Sec
         return try await body(SecretTables(records: SQLiteSecretRepository(store: store), values: SQLiteSealedValueRepository(store: store),
                                            audit: SQLiteAuditTrail(store: store)))
     }
-    let (store, pool) = try await OpenedPostgres.connect(configuration, url: url, logger: Logger(label: "enclave.secrets"), maximumConnections: 4)
+    let (store, pool) = try await OpenedPostgres.connect(url: url, passwordFile: configuration.databasePasswordFile,
+                                                         logger: Logger(label: "enclave.secrets"), maximumConnections: 4)
     defer { pool.close() }
     return try await body(SecretTables(records: PostgresSecretRepository(store: store), values: PostgresSealedValueRepository(store: store),
                                        audit: PostgresAuditTrail(store: store)))

@@ -33,24 +33,13 @@ public func migrateStores(_ configuration: ServerConfiguration, to target: Migra
     }
     let source = try SQLiteTableSource(path: configuration.databasePath)
     try checkCurrentSchema(source)
-    var targetSettings = configuration
-    targetSettings.databaseURL = target.databaseURL
-    targetSettings.databasePasswordFile = target.databasePasswordFile
-    let (store, pool) = try await OpenedPostgres.connect(targetSettings, url: target.databaseURL, logger: Logger(label: "enclave.migrate"),
-                                                         maximumConnections: 2, environment: environment)
+    let (store, pool) = try await OpenedPostgres.connect(url: target.databaseURL, passwordFile: target.databasePasswordFile,
+                                                         logger: Logger(label: "enclave.migrate"), maximumConnections: 2, environment: environment)
     defer { pool.close() }
     let tables: [TableCopy]
     do {
-        tables = try await store.withConnection { connection in
-            let database = try await PostgresTableTarget.claim(store, on: connection)
-            do {
-                let copies = try await copyTables(DatabaseTransfer(source: source, target: database), say: say)
-                await database.release()
-                return copies
-            } catch {
-                await database.release()
-                throw error
-            }
+        tables = try await PostgresTableTarget.claimed(store) { database in
+            try await copyTables(DatabaseTransfer(source: source, target: database), say: say)
         }
     } catch {
         throw OpenedPostgres.explained(error, url: store.url)

@@ -87,15 +87,8 @@ struct DatabaseTransferTests {
 
     /// Runs `body` with the transfer from `path` into `database`, its lock held.
     func transfer(_ path: String, into database: TestDatabase, _ body: (DatabaseTransfer) async throws -> Void) async throws {
-        try await database.store.withConnection { connection in
-            let target = try await PostgresTableTarget.claim(database.store, on: connection)
-            do {
-                try await body(DatabaseTransfer(source: try SQLiteTableSource(path: path), target: target))
-                await target.release()
-            } catch {
-                await target.release()
-                throw error
-            }
+        try await PostgresTableTarget.claimed(database.store) { target in
+            try await body(DatabaseTransfer(source: try SQLiteTableSource(path: path), target: target))
         }
     }
 

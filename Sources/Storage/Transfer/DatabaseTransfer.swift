@@ -66,27 +66,19 @@ public struct DatabaseTransfer: Sendable {
     /// The source's digest of `table` when the target holds exactly those rows, else nil.
     func heldAlready(_ table: TargetTable) async throws -> TableDigest? {
         guard try await target.count(table.name) == (try source.count(table.name)) else { return nil }
-        let digest = try readSource(table)
+        let digest = try await sourcePages(table) { _ in }
         return try await target.digest(table.name, columns: table.columns.map(\.name)) == digest ? digest : nil
     }
 
     /// Copies every row of `table` into its empty target in one transaction, verified before it commits.
     func fill(_ table: TargetTable) async throws -> TableCopy {
-        let names = table.columns.map(\.name)
         var sourceDigest = TableDigest()
         try await target.transaction {
-            var key: Int64?
-            repeat {
-                let page = try source.page(table.name, columns: names, after: key, limit: Self.batchRows(columns: names.count))
-                let fitted = try page.rows.map { row in try Self.fit(row, to: table) }
-                for row in fitted { sourceDigest.add(row) }
-                try await target.insert(fitted, into: table.name, columns: table.columns)
-                key = page.next
-            } while key != nil
+            sourceDigest = try await sourcePages(table) { rows in try await target.insert(rows, into: table.name, columns: table.columns) }
             for column in table.columns where column.isIdentity {
                 try await target.advanceIdentity(table.name, column: column.name)
             }
-            let copied = try await target.digest(table.name, columns: names)
+            let copied = try await target.digest(table.name, columns: table.columns.map(\.name))
             guard copied == sourceDigest else {
                 throw TransferError.verificationFailed(table: table.name, source: "\(sourceDigest)", target: "\(copied)")
             }
@@ -101,14 +93,17 @@ public struct DatabaseTransfer: Sendable {
         }
     }
 
-    /// The digest of `table`'s source rows, fitted to the target's kinds.
-    func readSource(_ table: TargetTable) throws -> TableDigest {
+    /// Reads `table`'s source rows page by page, fitted to the target's kinds, handing each
+    /// page to `body`; returns their digest.
+    func sourcePages(_ table: TargetTable, _ body: ([[StoredValue]]) async throws -> Void) async throws -> TableDigest {
         var digest = TableDigest()
         var key: Int64?
         repeat {
             let page = try source.page(table.name, columns: table.columns.map(\.name), after: key,
                                        limit: Self.batchRows(columns: table.columns.count))
-            for row in page.rows { digest.add(try Self.fit(row, to: table)) }
+            let fitted = try page.rows.map { row in try Self.fit(row, to: table) }
+            for row in fitted { digest.add(row) }
+            try await body(fitted)
             key = page.next
         } while key != nil
         return digest
@@ -153,11 +148,8 @@ extension DatabaseTransfer {
     /// Refuses a target whose `table` (the install's identity) holds rows other than the
     /// source's: it belongs to another install, and copying would overwrite its data.
     public func checkOrigin(_ table: TargetTable) async throws {
-        guard try await target.count(table.name) > 0 else { return }
-        let sourceDigest = try readSource(table)
-        guard try await target.digest(table.name, columns: table.columns.map(\.name)) == sourceDigest else {
-            throw TransferError.foreignTarget("the target database already holds another install's data (its \(table.name) is not the source's): "
-                                              + "migrate into a new, empty database")
-        }
+        guard try await target.count(table.name) > 0, try await heldAlready(table) == nil else { return }
+        throw TransferError.foreignTarget("the target database already holds another install's data (its \(table.name) is not the source's): "
+                                          + "migrate into a new, empty database")
     }
 }

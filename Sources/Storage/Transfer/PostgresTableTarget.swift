@@ -21,16 +21,22 @@ public struct PostgresTableTarget: Sendable {
     let store: PostgresStore
     let connection: PostgresConnection
 
-    /// Takes the copy lock on `connection`, or throws `TransferError.targetBusy`.
-    public static func claim(_ store: PostgresStore, on connection: PostgresConnection) async throws -> PostgresTableTarget {
-        let locked = try await store.rows("SELECT pg_try_advisory_lock(\(Self.copyLock))", on: connection).first?.decode(Bool.self) ?? false
-        guard locked else { throw TransferError.targetBusy }
-        return PostgresTableTarget(store: store, connection: connection)
-    }
-
-    /// Releases the copy lock (closing the connection would too).
-    public func release() async {
-        _ = try? await store.rows("SELECT pg_advisory_unlock(\(Self.copyLock))", on: connection)
+    /// Runs `body` over `store` on one connection holding the copy lock, released however
+    /// `body` ends; throws `TransferError.targetBusy` when another copy holds it.
+    public static func claimed<Result: Sendable>(_ store: PostgresStore, _ body: (PostgresTableTarget) async throws -> Result) async throws -> Result {
+        try await store.withConnection { connection in
+            let locked = try await store.rows("SELECT pg_try_advisory_lock(\(copyLock))", on: connection).first?.decode(Bool.self) ?? false
+            guard locked else { throw TransferError.targetBusy }
+            let result: Result
+            do {
+                result = try await body(PostgresTableTarget(store: store, connection: connection))
+            } catch {
+                _ = try? await store.rows("SELECT pg_advisory_unlock(\(copyLock))", on: connection)
+                throw error
+            }
+            _ = try? await store.rows("SELECT pg_advisory_unlock(\(copyLock))", on: connection)
+            return result
+        }
     }
 
     /// The schema's tables but the migrations' own, with their columns in order.
@@ -123,16 +129,11 @@ public struct PostgresTableTarget: Sendable {
     /// Moves the numbering of `table`'s identity `column` past the largest value copied, so
     /// the next row PostgreSQL numbers does not collide with a copied one.
     public func advanceIdentity(_ table: String, column: String) async throws {
-        _ = try await store.rows(PostgresQuery(unsafeSQL: """
-            SELECT setval(pg_get_serial_sequence($1, $2), COALESCE(MAX(\(column.quotedIdentifier)), 0) + 1, false)
-            FROM \(table.quotedIdentifier)
-            """, binds: Self.binds([table.quotedIdentifier, column])), on: connection)
-    }
-
-    private static func binds(_ texts: [String]) -> PostgresBindings {
-        var binds = PostgresBindings()
-        for text in texts { binds.append(text) }
-        return binds
+        let quoted = table.quotedIdentifier
+        _ = try await store.rows("""
+            SELECT setval(pg_get_serial_sequence(\(quoted), \(column)), COALESCE(MAX(\(unescaped: column.quotedIdentifier)), 0) + 1, false)
+            FROM \(unescaped: quoted)
+            """, on: connection)
     }
 
     /// The advisory lock a copy holds ("migrate!").
