@@ -26,13 +26,25 @@ struct PageRenderer: Sendable {
 
     /// A page: `template` rendered with `context` inside the layout.
     func page(_ template: String, _ context: [String: Any], status: HTTPResponse.Status = .ok, headers extra: HTTPFields = [:]) -> Response {
-        let html = library.render(context, withTemplate: template) ?? "<!doctype html><title>Enclave</title><p>Page missing."
+        let html = library.render(Self.withoutOptionals(context) ?? [:], withTemplate: template) ?? "<!doctype html><title>Enclave</title><p>Page missing."
         var headers = Self.securityHeaders
         headers[.contentType] = "text/html; charset=utf-8"
         // Kept only privately and revalidated on every use (PageValidationMiddleware's ETag).
         if extra[.cacheControl] == nil { headers[.cacheControl] = "private, no-cache" }
         headers.append(contentsOf: extra)
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(string: html)))
+    }
+
+    /// `value` with every optional inside it unwrapped and every absent one dropped, so a
+    /// missing value renders as nothing (and counts as false in a section) rather than as
+    /// Swift's "nil" or "Optional(…)".
+    static func withoutOptionals(_ value: Any) -> Any? {
+        if let optional = value as? any OptionalValue {
+            return optional.wrapped.flatMap(withoutOptionals)
+        }
+        if let dictionary = value as? [String: Any] { return dictionary.compactMapValues(withoutOptionals) }
+        if let array = value as? [Any] { return array.compactMap(withoutOptionals) }
+        return value
     }
 
     /// A redirect after a form or to the login page.
@@ -42,4 +54,13 @@ struct PageRenderer: Sendable {
         headers.append(contentsOf: extra)
         return Response(status: .seeOther, headers: headers)
     }
+}
+
+/// An optional seen through `Any`, so the renderer can unwrap it whatever it wraps.
+protocol OptionalValue {
+    var wrapped: Any? { get }
+}
+
+extension Optional: OptionalValue {
+    var wrapped: Any? { self.map { $0 as Any } }
 }
