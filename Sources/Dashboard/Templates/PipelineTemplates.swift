@@ -68,7 +68,7 @@ extension DashboardTemplates {
         <dt>Tags</dt><dd>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</dd><dt>Model</dt><dd>{{modelVersion}}</dd></dl>
         <h2>Steps</h2>
         <svg class="dag" id="dag" role="img" aria-label="steps of the run" viewBox="0 0 {{graph.width}} {{graph.height}}" width="{{graph.width}}" height="{{graph.height}}">
-        {{#graph.edges}}<path class="edge" d="M{{x1}},{{y1}} C{{mx}},{{y1}} {{mx}},{{y2}} {{x2}},{{y2}}"/>{{/graph.edges}}
+        {{#graph.edges}}<path class="edge" data-from="{{from}}" data-to="{{to}}" d="{{d}}"/>{{/graph.edges}}
         {{#graph.nodes}}<a href="#step-{{id}}"><g class="node {{status}}"><rect x="{{x}}" y="{{y}}" width="{{width}}" height="{{height}}" rx="6"/>
         <text x="{{textX}}" y="{{textY}}">{{name}}</text><text class="sub" x="{{textX}}" y="{{subY}}">{{status}}{{#duration}} · {{duration}}{{/duration}}</text></g></a>
         {{/graph.nodes}}
