@@ -110,7 +110,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
 
     func viewer(_ request: Request) async throws -> Viewer? {
         guard let token = DashboardSession.cookie(DashboardSession.cookie, in: request),
-              let principal = try await identity.principal(forBearer: token), !principal.isServiceAccount else { return nil }
+              let principal = try await identity.principal(forBearer: token), !principal.isServiceAccount,
+              principal.role.usesWorkspace else { return nil }
         return Viewer(principal: principal, token: token)
     }
 

@@ -78,5 +78,7 @@ public enum IdentityMigrations {
                 ALTER TABLE access_tokens ADD COLUMN device_id TEXT REFERENCES devices(id) ON DELETE CASCADE;
                 """)
         },
+        // In step with PostgreSQL's v4_agent_role: SQLite's `role` column has no check to widen.
+        .init("v4_agent_role") { _ in },
     ])
 }

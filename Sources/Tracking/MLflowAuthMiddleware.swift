@@ -21,6 +21,9 @@ struct MLflowAuthMiddleware<Context: TrackingRequestContext>: RouterMiddleware {
         guard let header = request.headers[.authorization], let principal = try await principal(from: header) else {
             throw TrackingError.unauthenticated("You are not authenticated. Please see the documentation for details: set MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN to an Enclave API key.")
         }
+        guard principal.role.usesWorkspace else {
+            throw TrackingError.permissionDenied("Permission denied: the role 'agent' may only do agent work.")
+        }
         if !principal.role.canWrite, !Self.isRead(request) {
             throw TrackingError.permissionDenied("Permission denied: the role 'viewer' can only read.")
         }

@@ -3,7 +3,7 @@ import Identity
 
 /// Resolves `Authorization: Bearer …` to a `Principal` and enforces roles: no token is
 /// a 401 with `WWW-Authenticate: Bearer` (the client's cue to log in and retry); a
-/// viewer may read, log out and change only its own account.
+/// viewer may read, log out and change only its own account; an agent's account nothing.
 struct ZenMLAuthMiddleware<Context: ControlPlaneRequestContext>: RouterMiddleware {
     let identity: IdentityStore
 
@@ -17,6 +17,9 @@ struct ZenMLAuthMiddleware<Context: ControlPlaneRequestContext>: RouterMiddlewar
         var context = context
         context.principal = principal
         context.logger[metadataKey: "user_id"] = .string(principal.userID)
+        guard principal.role.usesWorkspace else {
+            throw ControlPlaneError.forbidden("The role 'agent' may only do agent work; use another account for the ZenML API.")
+        }
         if !principal.role.canWrite, !Self.isReadOnly(request.method), !Self.isSelfService(request, principal) {
             throw ControlPlaneError.forbidden("The role 'viewer' can only read resources.")
         }

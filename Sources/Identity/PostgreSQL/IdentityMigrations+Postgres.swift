@@ -81,5 +81,10 @@ extension IdentityMigrations {
             "ALTER TABLE access_tokens ADD COLUMN device_id TEXT REFERENCES devices(id) ON DELETE CASCADE",
             "CREATE INDEX access_tokens_device ON access_tokens (device_id)",
         ]),
+        // Agents' service accounts (`Role.agent`): the role check learns the new value.
+        .init("v4_agent_role", [
+            "ALTER TABLE users DROP CONSTRAINT IF EXISTS users_role_check",
+            "ALTER TABLE users ADD CONSTRAINT users_role_check CHECK (role IN ('admin', 'editor', 'viewer', 'agent'))",
+        ]),
     ])
 }
