@@ -30,14 +30,14 @@ let package = Package(
         .executableTarget(
             name: "enclave",
             dependencies: [
-                "Server", "Installer",
+                "Server", "Installer", "Agents",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
         .target(
             name: "Server",
             dependencies: [
-                "ArtifactStore", "ControlPlane", "Dashboard", "Identity", "Secrets", "Storage", "Tracking",
+                "Agents", "ArtifactStore", "ControlPlane", "Dashboard", "Identity", "Secrets", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdTLS", package: "hummingbird"),
@@ -100,6 +100,23 @@ let package = Package(
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ]
         ),
+        // Agents in the compute zone: their registry and API on the server, and the agent's own loop.
+        .target(
+            name: "Agents",
+            dependencies: [
+                "Storage", "Identity",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]
+        ),
+        .testTarget(name: "AgentsTests", dependencies: ["Agents", "Storage", "Identity", "PostgresTesting",
+                                                        .product(name: "HummingbirdTesting", package: "hummingbird"),
+                                                        .product(name: "GRDB", package: "GRDB.swift")]),
         .target(
             name: "Secrets",
             dependencies: [

@@ -1,3 +1,4 @@
+import Agents
 import ArtifactStore
 import ControlPlane
 import Dashboard
@@ -17,7 +18,7 @@ import Tracking
 
 /// The domain modules' migrations, in the fixed order they are applied.
 let migrationSets = [IdentityMigrations.set, ControlPlaneMigrations.set, TrackingMigrations.set, ArtifactStoreMigrations.set,
-                     SecretsMigrations.set]
+                     SecretsMigrations.set, AgentsMigrations.set]
 
 /// Opens (creating if needed) the data folder and the database in it.
 func openState(_ configuration: ServerConfiguration) throws -> (StateStore, IdentityStore) {
@@ -117,6 +118,8 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
     let identity = storage.identity
     try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings,
                                         objects: storage.objectContent)
+        .addRoutes(to: router)
+    AgentsAPI<EnclaveRequestContext>(agents: storage.agents, identity: identity, settings: AgentSettings(heartbeatSeconds: configuration.agentHeartbeatSeconds))
         .addRoutes(to: router)
     MLflowAPI<EnclaveRequestContext>(experiments: storage.experiments, runs: storage.runs, loggedModels: storage.loggedModels,
                                      registry: storage.registry, traces: storage.traces, blobs: storage.blobs, identity: identity,

@@ -1,3 +1,4 @@
+import Agents
 import ArtifactStore
 import ControlPlane
 import Foundation
@@ -10,7 +11,7 @@ import Tracking
 
 /// The domain modules' PostgreSQL migrations, in the fixed order they are applied.
 let postgresMigrationSets = [IdentityMigrations.postgres, ControlPlaneMigrations.postgres, TrackingMigrations.postgres,
-                             ArtifactStoreMigrations.postgres, SecretsMigrations.postgres]
+                             ArtifactStoreMigrations.postgres, SecretsMigrations.postgres, AgentsMigrations.postgres]
 
 extension ServerStorage {
     /// Every module's PostgreSQL repositories over `store`, shared by every replica, the
@@ -30,7 +31,7 @@ extension ServerStorage {
             pipelineCatalog: PostgresPipelineCatalog(store: store, identity: identity), artifactCatalog: PostgresArtifactCatalog(store: store),
             modelCatalog: PostgresModelCatalog(store: store), stackCatalog: PostgresStackCatalog(store: store),
             artifactContent: ArtifactContent(store: store, policy: configuration.artifactReadPolicy, objects: objects), objectContent: objects,
-            audit: audit, statementCount: { store.statements.value })
+            audit: audit, agents: PostgresAgentRepository(store: store), statementCount: { store.statements.value })
     }
 }
 

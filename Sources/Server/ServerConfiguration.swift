@@ -33,6 +33,8 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// A file (mode 600) holding the database password; unset, the systemd credential
     /// `enclave-database` when the unit passes one.
     public var databasePasswordFile: String?
+    /// How often agents send a heartbeat, in seconds; three missed ones mark an agent offline.
+    public var agentHeartbeatSeconds = 10
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -93,13 +95,14 @@ public struct ServerConfiguration: Sendable, Equatable {
     }
 
     /// Applies `ENCLAVE_HOST`, `ENCLAVE_PORT`, `ENCLAVE_DATA_DIR`, `ENCLAVE_TLS_CERT`, `ENCLAVE_TLS_KEY`,
-    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_LOG_LEVEL`,
+    /// `ENCLAVE_MAX_BODY_BYTES`, `ENCLAVE_BCRYPT_COST`, `ENCLAVE_TOKEN_LIFETIME`, `ENCLAVE_AGENT_HEARTBEAT_SECONDS`, `ENCLAVE_LOG_LEVEL`,
     /// `ENCLAVE_SECRETS_KEYRING`, `ENCLAVE_ARTIFACT_READ_ROOTS` (directories separated by `:`),
     /// `ENCLAVE_ARTIFACT_STORE`, `ENCLAVE_DATABASE_URL`, `ENCLAVE_DATABASE_PASSWORD_FILE`.
     public mutating func apply(environment: [String: String]) throws {
         let names = ["ENCLAVE_HOST": "host", "ENCLAVE_PORT": "port", "ENCLAVE_DATA_DIR": "data_dir",
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
+                     "ENCLAVE_AGENT_HEARTBEAT_SECONDS": "agent_heartbeat_seconds",
                      "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring",
                      "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots", "ENCLAVE_ARTIFACT_STORE": "artifact_store",
                      "ENCLAVE_DATABASE_URL": "database_url", "ENCLAVE_DATABASE_PASSWORD_FILE": "database_password_file"]
@@ -150,6 +153,7 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "max_body_bytes": maxBodyBytes = try number(1024...1 << 30)
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)
+        case "agent_heartbeat_seconds": agentHeartbeatSeconds = try number(1...300)
         case "log_level":
             guard let value, Self.logLevels.contains(value) else {
                 throw ConfigurationError("\(source): log_level must be one of \(Self.logLevels.joined(separator: ", "))")

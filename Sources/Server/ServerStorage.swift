@@ -1,3 +1,4 @@
+import Agents
 import ArtifactStore
 import ControlPlane
 import Identity
@@ -25,6 +26,8 @@ struct ServerStorage: Sendable {
     /// The S3 locations ZenML content may be read from (nil: none).
     let objectContent: (any ObjectStoreContent)?
     let audit: any AuditTrail
+    /// The agents in the compute zone.
+    let agents: any AgentRepository
     /// Statements the database has run, for `/metrics`.
     let statementCount: @Sendable () -> Int
 }

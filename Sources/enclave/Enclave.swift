@@ -8,7 +8,7 @@ struct Enclave: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Self-hosted MLOps control plane for sites without internet access.",
         subcommands: [Serve.self, Version.self, Admin.self, Backup.self, Migrate.self, SecretsCommand.self, AuditCommand.self, Routes.self, Keys.self, BundleCommand.self,
-                      Install.self, Upgrade.self, Rollback.self, Status.self, Start.self, Stop.self, Supervise.self, Releases.self]
+                      Install.self, Upgrade.self, Rollback.self, Status.self, Start.self, Stop.self, Supervise.self, Releases.self, AgentCommand.self]
     )
 }
 

@@ -12,7 +12,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Address to listen on (default 127.0.0.1).") var host: String?
     @Option(help: "Port to listen on (default 8080; 0 picks a free one).") var port: Int?
     @Option(name: .customLong("data-dir"), help: "Data folder (default ./.enclave).") var dataDirectory: String?
-    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime, log_level, secrets_keyring, artifact_read_roots, artifact_store, database_url, database_password_file.")
+    @Option(help: "JSON config file with keys host, port, data_dir, tls_cert, tls_key, max_body_bytes, bcrypt_cost, token_lifetime, agent_heartbeat_seconds, log_level, secrets_keyring, artifact_read_roots, artifact_store, database_url, database_password_file.")
     var config: String?
     @Option(name: .customLong("tls-cert"), help: "PEM certificate chain; serves HTTPS with --tls-key.") var tlsCertificate: String?
     @Option(name: .customLong("tls-key"), help: "PEM private key for --tls-cert.") var tlsKey: String?
