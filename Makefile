@@ -10,8 +10,8 @@ SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-d
                    debootstrap iproute2 gpg gpgv
 # Only the tests need a browser (the dashboard is driven in Debian's headless Chromium), a
 # PostgreSQL server (a throwaway cluster, Tests/Services/postgres.sh) and nginx (the balancer
-# in front of three replicas, Tests/Integration/test_replicas.py).
-TEST_PACKAGES := chromium chromium-driver postgresql nginx
+# in front of three replicas, Tests/Integration/test_replicas.py); tinyproxy is the plain HTTP proxy the agent test reaches the server through.
+TEST_PACKAGES := chromium chromium-driver postgresql nginx tinyproxy
 # The integration tests whose server keeps state run a second time with it in PostgreSQL;
 # the installer, bundle, signing-key, process, migrate and replica tests once (they start PostgreSQL servers of their own where they need one).
 POSTGRES_INTEGRATION := test_zenml_client.py test_mlflow_client.py test_dashboard.py test_fuzz.py test_s3_artifact_store.py \
