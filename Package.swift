@@ -63,6 +63,7 @@ let package = Package(
         .target(
             name: "Dashboard",
             dependencies: [
+                "Agents",
                 "ArtifactStore", "CZlib", "ControlPlane", "Identity", "Secrets", "Storage", "Tracking",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),

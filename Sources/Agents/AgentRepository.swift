@@ -1,3 +1,5 @@
+import Storage
+
 /// The agents' table behind one seam, so the control plane's handlers never hold SQL and
 /// another engine follows without touching them. Every rule that two replicas could race
 /// on (one name, one account per agent, no heartbeat after revocation) is decided by the
@@ -24,6 +26,11 @@ public protocol AgentRepository: Sendable {
 }
 
 extension AgentRepository {
+    /// Revokes agent `id` now; nil when there is no such agent.
+    public func revoke(id: String) async throws -> Agent? {
+        try await revoke(id: id, at: Timestamp.now())
+    }
+
     /// Why agent `agent` (looked up after a write that matched nothing) may not report for `accountID`.
     func refusal(_ agent: Agent?, accountID: String) -> AgentsError {
         guard let agent else { return .unknownAgent }

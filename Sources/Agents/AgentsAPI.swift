@@ -56,7 +56,7 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
 
     @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
         _ = try await caller(request, agentWork: false)
-        guard let agent = try await agents.revoke(id: try context.parameters.require("id").lowercased(), at: Timestamp.now()) else {
+        guard let agent = try await agents.revoke(id: try context.parameters.require("id").lowercased()) else {
             throw AgentsError.unknownAgent
         }
         return json(wire(agent))

@@ -1,3 +1,4 @@
+import Agents
 import ArtifactStore
 import ControlPlane
 import Foundation
@@ -29,6 +30,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let secrets: SecretStore
     let blobs: any BlobStore
     let traces: any TraceRepository
+    let agents: any AgentRepository
+    let agentSettings: AgentSettings
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -41,7 +44,9 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
                 audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, traces: any TraceRepository,
-                system: SystemFacts, secureCookies: Bool) throws {
+                agents: any AgentRepository, agentSettings: AgentSettings, system: SystemFacts, secureCookies: Bool) throws {
+        self.agents = agents
+        self.agentSettings = agentSettings
         self.blobs = blobs
         self.traces = traces
         self.stacks = stacks
@@ -80,6 +85,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("admin/accounts", use: accountsPage)
         router.post("admin/accounts", use: accountCreate)
         router.get("admin/audit", use: auditPage)
+        router.get("admin/agents", use: agentsPage)
+        router.post("admin/agents/:id/revoke", use: agentRevoke)
         router.get("admin/accounts/:name", use: accountPage)
         router.post("admin/accounts/:name", use: accountChange)
         router.get("models", use: modelList)

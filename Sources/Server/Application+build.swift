@@ -119,7 +119,8 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
     try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings,
                                         objects: storage.objectContent)
         .addRoutes(to: router)
-    AgentsAPI<EnclaveRequestContext>(agents: storage.agents, identity: identity, settings: AgentSettings(heartbeatSeconds: configuration.agentHeartbeatSeconds))
+    let agentSettings = AgentSettings(heartbeatSeconds: configuration.agentHeartbeatSeconds)
+    AgentsAPI<EnclaveRequestContext>(agents: storage.agents, identity: identity, settings: agentSettings)
         .addRoutes(to: router)
     MLflowAPI<EnclaveRequestContext>(experiments: storage.experiments, runs: storage.runs, loggedModels: storage.loggedModels,
                                      registry: storage.registry, traces: storage.traces, blobs: storage.blobs, identity: identity,
@@ -129,7 +130,7 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
                                          content: storage.artifactContent, models: storage.modelCatalog,
                                          experiments: storage.experiments, runs: storage.runs, registry: storage.registry,
                                          audit: storage.audit, stacks: storage.stackCatalog, secrets: storage.secrets, blobs: storage.blobs,
-                                         traces: storage.traces,
+                                         traces: storage.traces, agents: storage.agents, agentSettings: agentSettings,
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)

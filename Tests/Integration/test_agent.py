@@ -103,9 +103,17 @@ def test_an_agent_registers_through_a_proxy_survives_a_server_restart_and_stops_
         wait_for(lambda: agents(url)["gpu-1"]["last_heartbeat"] > before, timeout=40, what="heartbeats after the restart")
         assert len(agents(url)) == 1
 
-        # Revoked: the agent stops with the server's reason and may not come back.
-        headers = {"Authorization": f"Bearer {admin_token(url)}"}
-        assert requests.post(f"{url}/api/enclave/agents/{listed['id']}/revoke", headers=headers, timeout=30).status_code == 200
+        # The admins' agents page shows it; its Revoke form (CSRF-checked) revokes it. The agent
+        # stops with the server's reason and may not come back.
+        from test_dashboard import signed_in
+        admin = signed_in(url, "admin", ADMIN_PASSWORD)
+        page = admin.get(f"{url}/admin/agents", timeout=30).text
+        assert "gpu-1" in page and "online" in page and f"{version}" in page and "0 of 2" in page, page[-3000:]
+        forged = admin.post(f"{url}/admin/agents/{listed['id']}/revoke", data={"csrf": "forged"}, allow_redirects=False, timeout=30)
+        assert forged.status_code == 403 and agents(url)["gpu-1"]["state"] == "online"
+        csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+        done = admin.post(f"{url}/admin/agents/{listed['id']}/revoke", data={"csrf": csrf}, allow_redirects=False, timeout=30)
+        assert done.status_code == 303, done.text
         assert agent.wait(timeout=30) == 1
         log.seek(0)
         output = log.read().decode(errors="replace")

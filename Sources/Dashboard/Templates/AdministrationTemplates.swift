@@ -85,8 +85,28 @@ extension DashboardTemplates {
         {{/layout}}
         """
 
+    static let agents = """
+        {{<layout}}
+        {{$title}}Agents{{/title}}
+        {{$content}}
+        <h1>Agents</h1>
+        \(adminNav)
+        <table class="list" id="agents">
+        <thead><tr><th>Name</th><th>State</th><th>Version</th><th>Host</th><th>Runs</th><th>Last heartbeat</th><th></th></tr></thead>
+        <tbody>
+        {{#items}}<tr><td>{{name}}</td><td><span class="status {{state}}">{{state}}</span></td><td>{{version}}</td><td>{{hostname}}</td>
+        <td>{{running}} of {{capacity}}</td><td>{{lastHeartbeat}}</td>
+        <td>{{^revoked}}<form method="post" action="/admin/agents/{{id}}/revoke"><input type="hidden" name="csrf" value="{{user.csrf}}"><button type="submit">Revoke</button></form>{{/revoked}}</td></tr>
+        {{/items}}
+        {{^items}}<tr><td colspan="7" class="empty">No agent has registered. Run <code>enclave agent --server URL --key-file FILE</code> in the compute zone.</td></tr>{{/items}}
+        </tbody>
+        </table>
+        {{/content}}
+        {{/layout}}
+        """
+
     static let adminNav = """
-        <nav class="filters"><a href="/admin">System</a> <a href="/admin/accounts">Accounts</a> <a href="/admin/audit">Secret audit log</a></nav>
+        <nav class="filters"><a href="/admin">System</a> <a href="/admin/accounts">Accounts</a> <a href="/admin/audit">Secret audit log</a> <a href="/admin/agents">Agents</a></nav>
         """
 
     static let system = """

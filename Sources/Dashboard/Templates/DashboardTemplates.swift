@@ -6,7 +6,7 @@ enum DashboardTemplates {
         "experiments": experiments, "experiment": experiment, "trackingRun": trackingRun, "deviceVerify": deviceVerify, "devices": devices,
         "artifacts": artifacts, "artifactVersions": artifactVersions, "artifactVersion": artifactVersion, "models": models, "model": model,
         "system": system, "accounts": accounts, "audit": audit, "stacks": stacks, "secrets": secrets, "secret": secret,
-        "compare": compare, "account": account, "traces": traces, "trace": trace,
+        "compare": compare, "account": account, "traces": traces, "trace": trace, "agents": agents,
     ]
 
     static let layout = """
