@@ -31,6 +31,13 @@ extension AgentRepository {
         try await revoke(id: id, at: Timestamp.now())
     }
 
+    /// Why `draft` could not be registered, given the agent that holds its name: this account's
+    /// own agent when it was revoked, else another account's.
+    func registrationRefusal(_ holder: Agent?, _ draft: AgentDraft) -> AgentsError {
+        if let holder, holder.revokedAt != nil, holder.accountID == draft.accountID { return .revoked(draft.name) }
+        return .nameTaken(draft.name)
+    }
+
     /// Why agent `agent` (looked up after a write that matched nothing) may not report for `accountID`.
     func refusal(_ agent: Agent?, accountID: String) -> AgentsError {
         guard let agent else { return .unknownAgent }

@@ -1,7 +1,6 @@
 import Foundation
 import Hummingbird
 import Identity
-import Logging
 import Storage
 
 /// Enclave's agent API at `/api/enclave/agents`: agents in the compute zone register and
@@ -35,7 +34,7 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
                                hostname: try AgentRequestBody.text(body.hostname, field: "hostname", limit: 255),
                                capacity: try AgentRequestBody.count(body.capacity, field: "capacity", in: 1...256))
         let agent = try await agents.register(draft, at: Timestamp.now())
-        return json(wire(agent), status: .created)
+        return agentsAnswer(wire(agent), status: .created)
     }
 
     @Sendable func heartbeat(_ request: Request, context: Context) async throws -> Response {
@@ -46,12 +45,12 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         let agent = try await agents.heartbeat(id: id, accountID: caller.userID,
                                                running: try AgentRequestBody.count(body.running, field: "running", in: 0...capacity),
                                                capacity: capacity, at: Timestamp.now())
-        return json(wire(agent))
+        return agentsAnswer(wire(agent))
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         _ = try await caller(request, agentWork: false)
-        return json(["items": try await agents.agents().map(wire)])
+        return agentsAnswer(["items": try await agents.agents().map(wire)])
     }
 
     @Sendable func revoke(_ request: Request, context: Context) async throws -> Response {
@@ -59,7 +58,7 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         guard let agent = try await agents.revoke(id: try context.parameters.require("id").lowercased()) else {
             throw AgentsError.unknownAgent
         }
-        return json(wire(agent))
+        return agentsAnswer(wire(agent))
     }
 
     /// The caller: an agent's account for agent work, an admin for the rest; anyone else is refused.
@@ -88,11 +87,12 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         if let revoked = agent.revokedAt { fields["revoked"] = revoked }
         return fields
     }
+}
 
-    func json(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
-    }
+/// A JSON answer of the agent API, refusals included.
+func agentsAnswer(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
+    let data = (try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys])) ?? Data("{}".utf8)
+    return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
 }
 
 /// How often agents report and when one counts as offline.

@@ -7,14 +7,9 @@ struct AgentsErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         do {
             return try await next(request, context)
         } catch let error as AgentsError {
-            return Self.response(status: error.status, detail: error.message)
+            return agentsAnswer(["detail": error.message], status: .init(code: error.status))
         } catch let error as HTTPError where error.status.code < 500 {
-            return Self.response(status: Int(error.status.code), detail: error.body ?? "The request was refused.")
+            return agentsAnswer(["detail": error.body ?? "The request was refused."], status: error.status)
         }
-    }
-
-    static func response(status: Int, detail: String) -> Response {
-        let data = (try? JSONSerialization.data(withJSONObject: ["detail": detail])) ?? Data()
-        return Response(status: .init(code: status), headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

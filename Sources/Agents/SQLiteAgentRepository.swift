@@ -21,10 +21,8 @@ public struct SQLiteAgentRepository: AgentRepository {
                 """, arguments: [UUID().uuidString.lowercased(), draft.name, draft.accountID, draft.version, draft.hostname,
                                  draft.capacity, time, time]).map(Self.agent)
         }
-        if let registered { return try registered }
-        let holder = try await agent(named: draft.name)
-        if let holder, holder.revokedAt != nil, holder.accountID == draft.accountID { throw AgentsError.revoked(draft.name) }
-        throw AgentsError.nameTaken(draft.name)
+        if let registered { return registered }
+        throw registrationRefusal(try await agent(named: draft.name), draft)
     }
 
     public func heartbeat(id: String, accountID: String, running: Int, capacity: Int, at time: String) async throws -> Agent {
@@ -34,7 +32,7 @@ public struct SQLiteAgentRepository: AgentRepository {
                 WHERE id = ? AND account_id = ? AND revoked_at IS NULL RETURNING *
                 """, arguments: [time, running, capacity, id, accountID]).map(Self.agent)
         }
-        if let updated { return try updated }
+        if let updated { return updated }
         throw refusal(try await agent(id: id), accountID: accountID)
     }
 

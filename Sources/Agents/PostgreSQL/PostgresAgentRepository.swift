@@ -23,9 +23,7 @@ public struct PostgresAgentRepository: AgentRepository {
             """).first {
             return try Self.agent(row)
         }
-        let holder = try await store.rows("SELECT * FROM agents WHERE name = \(name)").first.map(Self.agent)
-        if let holder, holder.revokedAt != nil, holder.accountID == draft.accountID { throw AgentsError.revoked(draft.name) }
-        throw AgentsError.nameTaken(draft.name)
+        throw registrationRefusal(try await store.rows("SELECT * FROM agents WHERE name = \(name)").first.map(Self.agent), draft)
     }
 
     public func heartbeat(id: String, accountID: String, running: Int, capacity: Int, at time: String) async throws -> Agent {

@@ -55,7 +55,7 @@ struct RunGraph {
         enum Slot: Hashable { case step(String), passing(edge: Int, column: Int) }
         var columns: [[Slot]] = Array(repeating: [], count: (layer.values.max() ?? 0) + 1)
         for step in steps { columns[layer[step.id] ?? 0].append(.step(step.id)) }
-        var edges: [(from: String, to: String, slots: [Slot])] = []
+        var edges: [(from: String, to: String, passed: Range<Int>)] = []
         var neighbours: [Slot: (before: [Slot], after: [Slot])] = [:]
         func link(_ a: Slot, _ b: Slot) {
             neighbours[a, default: ([], [])].after.append(b)
@@ -64,12 +64,11 @@ struct RunGraph {
         for step in steps {
             for parent in step.parentIDs where known.contains(parent) {
                 let start = layer[parent] ?? 0, end = layer[step.id] ?? 0
-                let index = edges.count
-                let passing = start + 1 < end ? (start + 1..<end).map { Slot.passing(edge: index, column: $0) } : []
-                for slot in passing { if case .passing(_, let column) = slot { columns[column].append(slot) } }
-                let chain = [Slot.step(parent)] + passing + [Slot.step(step.id)]
+                let index = edges.count, passed = start + 1 < end ? start + 1..<end : 0..<0
+                for column in passed { columns[column].append(.passing(edge: index, column: column)) }
+                let chain = [Slot.step(parent)] + passed.map { Slot.passing(edge: index, column: $0) } + [Slot.step(step.id)]
                 for (a, b) in zip(chain, chain.dropFirst()) { link(a, b) }
-                edges.append((parent, step.id, passing))
+                edges.append((parent, step.id, passed))
             }
         }
         // Barycentre sweeps, down and up, a few times: each slot moves towards the mean row
@@ -98,12 +97,11 @@ struct RunGraph {
             boxes.append(Box(id: step.id, name: step.name, status: step.status, duration: durations[step.id] ?? "", x: at.x, y: at.y))
         }
         let middle = Self.nodeHeight / 2
-        routes = edges.map { edge in
+        routes = edges.enumerated().map { index, edge in
             let from = corner(.step(edge.from), column: layer[edge.from] ?? 0), to = corner(.step(edge.to), column: layer[edge.to] ?? 0)
             var points = [Point(x: from.x + Self.nodeWidth, y: from.y + middle)]
-            for slot in edge.slots {
-                guard case .passing(_, let column) = slot else { continue }
-                let at = corner(slot, column: column)
+            for column in edge.passed {
+                let at = corner(.passing(edge: index, column: column), column: column)
                 points += [Point(x: at.x, y: at.y + middle), Point(x: at.x + Self.nodeWidth, y: at.y + middle)]
             }
             points.append(Point(x: to.x, y: to.y + middle))
