@@ -17,6 +17,9 @@ public struct Agent: Sendable, Equatable {
     public let registeredAt: String
     public let lastHeartbeat: String
     public let revokedAt: String?
+    /// The pool whose queued runs it claims: a stack bound (label `enclave.agent`) to the pool
+    /// is run by any of its agents. Its own name unless it registered with another.
+    public let pool: String
 
     /// Online while heartbeats arrive within `offlineAfter` seconds; revoked for good once an admin says so.
     public func state(now: Date, offlineAfter seconds: Double) -> AgentState {
@@ -38,9 +41,12 @@ public struct AgentDraft: Sendable {
     public let version: String
     public let hostname: String
     public let capacity: Int
+    /// The pool it serves; nil: its own name.
+    public let pool: String?
 
-    /// A draft for `accountID`'s agent `name`.
-    public init(name: String, accountID: String, version: String, hostname: String, capacity: Int) {
+    /// A draft for `accountID`'s agent `name` serving `pool` (nil: its own name).
+    public init(name: String, accountID: String, version: String, hostname: String, capacity: Int, pool: String? = nil) {
         self.name = name; self.accountID = accountID; self.version = version; self.hostname = hostname; self.capacity = capacity
+        self.pool = pool
     }
 }

@@ -4,11 +4,25 @@ import Hummingbird
 /// What an agent sends when it registers.
 struct Registration: Decodable {
     let name: String, version: String, hostname: String, capacity: Int
+    /// The pool it serves; absent: its own name.
+    let pool: String?
 }
 
 /// What an agent sends with each heartbeat.
 struct Heartbeat: Decodable {
     let running: Int, capacity: Int
+    /// The runs it holds now (re-reported after a reconnect); their leases are renewed.
+    let runs: [String]?
+}
+
+/// What an agent sends when it asks for work: how long it will wait for a run.
+struct ClaimRequest: Decodable {
+    let wait: Int?
+}
+
+/// What an agent sends when a run's process has ended.
+struct RunReport: Decodable {
+    let state: String, outcome: String
 }
 
 /// Reading and checking agent API request bodies; anything amiss is `AgentsError.badRequest`
@@ -47,6 +61,15 @@ enum AgentRequestBody {
             throw AgentsError.badRequest("'\(field)' must be text of at most \(limit) characters without control characters.")
         }
         return value
+    }
+
+    /// `values` if they are at most `limit` run ids (UUIDs), lowercased.
+    static func runIDs(_ values: [String], limit: Int) throws -> [String] {
+        guard values.count <= limit else { throw AgentsError.badRequest("'runs' holds more runs than 'capacity'.") }
+        return try values.map { value in
+            guard let id = UUID(uuidString: value) else { throw AgentsError.badRequest("'runs' must hold run ids (UUIDs).") }
+            return id.uuidString.lowercased()
+        }
     }
 
     /// `value` if it lies in `range`.

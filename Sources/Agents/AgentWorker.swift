@@ -1,20 +1,27 @@
 import Foundation
 
 /// The agent's life on its host: register, then heartbeat every interval the server asks
-/// for. While the server is away (restarting, network down) it keeps trying with a capped
-/// backoff and takes up its registration again when the server is back; a refusal it
-/// cannot mend (revoked, wrong role, the name taken) ends it with the server's reason.
+/// for and, between heartbeats, wait for a run to claim (a long poll) while it has room; each
+/// claimed run goes to the `RunSupervisor`. While the server is away (restarting, network
+/// down) runs go on, the agent keeps trying with a capped backoff, and when the server is
+/// back it re-reports the runs it holds and how those that ended went. A refusal it cannot
+/// mend (revoked, wrong role, the name taken) ends it with the server's reason.
 public struct AgentWorker: Sendable {
     public let link: AgentLink
     public let name: String
     public let version: String
     public let capacity: Int
+    /// The pool whose runs it claims; nil: its own name.
+    public let pool: String?
+    public let runs: RunSupervisor
     /// Where the agent says what happens (a line each).
     public let say: @Sendable (String) -> Void
 
-    /// A worker reporting as `name` over `link`.
-    public init(link: AgentLink, name: String, version: String, capacity: Int, say: @escaping @Sendable (String) -> Void) {
-        self.link = link; self.name = name; self.version = version; self.capacity = capacity; self.say = say
+    /// A worker reporting as `name` over `link`, running claimed runs as `runner` says.
+    public init(link: AgentLink, name: String, version: String, capacity: Int, pool: String? = nil, runner: RunnerSettings,
+                say: @escaping @Sendable (String) -> Void) {
+        self.link = link; self.name = name; self.version = version; self.capacity = capacity; self.pool = pool; self.say = say
+        runs = RunSupervisor(settings: runner, server: link.server, say: say)
     }
 
     /// Runs until cancelled (returns) or refused for good (throws `AgentFailure.refused`).
@@ -32,28 +39,45 @@ public struct AgentWorker: Sendable {
                 try? await Task.sleep(for: .seconds(wait))
                 continue
             }
-            try await beat(id: registered.id, interval: registered.interval, backoff: &backoff)
+            try await serve(id: registered.id, interval: registered.interval, backoff: &backoff)
         }
     }
 
     func register() async throws -> (id: String, interval: Int) {
         let hostname = ProcessInfo.processInfo.hostName
-        let answer = try await link.post("/api/enclave/agents", ["name": name, "version": version, "hostname": String(hostname.prefix(255)),
-                                                                 "capacity": capacity])
+        var body: [String: Any] = ["name": name, "version": version, "hostname": String(hostname.prefix(255)), "capacity": capacity]
+        if let pool { body["pool"] = pool }
+        let answer = try await link.post("/api/enclave/agents", body)
         guard let id = answer["id"] as? String else { throw AgentFailure.unreachable("the registration answer had no id") }
         return (id, max(1, min(300, answer["heartbeat_seconds"] as? Int ?? 10)))
     }
 
-    /// Heartbeats until the server forgets the agent (returns, to register again) or refuses it for good.
-    func beat(id: String, interval: Int, backoff: inout Backoff) async throws {
+    /// Heartbeats and claims until the server forgets the agent (returns, to register again)
+    /// or refuses it for good.
+    func serve(id: String, interval: Int, backoff: inout Backoff) async throws {
         var away = false
+        var nextBeat = Date()
         while !Task.isCancelled {
-            try? await Task.sleep(for: .seconds(away ? backoff.next() : interval))
+            if away { try? await Task.sleep(for: .seconds(backoff.next())) }
             do {
-                _ = try await link.post("/api/enclave/agents/\(id)/heartbeat", ["running": 0, "capacity": capacity])
-                if away { say("the server is back; reporting again") }
-                away = false
-                backoff.reset()
+                if away || Date() >= nextBeat {
+                    try await heartbeat(id: id)
+                    nextBeat = Date().addingTimeInterval(Double(interval))
+                    if away { say("the server is back; reporting again") }
+                    away = false
+                    backoff.reset()
+                    try await sendReports(id: id)
+                }
+                await runs.endOverdue()
+                let untilBeat = max(0, nextBeat.timeIntervalSinceNow)
+                if await runs.running < capacity, untilBeat >= 1 {
+                    let wait = min(20, Int(untilBeat))
+                    let answer = try await link.post("/api/enclave/agents/\(id)/claim", ["wait": wait], deadline: Int64(wait + 10))
+                    if let job = answer["job"] as? [String: Any], let run = ClaimedRun(job) { await runs.start(run) }
+                } else {
+                    try? await Task.sleep(for: .seconds(min(1, max(0.2, untilBeat))))
+                }
+                if !(await runs.reports.isEmpty) { try await sendReports(id: id) }
             } catch AgentFailure.unreachable(let why) {
                 if !away { say("lost the server (\(why)); retrying with backoff up to \(Backoff.ceiling) s") }
                 away = true
@@ -61,6 +85,27 @@ public struct AgentWorker: Sendable {
                 say("the server no longer knows this agent; registering again")
                 return
             }
+        }
+    }
+
+    /// Reports liveness with the runs in hand; stops those the server no longer holds.
+    func heartbeat(id: String) async throws {
+        let held = await runs.runIDs
+        let answer = try await link.post("/api/enclave/agents/\(id)/heartbeat",
+                                         ["running": await runs.running, "capacity": capacity, "runs": held])
+        if let stop = answer["stop"] as? [String], !stop.isEmpty { await runs.stop(stop) }
+    }
+
+    /// Tells the server how ended runs went; a run the server no longer holds is dropped.
+    func sendReports(id: String) async throws {
+        for report in await runs.reports {
+            do {
+                _ = try await link.post("/api/enclave/agents/\(id)/runs/\(report.runID)", ["state": report.state, "outcome": report.outcome])
+                say("run \(report.runID): reported \(report.state)")
+            } catch AgentFailure.refused(let status, let detail) where status == 403 || status == 404 && !detail.contains("no such agent") {
+                say("run \(report.runID): the server no longer holds it (\(detail))")
+            }
+            await runs.reported(report.runID)
         }
     }
 }

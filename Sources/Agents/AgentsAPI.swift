@@ -9,12 +9,16 @@ import Storage
 /// `{"detail": "…"}` with the status `AgentsError` names.
 public struct AgentsAPI<Context: RequestContext>: Sendable {
     let agents: any AgentRepository
+    let jobs: any AgentJobRepository
+    let outcomes: any TriggeredRunOutcomes
     let identity: IdentityStore
     let settings: AgentSettings
 
-    /// The API over `agents`, authenticating callers with `identity`.
-    public init(agents: any AgentRepository, identity: IdentityStore, settings: AgentSettings = AgentSettings()) {
-        self.agents = agents; self.identity = identity; self.settings = settings
+    /// The API over `agents` and their run queue `jobs`, authenticating callers with
+    /// `identity` and telling the control plane through `outcomes` how runs ended.
+    public init(agents: any AgentRepository, jobs: any AgentJobRepository, outcomes: any TriggeredRunOutcomes,
+                identity: IdentityStore, settings: AgentSettings = AgentSettings()) {
+        self.agents = agents; self.jobs = jobs; self.outcomes = outcomes; self.identity = identity; self.settings = settings
     }
 
     /// Adds the agent routes to `router`.
@@ -24,6 +28,7 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         group.get(use: list)
         group.post(":id/heartbeat", use: heartbeat)
         group.post(":id/revoke", use: revoke)
+        AgentJobRoutes(api: self).addRoutes(to: group)
     }
 
     @Sendable func register(_ request: Request, context: Context) async throws -> Response {
@@ -32,7 +37,8 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         let draft = AgentDraft(name: try AgentRequestBody.name(body.name, field: "name"), accountID: caller.userID,
                                version: try AgentRequestBody.text(body.version, field: "version", limit: 64),
                                hostname: try AgentRequestBody.text(body.hostname, field: "hostname", limit: 255),
-                               capacity: try AgentRequestBody.count(body.capacity, field: "capacity", in: 1...256))
+                               capacity: try AgentRequestBody.count(body.capacity, field: "capacity", in: 1...256),
+                               pool: try body.pool.map { try AgentRequestBody.name($0, field: "pool") })
         let agent = try await agents.register(draft, at: Timestamp.now())
         return agentsAnswer(wire(agent), status: .created)
     }
@@ -42,14 +48,20 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         let id = try context.parameters.require("id").lowercased()
         let body = try await AgentRequestBody.decode(Heartbeat.self, from: request, limit: settings.maxBodyBytes)
         let capacity = try AgentRequestBody.count(body.capacity, field: "capacity", in: 1...256)
+        let runs = try AgentRequestBody.runIDs(body.runs ?? [], limit: capacity)
         let agent = try await agents.heartbeat(id: id, accountID: caller.userID,
                                                running: try AgentRequestBody.count(body.running, field: "running", in: 0...capacity),
                                                capacity: capacity, at: Timestamp.now())
-        return agentsAnswer(wire(agent))
+        try await endLostRuns()
+        let stop = try await jobs.renew(agentID: agent.id, runIDs: runs, leaseUntil: leaseEnd())
+        var answer = wire(agent)
+        answer["stop"] = stop
+        return agentsAnswer(answer)
     }
 
     @Sendable func list(_ request: Request, context: Context) async throws -> Response {
         _ = try await caller(request, agentWork: false)
+        try await endLostRuns()
         return agentsAnswer(["items": try await agents.agents().map(wire)])
     }
 
@@ -80,7 +92,7 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
     func wire(_ agent: Agent) -> [String: Any] {
         var fields: [String: Any] = [
             "id": agent.id, "name": agent.name, "account_id": agent.accountID, "version": agent.version, "hostname": agent.hostname,
-            "capacity": agent.capacity, "running": agent.running, "registered": agent.registeredAt, "last_heartbeat": agent.lastHeartbeat,
+            "capacity": agent.capacity, "running": agent.running, "pool": agent.pool, "registered": agent.registeredAt, "last_heartbeat": agent.lastHeartbeat,
             "state": agent.state(now: Date(), offlineAfter: settings.offlineAfterSeconds).rawValue,
             "heartbeat_seconds": settings.heartbeatSeconds,
         ]
@@ -99,11 +111,17 @@ func agentsAnswer(_ value: Any, status: HTTPResponse.Status = .ok) -> Response {
 public struct AgentSettings: Sendable {
     public let heartbeatSeconds: Int
     public let maxBodyBytes: Int
-    /// Three missed heartbeats.
+    /// What becomes of a run whose agent stopped reporting.
+    public let lostRuns: LostRunPolicy
+    /// How long a triggered run may take before its agent ends it (a runaway run).
+    public let runTimeoutSeconds: Int
+    /// Three missed heartbeats: an agent is offline, and a run's lease runs out.
     public var offlineAfterSeconds: Double { Double(heartbeatSeconds * 3) }
 
     /// Settings with a heartbeat every `heartbeatSeconds`.
-    public init(heartbeatSeconds: Int = 10, maxBodyBytes: Int = 64 * 1024) {
+    public init(heartbeatSeconds: Int = 10, maxBodyBytes: Int = 64 * 1024, lostRuns: LostRunPolicy = .fail,
+                runTimeoutSeconds: Int = 24 * 3600) {
         self.heartbeatSeconds = heartbeatSeconds; self.maxBodyBytes = maxBodyBytes
+        self.lostRuns = lostRuns; self.runTimeoutSeconds = runTimeoutSeconds
     }
 }

@@ -8,13 +8,17 @@ public enum AgentsError: Error, Sendable, Equatable {
     case revoked(String)
     case nameTaken(String)
     case badRequest(String)
+    /// A run the agent reports for that no agent holds (any more).
+    case unknownJob
+    /// A run another agent holds.
+    case notYourJob
 
     /// The HTTP status this refusal is answered with.
     public var status: Int {
         switch self {
         case .unauthenticated: 401
-        case .forbidden, .notYours, .revoked: 403
-        case .unknownAgent: 404
+        case .forbidden, .notYours, .revoked, .notYourJob: 403
+        case .unknownAgent, .unknownJob: 404
         case .nameTaken: 409
         case .badRequest: 422
         }
@@ -30,6 +34,8 @@ public enum AgentsError: Error, Sendable, Equatable {
         case .revoked(let name): "The agent '\(name)' was revoked by an admin; it may not register or report again."
         case .nameTaken(let name): "Another account's agent is registered as '\(name)'; choose another name with --name."
         case .badRequest(let why): why
+        case .unknownJob: "This agent holds no such run; it was ended, cancelled or taken back when its lease ran out."
+        case .notYourJob: "Another agent holds this run; only the agent that claimed a run reports for it."
         }
     }
 }

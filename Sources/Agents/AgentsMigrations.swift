@@ -8,6 +8,9 @@ public enum AgentsMigrations {
         .init("v1_agents") { db in
             try db.execute(sql: v1Agents)
         },
+        .init("v2_jobs") { db in
+            for statement in v2Jobs { try db.execute(sql: statement) }
+        },
     ])
 
     /// The agents' table as both engines create it (the SQL is portable; times are ISO-8601 text).
@@ -25,4 +28,28 @@ public enum AgentsMigrations {
             revoked_at TEXT
         )
         """
+
+    /// The run queue as both engines create it: one row per triggered run, claimed by one agent
+    /// of the pool it was queued for (an agent's pool is its name unless it names another).
+    static let v2Jobs = [
+        "ALTER TABLE agents ADD COLUMN pool TEXT",
+        """
+        CREATE TABLE agent_jobs (
+            run_id TEXT PRIMARY KEY,
+            snapshot_id TEXT NOT NULL,
+            project_id TEXT NOT NULL,
+            stack_id TEXT NOT NULL,
+            pool TEXT NOT NULL,
+            user_id TEXT NOT NULL,
+            state TEXT NOT NULL CHECK (state IN ('queued', 'running', 'finished', 'failed', 'lost', 'cancelled')),
+            claimed_by TEXT,
+            lease_expires TEXT,
+            queued_at TEXT NOT NULL,
+            finished_at TEXT,
+            outcome TEXT
+        )
+        """,
+        "CREATE INDEX agent_jobs_queue ON agent_jobs (pool, state, queued_at)",
+        "CREATE INDEX agent_jobs_leases ON agent_jobs (state, lease_expires)",
+    ]
 }

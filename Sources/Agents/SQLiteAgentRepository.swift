@@ -12,14 +12,14 @@ public struct SQLiteAgentRepository: AgentRepository {
     public func register(_ draft: AgentDraft, at time: String) async throws -> Agent {
         let registered = try await store.database.guardedWrite { db in
             try Row.fetchOne(db, sql: """
-                INSERT INTO agents (id, name, account_id, version, hostname, capacity, running, registered_at, last_heartbeat)
-                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?)
+                INSERT INTO agents (id, name, account_id, version, hostname, capacity, running, registered_at, last_heartbeat, pool)
+                VALUES (?, ?, ?, ?, ?, ?, 0, ?, ?, ?)
                 ON CONFLICT (name) DO UPDATE SET version = excluded.version, hostname = excluded.hostname,
-                    capacity = excluded.capacity, running = 0, last_heartbeat = excluded.last_heartbeat
+                    capacity = excluded.capacity, running = 0, last_heartbeat = excluded.last_heartbeat, pool = excluded.pool
                 WHERE agents.account_id = excluded.account_id AND agents.revoked_at IS NULL
                 RETURNING *
                 """, arguments: [UUID().uuidString.lowercased(), draft.name, draft.accountID, draft.version, draft.hostname,
-                                 draft.capacity, time, time]).map(Self.agent)
+                                 draft.capacity, time, time, draft.pool]).map(Self.agent)
         }
         if let registered { return registered }
         throw registrationRefusal(try await agent(named: draft.name), draft)
@@ -61,6 +61,7 @@ public struct SQLiteAgentRepository: AgentRepository {
               version: try row.decode(forColumn: "version"), hostname: try row.decode(forColumn: "hostname"),
               capacity: try row.decode(forColumn: "capacity"), running: try row.decode(forColumn: "running"),
               registeredAt: try row.decode(forColumn: "registered_at"), lastHeartbeat: try row.decode(forColumn: "last_heartbeat"),
-              revokedAt: try row.decode(forColumn: "revoked_at"))
+              revokedAt: try row.decode(forColumn: "revoked_at"),
+              pool: try row.decode(String?.self, forColumn: "pool") ?? row.decode(forColumn: "name"))
     }
 }

@@ -17,6 +17,10 @@ public struct ControlPlaneStorage: Sendable {
     /// Creates what a fresh server must hold (project and stack `default`, the flavors).
     let seedDefaults: @Sendable () async throws -> Void
 
+    /// Marks triggered runs failed when they ended without saying so (their process died,
+    /// their agent was lost, they were stopped before they started).
+    public var triggeredRunFailures: TriggeredRunFailures { TriggeredRunFailures(runs: runs) }
+
     /// Makes whatever default object a fresh server must hold and this one lacks (project and
     /// stack `default`, the built-in flavors); every replica may call it at start.
     public func seed() async throws { try await seedDefaults() }

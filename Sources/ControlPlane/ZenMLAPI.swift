@@ -12,13 +12,18 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
     let bodySchemas: RequestSchemaValidator
     let secrets: SecretStore?
     let objects: (any ObjectStoreContent)?
+    let runQueue: (any SnapshotRunQueue)?
 
     /// Creates the API over its storage, the identity system and the secret store (without
     /// one, `/secrets` is not served), reading S3 artifact stores' content through `objects`
-    /// (none when nil). The storage must have been seeded (`ControlPlaneStorage.seed()`).
+    /// (none when nil) and handing snapshots run from the server to `runQueue` (without one,
+    /// running a snapshot is answered as ZenML's server without a workload manager does).
+    /// The storage must have been seeded (`ControlPlaneStorage.seed()`).
     public init(storage: ControlPlaneStorage, identity: IdentityStore, secrets: SecretStore? = nil,
-                settings: ControlPlaneSettings = ControlPlaneSettings(), objects: (any ObjectStoreContent)? = nil) throws {
+                settings: ControlPlaneSettings = ControlPlaneSettings(), objects: (any ObjectStoreContent)? = nil,
+                runQueue: (any SnapshotRunQueue)? = nil) throws {
         self.storage = storage
+        self.runQueue = runQueue
         self.objects = objects
         self.secrets = secrets
         endpoints = Endpoints(reads: storage.reads, identity: identity, settings: settings, ledger: storage.ledger,
@@ -43,6 +48,10 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         ComponentController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
         PipelineController<Context>(endpoints: endpoints, pipelines: storage.pipelines).addRoutes(to: secured)
         RunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
+        if let runQueue {
+            SnapshotRunController<Context>(endpoints: endpoints, pipelines: storage.pipelines, runs: storage.runs, queue: runQueue)
+                .addRoutes(to: secured)
+        }
         StepRunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
         ArtifactController<Context>(endpoints: endpoints, artifacts: storage.artifacts).addRoutes(to: secured)
         LogsController<Context>(endpoints: endpoints, logs: storage.logs).addRoutes(to: secured)

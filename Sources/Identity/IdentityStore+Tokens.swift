@@ -35,6 +35,12 @@ extension IdentityStore {
         try await issueToken(userID: principal.userID, apiKeyID: principal.apiKeyID, kind: "workload", pipelineRunID: pipelineRunID, lifetime: workloadLifetime)
     }
 
+    /// A token that acts as account `userID` for one triggered pipeline run: what an agent's
+    /// runner process uses, so the agent's own key never reaches the run.
+    public func issueRunToken(userID: String, pipelineRunID: String, lifetime: Int) async throws -> IssuedToken {
+        try await issueToken(userID: userID, apiKeyID: nil, kind: "workload", pipelineRunID: pipelineRunID, lifetime: lifetime)
+    }
+
     func issueToken(userID: String, apiKeyID: String?, kind: String, pipelineRunID: String?, lifetime: Int, deviceID: String? = nil) async throws -> IssuedToken {
         let token = CredentialDigest.newBearerToken()
         let now = Date()

@@ -116,11 +116,14 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
     let identity = storage.identity
+    let runQueue = AgentRunQueue(agents: storage.agents, jobs: storage.agentJobs, failures: storage.controlPlane.triggeredRunFailures)
     try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings,
-                                        objects: storage.objectContent)
+                                        objects: storage.objectContent, runQueue: runQueue)
         .addRoutes(to: router)
-    let agentSettings = AgentSettings(heartbeatSeconds: configuration.agentHeartbeatSeconds)
-    AgentsAPI<EnclaveRequestContext>(agents: storage.agents, identity: identity, settings: agentSettings)
+    let agentSettings = AgentSettings(heartbeatSeconds: configuration.agentHeartbeatSeconds, lostRuns: configuration.agentLostRuns,
+                                      runTimeoutSeconds: configuration.agentRunTimeoutSeconds)
+    AgentsAPI<EnclaveRequestContext>(agents: storage.agents, jobs: storage.agentJobs, outcomes: runQueue, identity: identity,
+                                     settings: agentSettings)
         .addRoutes(to: router)
     MLflowAPI<EnclaveRequestContext>(experiments: storage.experiments, runs: storage.runs, loggedModels: storage.loggedModels,
                                      registry: storage.registry, traces: storage.traces, blobs: storage.blobs, identity: identity,

@@ -31,7 +31,8 @@ extension ServerStorage {
             pipelineCatalog: PostgresPipelineCatalog(store: store, identity: identity), artifactCatalog: PostgresArtifactCatalog(store: store),
             modelCatalog: PostgresModelCatalog(store: store), stackCatalog: PostgresStackCatalog(store: store),
             artifactContent: ArtifactContent(store: store, policy: configuration.artifactReadPolicy, objects: objects), objectContent: objects,
-            audit: audit, agents: PostgresAgentRepository(store: store), statementCount: { store.statements.value })
+            audit: audit, agents: PostgresAgentRepository(store: store),
+            agentJobs: PostgresAgentJobRepository(store: store), statementCount: { store.statements.value })
     }
 }
 

@@ -22,7 +22,8 @@ extension ServerStorage {
             pipelineCatalog: SQLitePipelineCatalog(store: store, identity: identity), artifactCatalog: SQLiteArtifactCatalog(store: store),
             modelCatalog: SQLiteModelCatalog(store: store), stackCatalog: SQLiteStackCatalog(store: store),
             artifactContent: ArtifactContent(store: store, policy: configuration.artifactReadPolicy, objects: objects), objectContent: objects,
-            audit: SQLiteAuditTrail(store: store), agents: SQLiteAgentRepository(store: store), statementCount: { store.statements.value })
+            audit: SQLiteAuditTrail(store: store), agents: SQLiteAgentRepository(store: store),
+            agentJobs: SQLiteAgentJobRepository(store: store), statementCount: { store.statements.value })
     }
 }
 

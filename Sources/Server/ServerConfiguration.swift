@@ -1,3 +1,4 @@
+import Agents
 import ControlPlane
 import Foundation
 import Storage
@@ -35,6 +36,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     public var databasePasswordFile: String?
     /// How often agents send a heartbeat, in seconds; three missed ones mark an agent offline.
     public var agentHeartbeatSeconds = 10
+    /// What becomes of a triggered run whose agent stopped reporting: `fail` (default) or `requeue`.
+    public var agentLostRuns = LostRunPolicy.fail
+    /// How long a triggered run may take before its agent ends it, in seconds.
+    public var agentRunTimeoutSeconds = 86_400
     /// Least severe log level written (`info` writes one line per request; `warning` none).
     public var logLevel = "info"
     /// The levels `log_level` takes, least severe first.
@@ -103,6 +108,7 @@ public struct ServerConfiguration: Sendable, Equatable {
                      "ENCLAVE_TLS_CERT": "tls_cert", "ENCLAVE_TLS_KEY": "tls_key", "ENCLAVE_MAX_BODY_BYTES": "max_body_bytes",
                      "ENCLAVE_BCRYPT_COST": "bcrypt_cost", "ENCLAVE_TOKEN_LIFETIME": "token_lifetime",
                      "ENCLAVE_AGENT_HEARTBEAT_SECONDS": "agent_heartbeat_seconds",
+                     "ENCLAVE_AGENT_LOST_RUNS": "agent_lost_runs", "ENCLAVE_AGENT_RUN_TIMEOUT_SECONDS": "agent_run_timeout_seconds",
                      "ENCLAVE_LOG_LEVEL": "log_level", "ENCLAVE_SECRETS_KEYRING": "secrets_keyring",
                      "ENCLAVE_ARTIFACT_READ_ROOTS": "artifact_read_roots", "ENCLAVE_ARTIFACT_STORE": "artifact_store",
                      "ENCLAVE_DATABASE_URL": "database_url", "ENCLAVE_DATABASE_PASSWORD_FILE": "database_password_file"]
@@ -154,6 +160,12 @@ public struct ServerConfiguration: Sendable, Equatable {
         case "bcrypt_cost": bcryptCost = try number(4...31)
         case "token_lifetime": tokenLifetime = try number(60...31_536_000)
         case "agent_heartbeat_seconds": agentHeartbeatSeconds = try number(1...300)
+        case "agent_run_timeout_seconds": agentRunTimeoutSeconds = try number(1...31_536_000)
+        case "agent_lost_runs":
+            guard let value, let policy = LostRunPolicy(rawValue: value) else {
+                throw ConfigurationError("\(source): agent_lost_runs must be fail or requeue")
+            }
+            agentLostRuns = policy
         case "log_level":
             guard let value, Self.logLevels.contains(value) else {
                 throw ConfigurationError("\(source): log_level must be one of \(Self.logLevels.joined(separator: ", "))")

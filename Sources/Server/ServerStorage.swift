@@ -28,6 +28,8 @@ struct ServerStorage: Sendable {
     let audit: any AuditTrail
     /// The agents in the compute zone.
     let agents: any AgentRepository
+    /// The runs queued for those agents.
+    let agentJobs: any AgentJobRepository
     /// Statements the database has run, for `/metrics`.
     let statementCount: @Sendable () -> Int
 }

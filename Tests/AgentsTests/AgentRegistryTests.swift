@@ -13,7 +13,8 @@ import Identity
         let identity = try await database.identity()
         let callers = try await Callers.make(identity)
         let router = Router()
-        AgentsAPI<BasicRequestContext>(agents: database.agents, identity: identity, settings: AgentSettings(heartbeatSeconds: heartbeat))
+        AgentsAPI<BasicRequestContext>(agents: database.agents, jobs: database.jobs, outcomes: FailedRuns(), identity: identity,
+                                       settings: AgentSettings(heartbeatSeconds: heartbeat))
             .addRoutes(to: router)
         return (Application(router: router), callers)
     }
@@ -113,7 +114,7 @@ import Identity
 
     @Test func anAgentIsOfflineAfterThreeMissedHeartbeats() {
         let agent = Agent(id: "a", name: "a", accountID: "x", version: "1", hostname: "h", capacity: 1, running: 0,
-                          registeredAt: "2026-12-05T10:00:00.000000", lastHeartbeat: "2026-12-05T10:00:00.000000", revokedAt: nil)
+                          registeredAt: "2026-12-05T10:00:00.000000", lastHeartbeat: "2026-12-05T10:00:00.000000", revokedAt: nil, pool: "a")
         let last = Date(timeIntervalSince1970: 1_796_464_800)  // 2026-12-05T10:00:00Z
         #expect(agent.state(now: last.addingTimeInterval(29), offlineAfter: 30) == .online)
         #expect(agent.state(now: last.addingTimeInterval(31), offlineAfter: 30) == .offline)

@@ -42,6 +42,11 @@ final class AgentsDatabase: EngineFixture {
         return PostgresAgentRepository(store: postgres!.store)
     }
 
+    var jobs: any AgentJobRepository {
+        if let sqlite { return SQLiteAgentJobRepository(store: sqlite) }
+        return PostgresAgentJobRepository(store: postgres!.store)
+    }
+
     func identity() async throws -> IdentityStore {
         if let sqlite { return try IdentityStore(store: sqlite, hasher: PasswordHasher(cost: 4)) }
         guard let postgres else { throw IdentityError.damaged("no database") }

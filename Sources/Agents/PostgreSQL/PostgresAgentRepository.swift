@@ -11,13 +11,13 @@ public struct PostgresAgentRepository: AgentRepository {
     public init(store: PostgresStore) { self.store = store }
 
     public func register(_ draft: AgentDraft, at time: String) async throws -> Agent {
-        let (id, name, account, version, hostname, capacity) =
-            (UUID().uuidString.lowercased(), draft.name, draft.accountID, draft.version, draft.hostname, Int64(draft.capacity))
+        let (id, name, account, version, hostname, capacity, pool) =
+            (UUID().uuidString.lowercased(), draft.name, draft.accountID, draft.version, draft.hostname, Int64(draft.capacity), draft.pool)
         if let row = try await store.rows("""
-            INSERT INTO agents (id, name, account_id, version, hostname, capacity, running, registered_at, last_heartbeat)
-            VALUES (\(id), \(name), \(account), \(version), \(hostname), \(capacity), 0, \(time), \(time))
+            INSERT INTO agents (id, name, account_id, version, hostname, capacity, running, registered_at, last_heartbeat, pool)
+            VALUES (\(id), \(name), \(account), \(version), \(hostname), \(capacity), 0, \(time), \(time), \(pool))
             ON CONFLICT (name) DO UPDATE SET version = excluded.version, hostname = excluded.hostname,
-                capacity = excluded.capacity, running = 0, last_heartbeat = excluded.last_heartbeat
+                capacity = excluded.capacity, running = 0, last_heartbeat = excluded.last_heartbeat, pool = excluded.pool
             WHERE agents.account_id = excluded.account_id AND agents.revoked_at IS NULL
             RETURNING *
             """).first {
@@ -56,6 +56,7 @@ public struct PostgresAgentRepository: AgentRepository {
                      version: try c["version"].decode(String.self), hostname: try c["hostname"].decode(String.self),
                      capacity: Int(try c["capacity"].decode(Int32.self)), running: Int(try c["running"].decode(Int32.self)),
                      registeredAt: try c["registered_at"].decode(String.self), lastHeartbeat: try c["last_heartbeat"].decode(String.self),
-                     revokedAt: try c["revoked_at"].decode(String?.self))
+                     revokedAt: try c["revoked_at"].decode(String?.self),
+                     pool: try c["pool"].decode(String?.self) ?? c["name"].decode(String.self))
     }
 }
