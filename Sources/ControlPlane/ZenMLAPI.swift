@@ -47,7 +47,7 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         StackController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
         ComponentController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
         PipelineController<Context>(endpoints: endpoints, pipelines: storage.pipelines).addRoutes(to: secured)
-        RunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
+        RunController<Context>(endpoints: endpoints, runs: storage.runs, queue: runQueue).addRoutes(to: secured)
         if let runQueue {
             SnapshotRunController<Context>(endpoints: endpoints, pipelines: storage.pipelines, runs: storage.runs, queue: runQueue)
                 .addRoutes(to: secured)

@@ -3,9 +3,12 @@ import Storage
 
 /// `/runs`: pipeline runs. `POST` is get-or-create and answers `[run, created]`; the
 /// orchestrator's run replaces the client's placeholder; the status follows the steps.
+/// A run triggered from the server that is set to `stopping` (`zenml pipeline runs stop`)
+/// leaves the agents' queue, or its agent ends its runner, and it is then `stopped`.
 struct RunController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let runs: any RunRepository
+    var queue: (any SnapshotRunQueue)?
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("runs", use: list)
@@ -53,6 +56,9 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 orchestratorRunID: try fields.string("orchestrator_run_id"), exceptionInfo: try fields.object("exception_info"),
                 tags: try ResourceTagChange(fields))
             try await runs.updateRun(id: id, change, userID: principal.userID)
+            if change.status == "stopping", let queue, try await queue.cancel(runID: id) {
+                try await TriggeredRunStops(runs: runs).stopped(runID: id, by: principal.name)
+            }
             return try await endpoints.render(id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
         }
     }

@@ -25,12 +25,17 @@ struct RunConfigurationOverride: Sendable {
             runName = text
         }
         for (step, update) in members["steps"]?.objectValue ?? [:] {
-            for (key, member) in update.objectValue ?? [:] where key != "parameters" && key != "name" && !Self.isEmpty(member) {
+            for (key, member) in update.objectValue ?? [:]
+            where key != "parameters" && key != "name" && !Self.isEmpty(member) && Self.stepDefaults[key] != member {
                 throw ControlPlaneError.invalid("Enclave applies only 'parameters' of a step in a run configuration; '\(key)' of step \(step) is not applied yet.")
             }
             if let parameters = update["parameters"]?.objectValue, !parameters.isEmpty { stepParameters.append((step, parameters)) }
         }
     }
+
+    /// Step settings the client sends at their default value whether or not the user set them
+    /// (it serializes the whole model): they say nothing.
+    static let stepDefaults: [String: JSONValue] = ["heartbeat_healthy_threshold": .int(30)]
 
     static func isEmpty(_ value: JSONValue) -> Bool {
         switch value {

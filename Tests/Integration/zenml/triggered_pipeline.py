@@ -1,0 +1,32 @@
+"""A small pipeline to be run from the server by an Enclave agent. `python triggered_pipeline.py
+NAME` creates a named snapshot of it on the active stack and runs nothing. Its `load` step takes
+parameters a run configuration may override: how many rows, and how long to pause (for runs
+that must still be running when a test acts on them).
+"""
+import sys
+import time
+
+from zenml import pipeline, step
+
+
+@step
+def load(count: int, pause: float) -> list:
+    print(f"loading {count} rows")
+    time.sleep(pause)
+    return list(range(count))
+
+
+@step
+def total(rows: list) -> int:
+    print(f"total of {len(rows)} rows")
+    return sum(rows)
+
+
+@pipeline(enable_cache=False)
+def triggered_pipeline():
+    total(load(count=3, pause=0.0))
+
+
+if __name__ == "__main__":
+    snapshot = triggered_pipeline.create_snapshot(name=sys.argv[1])
+    print(f"SNAPSHOT_ID={snapshot.id}")
