@@ -71,6 +71,7 @@ extension AgentsAPI {
 
     /// Takes runs whose agent stopped reporting back, failing them or queueing them again as configured.
     func endLostRuns() async throws {
+        guard Date().timeIntervalSince(started) > settings.offlineAfterSeconds else { return }
         let lost = try await jobs.expireLeases(before: Timestamp.now(), policy: settings.lostRuns)
         guard settings.lostRuns == .fail else { return }
         for job in lost {

@@ -70,10 +70,15 @@ public struct AgentWorker: Sendable {
                 }
                 await runs.endOverdue()
                 let untilBeat = max(0, nextBeat.timeIntervalSinceNow)
-                if await runs.running < capacity, untilBeat >= 1 {
+                if await runs.running < capacity {
+                    // Wait for work on the server until the next heartbeat is due (a long poll).
                     let wait = min(20, Int(untilBeat))
                     let answer = try await link.post("/api/enclave/agents/\(id)/claim", ["wait": wait], deadline: Int64(wait + 10))
-                    if let job = answer["job"] as? [String: Any], let run = ClaimedRun(job) { await runs.start(run) }
+                    if let job = answer["job"] as? [String: Any], let run = ClaimedRun(job) {
+                        await runs.start(run)
+                    } else if wait == 0 {
+                        try? await Task.sleep(for: .seconds(max(0.25, untilBeat)))
+                    }
                 } else {
                     try? await Task.sleep(for: .seconds(min(1, max(0.2, untilBeat))))
                 }

@@ -13,6 +13,9 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
     let outcomes: any TriggeredRunOutcomes
     let identity: IdentityStore
     let settings: AgentSettings
+    /// When this server started: leases are not taken back until agents have had a lease's
+    /// time to report again, so a server that was down longer than a lease fails no run.
+    let started = Date()
 
     /// The API over `agents` and their run queue `jobs`, authenticating callers with
     /// `identity` and telling the control plane through `outcomes` how runs ended.
@@ -52,8 +55,8 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         let agent = try await agents.heartbeat(id: id, accountID: caller.userID,
                                                running: try AgentRequestBody.count(body.running, field: "running", in: 0...capacity),
                                                capacity: capacity, at: Timestamp.now())
-        try await endLostRuns()
         let stop = try await jobs.renew(agentID: agent.id, runIDs: runs, leaseUntil: leaseEnd())
+        try await endLostRuns()
         var answer = wire(agent)
         answer["stop"] = stop
         return agentsAnswer(answer)
