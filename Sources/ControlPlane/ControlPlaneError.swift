@@ -23,3 +23,14 @@ public enum ControlPlaneError: Error, Sendable, Equatable {
         .notFound("Unable to get \(noun) with ID '\(id)': No \(noun) with this ID found.")
     }
 }
+
+extension ControlPlaneError {
+    /// The refusal's own words, for pages that show it outside ZenML's wire format.
+    public var sentence: String {
+        switch self {
+        case .notAuthenticated: "Not authenticated."
+        case .notFound(let text), .alreadyExists(let text), .invalid(let text), .validation(let text), .forbidden(let text),
+             .stateConflict(let text): text
+        }
+    }
+}

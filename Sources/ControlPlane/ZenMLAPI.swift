@@ -47,10 +47,10 @@ public struct ZenMLAPI<Context: ControlPlaneRequestContext>: Sendable {
         StackController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
         ComponentController<Context>(endpoints: endpoints, stacks: storage.stacks).addRoutes(to: secured)
         PipelineController<Context>(endpoints: endpoints, pipelines: storage.pipelines).addRoutes(to: secured)
-        RunController<Context>(endpoints: endpoints, runs: storage.runs, queue: runQueue).addRoutes(to: secured)
+        RunController<Context>(endpoints: endpoints, runs: storage.runs, snapshotRuns: runQueue.map { storage.snapshotRuns(queue: $0) })
+            .addRoutes(to: secured)
         if let runQueue {
-            SnapshotRunController<Context>(endpoints: endpoints, pipelines: storage.pipelines, runs: storage.runs, queue: runQueue)
-                .addRoutes(to: secured)
+            SnapshotRunController<Context>(endpoints: endpoints, snapshotRuns: storage.snapshotRuns(queue: runQueue)).addRoutes(to: secured)
         }
         StepRunController<Context>(endpoints: endpoints, runs: storage.runs).addRoutes(to: secured)
         ArtifactController<Context>(endpoints: endpoints, artifacts: storage.artifacts).addRoutes(to: secured)

@@ -32,6 +32,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let traces: any TraceRepository
     let agents: any AgentRepository
     let agentSettings: AgentSettings
+    /// Running snapshots from the server (nil: no Run or Stop buttons).
+    let snapshotRuns: SnapshotRuns?
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -44,8 +46,10 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
                 audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, traces: any TraceRepository,
-                agents: any AgentRepository, agentSettings: AgentSettings, system: SystemFacts, secureCookies: Bool) throws {
+                agents: any AgentRepository, agentSettings: AgentSettings, snapshotRuns: SnapshotRuns? = nil, system: SystemFacts,
+                secureCookies: Bool) throws {
         self.agents = agents
+        self.snapshotRuns = snapshotRuns
         self.agentSettings = agentSettings
         self.blobs = blobs
         self.traces = traces
@@ -75,6 +79,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
         router.get("pipelines", use: pipelineList)
         router.get("pipelines/:id", use: pipelineRuns)
         router.get("runs/:id", use: runPage)
+        router.post("runs/:id/stop", use: runStop)
+        router.post("pipelines/:id/snapshots/:snapshot/run", use: snapshotRun)
         router.get("artifacts", use: artifactList)
         router.get("artifacts/:id", use: artifactVersions)
         router.get("artifact-versions/:id", use: artifactVersion)

@@ -134,6 +134,7 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
                                          experiments: storage.experiments, runs: storage.runs, registry: storage.registry,
                                          audit: storage.audit, stacks: storage.stackCatalog, secrets: storage.secrets, blobs: storage.blobs,
                                          traces: storage.traces, agents: storage.agents, agentSettings: agentSettings,
+                                         snapshotRuns: storage.controlPlane.snapshotRuns(queue: runQueue),
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)

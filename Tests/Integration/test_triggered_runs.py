@@ -176,3 +176,47 @@ def test_a_runaway_run_is_ended_at_the_configured_timeout(tmp_path):
         assert not subprocess.run(["pgrep", "-f", f"run_id {run_id}"], capture_output=True).stdout, "its runner is gone"
     finally:
         zone.close()
+
+
+def test_the_dashboard_runs_a_snapshot_with_its_parameters_and_stops_a_run(zone):
+    from test_dashboard import signed_in
+    zone.bind()
+    zone.start_agent()
+    url = zone.url
+    headers = {"Authorization": f"Bearer {admin_token(url)}"}
+    requests.post(f"{url}/api/v1/users", headers=headers, timeout=30,
+                  json={"name": "vera", "password": "Vera-Passw0rd!", "role": "viewer", "is_admin": False}).raise_for_status()
+    pipeline_id = requests.get(f"{url}/api/v1/pipelines", params={"name": "triggered_pipeline"}, headers=headers,
+                               timeout=30).json()["items"][0]["id"]
+    admin = signed_in(url, "admin", ADMIN_PASSWORD)
+    page = admin.get(f"{url}/pipelines/{pipeline_id}", timeout=30).text
+    assert "agent pool gpu" in page and 'name="p:load:count" value="3"' in page, page[-3000:]
+    action = page.split('<form method="post" action="', 1)[1].split('"', 1)[0]
+    csrf = page.split('name="csrf" value="', 1)[1].split('"', 1)[0]
+
+    # A viewer sees where it runs but gets no form, and a post of the form is refused.
+    viewer = signed_in(url, "vera", "Vera-Passw0rd!")
+    seen = viewer.get(f"{url}/pipelines/{pipeline_id}", timeout=30).text
+    assert "agent pool gpu" in seen and "p:load:count" not in seen
+    viewer_csrf = seen.split('name="csrf" value="', 1)[1].split('"', 1)[0] if 'name="csrf"' in seen else ""
+    assert viewer.post(url + action, data={"csrf": viewer_csrf}, allow_redirects=False, timeout=30).status_code == 403
+    # A forged form is refused.
+    assert admin.post(url + action, data={"csrf": "forged", "p:load:count": "4"}, allow_redirects=False, timeout=30).status_code == 403
+
+    started = admin.post(url + action, data={"csrf": csrf, "p:load:count": "4", "p:load:pause": "0.0"}, allow_redirects=False, timeout=30)
+    assert started.status_code == 303, started.text
+    run_id = started.headers["location"].rsplit("/", 1)[1]
+    wait_for(lambda: zone.status(run_id) == "completed", timeout=90, what="the dashboard's run to complete")
+    assert "loading 4 rows" in (zone.tmp / "gpu-1-runs" / "runs" / run_id / "runner.log").read_text(errors="replace")
+
+    # Stop from the run page while its step runs.
+    started = admin.post(url + action, data={"csrf": csrf, "p:load:pause": "120"}, allow_redirects=False, timeout=30)
+    run_id = started.headers["location"].rsplit("/", 1)[1]
+    wait_for(lambda: zone.status(run_id) == "running", timeout=90, what="the long run to start")
+    run_page = admin.get(f"{url}/runs/{run_id}", timeout=30).text
+    assert f'action="/runs/{run_id}/stop"' in run_page
+    assert "/stop" not in viewer.get(f"{url}/runs/{run_id}", timeout=30).text
+    stopped = admin.post(f"{url}/runs/{run_id}/stop", data={"csrf": csrf}, allow_redirects=False, timeout=30)
+    assert stopped.status_code == 303, stopped.text
+    assert zone.status(run_id) == "stopped"
+    wait_for(lambda: f"run {run_id}: ended (stopped)" in zone.agent_log(), timeout=30, what="the agent to end the runner")

@@ -91,4 +91,6 @@ public protocol PipelineCatalog: Sendable {
     func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary>
     /// One run with its steps; nil when there is none.
     func run(id: String) async throws -> RunView?
+    /// A pipeline's named snapshots, newest first (up to 50).
+    func snapshots(pipelineID: String) async throws -> [SnapshotView]
 }

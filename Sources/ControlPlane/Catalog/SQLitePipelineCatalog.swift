@@ -34,6 +34,16 @@ public struct SQLitePipelineCatalog: PipelineCatalog {
         try await store.database.read { db in try String.fetchOne(db, sql: "SELECT name FROM pipelines WHERE id = ?", arguments: [id.lowercased()]) }
     }
 
+    public func snapshots(pipelineID: String) async throws -> [SnapshotView] {
+        try await store.database.read { db in
+            try Row.fetchAll(db, sql: SnapshotViewQuery.sql("?"), arguments: [pipelineID.lowercased()]).map { row in
+                SnapshotView(id: try row.decode(forColumn: "id"), name: try row.decode(forColumn: "name"),
+                             stepConfigurations: try row.decode(forColumn: "step_configurations"),
+                             stackName: try row.decode(forColumn: "stack_name"), stackLabels: try row.decode(forColumn: "stack_labels"))
+            }
+        }
+    }
+
     public func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary> {
         let page = try await store.database.read { db in
             var conditions: [String] = [], arguments: [DatabaseValueConvertible] = []

@@ -8,7 +8,7 @@ import Storage
 struct RunController<Context: ControlPlaneRequestContext> {
     let endpoints: Endpoints
     let runs: any RunRepository
-    var queue: (any SnapshotRunQueue)?
+    var snapshotRuns: SnapshotRuns?
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.get("runs", use: list)
@@ -56,9 +56,7 @@ struct RunController<Context: ControlPlaneRequestContext> {
                 orchestratorRunID: try fields.string("orchestrator_run_id"), exceptionInfo: try fields.object("exception_info"),
                 tags: try ResourceTagChange(fields))
             try await runs.updateRun(id: id, change, userID: principal.userID)
-            if change.status == "stopping", let queue, try await queue.cancel(runID: id) {
-                try await TriggeredRunStops(runs: runs).stopped(runID: id, by: principal.name)
-            }
+            if change.status == "stopping", let snapshotRuns { _ = try await snapshotRuns.stop(runID: id, by: principal.name) }
             return try await endpoints.render(id: id, noun: "pipeline run") { try $0.run($1, detail: $2) }
         }
     }

@@ -35,6 +35,20 @@ public struct PostgresPipelineCatalog: PipelineCatalog {
         try await store.read { session in try await session.value("SELECT name FROM pipelines WHERE id = \(id.lowercased())", as: String.self) }
     }
 
+    public func snapshots(pipelineID: String) async throws -> [SnapshotView] {
+        var statement = PostgresStatement()
+        let sql = SnapshotViewQuery.sql(statement.bind(pipelineID.lowercased()))
+        let query = statement.query(sql)
+        return try await store.read { session in
+            try await session.rows(query).map { row in
+                let c = row.makeRandomAccess()
+                return SnapshotView(id: try c["id"].decode(String.self), name: try c["name"].decode(String.self),
+                                    stepConfigurations: try c["step_configurations"].decode(String.self),
+                                    stackName: try c["stack_name"].decode(String?.self), stackLabels: try c["stack_labels"].decode(String?.self))
+            }
+        }
+    }
+
     public func runs(pipelineID: String?, status: String?, page: Int, size: Int) async throws -> CatalogPage<RunSummary> {
         let found = try await store.read { session in
             let total = try await session.value("""

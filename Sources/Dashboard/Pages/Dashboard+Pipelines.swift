@@ -25,8 +25,10 @@ extension Dashboard {
             guard let name = try await pipelines.pipelineName(id: id) else {
                 return notFound("There is no such pipeline.", viewer)
             }
+            let snapshots = try await snapshotRows(pipelineID: id, viewer: viewer)
             return renderer.page("runs", [
-                "user": viewer.context, "pipeline": name, "status": status as Any,
+                "user": viewer.context, "pipeline": name, "pipelineID": id, "status": status as Any,
+                "snapshots": snapshots, "hasSnapshots": !snapshots.isEmpty,
                 "statuses": Self.runStatuses.map { ["value": $0, "on": $0 == status] },
                 "items": page.items.map(Self.runRow),
                 "pager": Self.pager(page, base: "/pipelines/\(id)" + (status.map { "?status=\($0)" } ?? "")),
@@ -64,7 +66,10 @@ extension Dashboard {
             page["steps"] = steps
             page["metadata"] = JSONText.pretty(run.metadata)
             page["configuration"] = JSONText.pretty(run.configuration)
-            if !["completed", "failed", "cached", "stopped"].contains(run.summary.status) { page["refresh"] = 5 }
+            if !["completed", "failed", "cached", "stopped"].contains(run.summary.status) {
+                page["refresh"] = 5
+                page["mayStop"] = snapshotRuns != nil && viewer.principal.role.canWrite
+            }
             return renderer.page("run", page)
         }
     }

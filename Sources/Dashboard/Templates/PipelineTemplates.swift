@@ -41,6 +41,15 @@ extension DashboardTemplates {
         {{$content}}
         <p class="crumbs"><a href="/pipelines">Pipelines</a> / {{pipeline}}</p>
         <h1>{{pipeline}}</h1>
+        {{#hasSnapshots}}<h2>Snapshots</h2>{{/hasSnapshots}}
+        {{#snapshots}}<section class="snapshot" id="snapshot-{{id}}">
+        <h3>{{name}}</h3>
+        <dl class="facts"><dt>Stack</dt><dd>{{stack}}</dd><dt>Runs on</dt><dd>{{#pool}}agent pool {{pool}}{{/pool}}{{^pool}}not bound to an Enclave agent{{/pool}}</dd></dl>
+        {{#runnable}}<form method="post" action="/pipelines/{{pipelineID}}/snapshots/{{id}}/run" class="run-form">
+        <input type="hidden" name="csrf" value="{{user.csrf}}">
+        {{#parameters}}<label>{{step}} · {{name}} <input name="{{field}}" value="{{value}}"></label>{{/parameters}}
+        <button type="submit">Run</button></form>{{/runnable}}
+        </section>{{/snapshots}}
         <nav class="filters">Status: <a href="?"{{^status}} class="on"{{/status}}>all</a>
         {{#statuses}}<a href="?status={{value}}"{{#on}} class="on"{{/on}}>{{value}}</a> {{/statuses}}</nav>
         <table class="list" id="runs">
@@ -64,6 +73,7 @@ extension DashboardTemplates {
         {{$content}}
         <p class="crumbs"><a href="/pipelines">Pipelines</a> / {{#pipelineID}}<a href="/pipelines/{{pipelineID}}">{{pipelineName}}</a> / {{/pipelineID}}{{name}}</p>
         <h1>{{name}} <span class="status {{status}}">{{status}}</span></h1>
+        {{#mayStop}}<form method="post" action="/runs/{{id}}/stop" class="stop-form"><input type="hidden" name="csrf" value="{{user.csrf}}"><button type="submit">Stop</button></form>{{/mayStop}}
         <dl class="facts"><dt>Started</dt><dd>{{startTime}}</dd><dt>Duration</dt><dd>{{duration}}</dd><dt>By</dt><dd>{{userName}}</dd>
         <dt>Tags</dt><dd>{{#tags}}<span class="tag">{{.}}</span> {{/tags}}</dd><dt>Model</dt><dd>{{modelVersion}}</dd></dl>
         <h2>Steps</h2>
