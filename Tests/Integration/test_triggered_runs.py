@@ -123,6 +123,14 @@ def test_a_snapshot_run_from_the_server_is_queued_then_run_by_an_agent_of_its_po
     output = zone.trigger("--count", "5", "--run-name", "nightly-{date}-{time}", "--wait")
     assert value(output, "RUN_STATUS") == "completed" and value(output, "TOTAL") == "10", output
     assert value(output, "STEPS") == "load:completed,total:completed" and value(output, "RUN_NAME").startswith("nightly-20"), output
+    # Replaying that run runs its snapshot again; what Enclave does not apply is refused by name.
+    replay = ("from zenml.client import Client; import sys\n"
+              "run = Client().replay_pipeline_run(sys.argv[1], run_configuration={k: v for k, v in [a.split('=') for a in sys.argv[2:]]},"
+              " synchronous=True)\nprint('REPLAY_STATUS=' + run.status.value)")
+    output = run_client(["python", "-c", replay, value(output, "RUN_ID")], zone.env)
+    assert value(output, "REPLAY_STATUS") == "completed", output
+    output = run_client(["python", "-c", replay, run_id, "skip_successful_steps=true"], zone.env, check=False)
+    assert "'skip_successful_steps' is not applied yet" in output, output
     output = zone.trigger("--bogus", "1", check=False)
     assert "ERROR=ValueError: Run configuration contains the following unknown parameters for step load: {'bogus'}." in output, output
 

@@ -9,6 +9,16 @@ struct SnapshotRunController<Context: ControlPlaneRequestContext> {
 
     func addRoutes(to group: RouterGroup<Context>) {
         group.post("pipeline_snapshots/:id/runs", use: run)
+        group.post("runs/:id/replay", use: replay)
+    }
+
+    @Sendable func replay(_ request: Request, context: Context) async throws -> Response {
+        let body = try await endpoints.body(request, context)
+        let id = try context.parameters.require("id").lowercased()
+        return try await endpoints.write(request, context) { principal in
+            let runID = try await snapshotRuns.replay(runID: id, configuration: body.isNull ? nil : body, userID: principal.userID)
+            return try await endpoints.render(id: runID, noun: "pipeline run") { try $0.run($1, detail: $2) }
+        }
     }
 
     @Sendable func run(_ request: Request, context: Context) async throws -> Response {

@@ -43,6 +43,25 @@ public struct SnapshotRuns: Sendable {
         return runID
     }
 
+    /// Replays run `runID` (`POST /runs/{id}/replay`): its snapshot runs again with
+    /// `configuration` (ZenML's `ReplayRunConfiguration`). Skipping steps or overriding
+    /// their inputs is refused by name, as Enclave does not apply it yet.
+    public func replay(runID: String, configuration: JSONValue?, userID: String?) async throws -> String {
+        var members = configuration?.objectValue ?? [:]
+        for key in ["skip_successful_steps", "steps_to_skip", "step_input_overrides", "step_default_input_overrides"] {
+            if let value = members.removeValue(forKey: key), !RunConfigurationOverride.isEmpty(value), value != .bool(false) {
+                throw ControlPlaneError.invalid("Enclave replays a run with all its steps; '\(key)' is not applied yet.")
+            }
+        }
+        let original = try await reads.records([runID.lowercased()], noun: "pipeline run", detail: .full) {
+            (_: WireRenderer, run: PipelineRunRecord, _: Detail) -> JSONValue in .optional(run.snapshotID)
+        }.first ?? .null
+        guard let snapshotID = original.stringValue else {
+            throw ControlPlaneError.invalid("This run can not be replayed: its snapshot was deleted.")
+        }
+        return try await run(snapshotID: snapshotID, runConfiguration: .object(members), userID: userID)
+    }
+
     /// Stops run `runID` for `user`: it leaves the queue, or its agent ends its runner. False
     /// when no agent holds or awaits it (a run started elsewhere is stopped where it runs).
     public func stop(runID: String, by user: String) async throws -> Bool {
