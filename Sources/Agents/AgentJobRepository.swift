@@ -28,6 +28,14 @@ public protocol AgentJobRepository: Sendable {
     /// queued or running.
     func cancel(runID: String, at time: String) async throws -> AgentJob?
 
+    /// Keeps `text`, the runner log of `runID` from byte `offset`, sent by `agentID`, which
+    /// must hold the run (or have held it until it ended). A chunk sent twice is kept once.
+    /// Throws `AgentsError.unknownJob`/`.notYourJob` as `finish` does.
+    func appendLog(runID: String, agentID: String, offset: Int, text: String) async throws
+
+    /// The runner log an agent streamed for `runID`, in order; nil when none came.
+    func runnerLog(runID: String) async throws -> String?
+
     /// Whether a job waits in the queue for `pool` (a read, for claims that wait).
     func hasQueued(pool: String) async throws -> Bool
 

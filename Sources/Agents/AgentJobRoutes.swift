@@ -11,6 +11,34 @@ struct AgentJobRoutes<Context: RequestContext>: Sendable {
     func addRoutes(to group: RouterGroup<Context>) {
         group.post(":id/claim", use: claim)
         group.post(":id/runs/:run", use: report)
+        group.post(":id/runs/:run/log", use: appendLog)
+    }
+
+    /// How much of a run's runner log the server keeps; the rest stays in the agent's run folder.
+    static var logLimit: Int { 8 << 20 }
+
+    /// A chunk of a claimed run's runner log, from byte `offset`.
+    @Sendable func appendLog(_ request: Request, context: Context) async throws -> Response {
+        let caller = try await api.caller(request, agentWork: true)
+        let agent = try await api.ownAgent(context.parameters.require("id").lowercased(), caller: caller)
+        let runID = try Self.runID(context)
+        let body = try await AgentRequestBody.decode(LogChunk.self, from: request, limit: api.settings.maxBodyBytes)
+        let offset = try AgentRequestBody.count(body.offset, field: "offset", in: 0...Self.logLimit)
+        try await api.jobs.appendLog(runID: runID, agentID: agent.id, offset: offset, text: body.text)
+        return agentsAnswer(["run_id": runID, "kept": offset + body.text.utf8.count])
+    }
+
+    /// The runner log an agent streamed for a run, as text, for anyone who may see runs.
+    @Sendable func runnerLog(_ request: Request, context: Context) async throws -> Response {
+        _ = try await api.caller(request, agentWork: false, readers: true)
+        guard let log = try await api.jobs.runnerLog(runID: try Self.runID(context)) else { throw AgentsError.unknownJob }
+        return Response(status: .ok, headers: [.contentType: "text/plain; charset=utf-8"],
+                        body: .init(byteBuffer: ByteBuffer(string: log)))
+    }
+
+    static func runID(_ context: Context) throws -> String {
+        guard let id = UUID(uuidString: try context.parameters.require("run"))?.uuidString.lowercased() else { throw AgentsError.unknownJob }
+        return id
     }
 
     /// The next queued run for this agent, or `{"job": null}` when none came within the
@@ -41,15 +69,14 @@ struct AgentJobRoutes<Context: RequestContext>: Sendable {
     @Sendable func report(_ request: Request, context: Context) async throws -> Response {
         let caller = try await api.caller(request, agentWork: true)
         let agent = try await api.ownAgent(context.parameters.require("id").lowercased(), caller: caller)
-        guard let runID = UUID(uuidString: try context.parameters.require("run"))?.uuidString.lowercased() else {
-            throw AgentsError.unknownJob
-        }
+        let runID = try Self.runID(context)
         let body = try await AgentRequestBody.decode(RunReport.self, from: request, limit: api.settings.maxBodyBytes)
         guard let state = AgentJobState(rawValue: body.state), state == .finished || state == .failed else {
             throw AgentsError.badRequest("'state' must be 'finished' or 'failed'.")
         }
         let outcome = try AgentRequestBody.text(String(body.outcome.prefix(2000)), field: "outcome", limit: 2000)
         let job = try await api.jobs.finish(runID: runID, agentID: agent.id, state: state, outcome: outcome, at: Timestamp.now())
+        try await api.identity.revokeRunTokens(pipelineRunID: runID)
         if state == .failed { try await api.outcomes.runFailed(runID: runID, reason: outcome) }
         return agentsAnswer(["run_id": job.runID, "state": job.state.rawValue])
     }
@@ -73,6 +100,7 @@ extension AgentsAPI {
     func endLostRuns() async throws {
         guard Date().timeIntervalSince(started) > settings.offlineAfterSeconds else { return }
         let lost = try await jobs.expireLeases(before: Timestamp.now(), policy: settings.lostRuns)
+        for job in lost { try await identity.revokeRunTokens(pipelineRunID: job.runID) }
         guard settings.lostRuns == .fail else { return }
         for job in lost {
             try await outcomes.runFailed(runID: job.runID, reason: job.outcome ?? "The agent running it stopped reporting.")

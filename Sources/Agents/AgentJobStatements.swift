@@ -40,6 +40,20 @@ enum AgentJobStatements {
         }
     }
 
+    /// Keeps a chunk of a runner log when the agent holds or held the run: arguments run id,
+    /// offset, text, run id, agent id. `conflictSkip` is the engine's "keep the first" clause.
+    static func appendLog(conflictSkip: String) -> String {
+        """
+        INSERT INTO agent_run_logs (run_id, byte_offset, text)
+        SELECT ?, ?, ? WHERE EXISTS (SELECT 1 FROM agent_jobs WHERE run_id = ? AND claimed_by = ?
+                                     AND state IN ('running', 'finished', 'failed'))
+        \(conflictSkip)
+        """
+    }
+
+    /// A run's streamed log, in order: argument run id.
+    static let runnerLog = "SELECT text FROM agent_run_logs WHERE run_id = ? ORDER BY byte_offset"
+
     /// Cancels a job that has not ended: arguments time, run id.
     static let cancel = """
         UPDATE agent_jobs SET state = 'cancelled', finished_at = ?, lease_expires = NULL, outcome = 'Stopped by a user.'

@@ -20,6 +20,11 @@ struct ClaimRequest: Decodable {
     let wait: Int?
 }
 
+/// A chunk of a runner log, from byte `offset` of the agent's log file.
+struct LogChunk: Decodable {
+    let offset: Int, text: String
+}
+
 /// What an agent sends when a run's process has ended.
 struct RunReport: Decodable {
     let state: String, outcome: String

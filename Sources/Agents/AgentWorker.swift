@@ -69,6 +69,7 @@ public struct AgentWorker: Sendable {
                     try await sendReports(id: id)
                 }
                 await runs.endOverdue()
+                try await sendLogs(id: id)
                 let untilBeat = max(0, nextBeat.timeIntervalSinceNow)
                 if await runs.running < capacity {
                     // Wait for work on the server until the next heartbeat is due (a long poll).
@@ -101,8 +102,22 @@ public struct AgentWorker: Sendable {
         if let stop = answer["stop"] as? [String], !stop.isEmpty { await runs.stop(stop) }
     }
 
-    /// Tells the server how ended runs went; a run the server no longer holds is dropped.
+    /// Streams what the runners wrote since the last time; a run the server no longer takes is dropped.
+    func sendLogs(id: String) async throws {
+        for chunk in await runs.logChunks() {
+            do {
+                _ = try await link.post("/api/enclave/agents/\(id)/runs/\(chunk.runID)/log", ["offset": chunk.offset, "text": chunk.text])
+                await runs.logSent(chunk.runID, upTo: chunk.offset + chunk.length)
+            } catch AgentFailure.refused(let status, let detail) where status == 403 || status == 422 || status == 404 && !detail.contains("no such agent") {
+                await runs.dropLog(chunk.runID)
+            }
+        }
+    }
+
+    /// Tells the server how ended runs went (after the rest of their logs); a run the server
+    /// no longer holds is dropped.
     func sendReports(id: String) async throws {
+        try await sendLogs(id: id)
         for report in await runs.reports {
             do {
                 _ = try await link.post("/api/enclave/agents/\(id)/runs/\(report.runID)", ["state": report.state, "outcome": report.outcome])

@@ -31,7 +31,10 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         group.get(use: list)
         group.post(":id/heartbeat", use: heartbeat)
         group.post(":id/revoke", use: revoke)
-        AgentJobRoutes(api: self).addRoutes(to: group)
+        let jobs = AgentJobRoutes(api: self)
+        jobs.addRoutes(to: group)
+        // What agents streamed of a run, for anyone who may see runs.
+        router.group("api/enclave/runs").add(middleware: AgentsErrorMiddleware<Context>()).get(":run/log", use: jobs.runnerLog)
     }
 
     @Sendable func register(_ request: Request, context: Context) async throws -> Response {
@@ -76,8 +79,9 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         return agentsAnswer(wire(agent))
     }
 
-    /// The caller: an agent's account for agent work, an admin for the rest; anyone else is refused.
-    func caller(_ request: Request, agentWork: Bool) async throws -> Principal {
+    /// The caller: an agent's account for agent work, an admin for the rest (or anyone who may
+    /// see runs, for `readers`); anyone else is refused.
+    func caller(_ request: Request, agentWork: Bool, readers: Bool = false) async throws -> Principal {
         guard let header = request.headers[.authorization], header.utf8.count <= 4096 else { throw AgentsError.unauthenticated }
         let parts = header.split(separator: " ", maxSplits: 1)
         guard parts.count == 2, parts[0].lowercased() == "bearer",
@@ -86,6 +90,10 @@ public struct AgentsAPI<Context: RequestContext>: Sendable {
         }
         if agentWork, principal.role != .agent {
             throw AgentsError.forbidden("Only a service account with the role 'agent' registers and reports as an agent.")
+        }
+        if readers {
+            guard principal.role.usesWorkspace else { throw AgentsError.forbidden("An agent's key reads no run logs.") }
+            return principal
         }
         if !agentWork, !principal.isAdmin { throw AgentsError.forbidden("Only an admin lists and revokes agents.") }
         return principal

@@ -51,5 +51,13 @@ public enum AgentsMigrations {
         """,
         "CREATE INDEX agent_jobs_queue ON agent_jobs (pool, state, queued_at)",
         "CREATE INDEX agent_jobs_leases ON agent_jobs (state, lease_expires)",
+        """
+        CREATE TABLE agent_run_logs (
+            run_id TEXT NOT NULL REFERENCES agent_jobs(run_id) ON DELETE CASCADE,
+            byte_offset INTEGER NOT NULL CHECK (byte_offset >= 0),
+            text TEXT NOT NULL,
+            PRIMARY KEY (run_id, byte_offset)
+        )
+        """,
     ]
 }

@@ -19,6 +19,10 @@ public actor RunSupervisor {
     var held: [String: Held] = [:]
     /// Run id → (state, outcome) not yet accepted by the server.
     var unreported: [String: (state: String, outcome: String)] = [:]
+    /// Run id → its runner log and how many bytes of it the server has.
+    var logs: [String: (file: URL, sent: Int)] = [:]
+    /// How much of a runner log is streamed to the server (it keeps 8 MiB); the rest stays here.
+    static let streamedLogLimit = 8 << 20
 
     /// A supervisor starting runners as `settings` say, against `server`.
     public init(settings: RunnerSettings, server: String, say: @escaping @Sendable (String) -> Void) {
@@ -46,7 +50,7 @@ public actor RunSupervisor {
             "ZENML_STORE_VERIFY_SSL": settings.caFile ?? "True",
             "ZENML_ACTIVE_PROJECT_ID": run.projectID, "ZENML_ACTIVE_STACK_ID": run.stackID,
             "ZENML_ANALYTICS_OPT_IN": "false", "DO_NOT_TRACK": "true", "MLFLOW_DISABLE_TELEMETRY": "true",
-            "PYTHONPATH": settings.sourceRoot + existingPath, "PYTHONUNBUFFERED": "1",
+            "PYTHONPATH": settings.sourceRoot + existingPath, "PYTHONUNBUFFERED": "1", "ZENML_LOGGING_COLORS_DISABLED": "true",
         ]) { _, new in new }
         return (arguments, environment)
     }
@@ -82,6 +86,7 @@ public actor RunSupervisor {
             return
         }
         held[run.runID] = Held(process: process, started: Date(), timeout: run.timeoutSeconds, log: log)
+        logs[run.runID] = (log, 0)
         say("run \(run.runID): started (snapshot \(run.snapshotID)), log \(log.path)")
     }
 
@@ -105,6 +110,7 @@ public actor RunSupervisor {
     func stop(_ runIDs: [String]) {
         for id in runIDs {
             unreported[id] = nil
+            logs[id] = nil
             guard var run = held[id], run.ending == nil else { continue }
             run.ending = "stopped"
             held[id] = run
@@ -142,7 +148,36 @@ public actor RunSupervisor {
     /// How ended runs went, to be reported; `reported` removes one the server has heard.
     var reports: [(runID: String, state: String, outcome: String)] { unreported.map { ($0.key, $0.value.state, $0.value.outcome) } }
 
-    func reported(_ runID: String) { unreported[runID] = nil }
+    func reported(_ runID: String) {
+        unreported[runID] = nil
+        logs[runID] = nil
+    }
+
+    /// The next piece of each runner log the server does not have: whole lines while the run
+    /// runs, everything once it ended; at most `limit` bytes a run.
+    func logChunks(limit: Int = 48 * 1024) -> [(runID: String, offset: Int, text: String, length: Int)] {
+        var chunks: [(runID: String, offset: Int, text: String, length: Int)] = []
+        for (runID, log) in logs where log.sent < Self.streamedLogLimit {
+            guard let handle = try? FileHandle(forReadingFrom: log.file) else { continue }
+            defer { try? handle.close() }
+            try? handle.seek(toOffset: UInt64(log.sent))
+            guard var bytes = try? handle.read(upToCount: min(limit, Self.streamedLogLimit - log.sent)), !bytes.isEmpty else { continue }
+            if held[runID] != nil || bytes.count == limit {
+                guard let newline = bytes.lastIndex(of: 0x0A) else { continue }
+                bytes = bytes.prefix(through: newline)
+            }
+            chunks.append((runID, log.sent, String(decoding: bytes, as: UTF8.self), bytes.count))
+        }
+        return chunks
+    }
+
+    /// Records that the server has run `runID`'s log up to byte `offset`.
+    func logSent(_ runID: String, upTo offset: Int) {
+        if let log = logs[runID] { logs[runID] = (log.file, max(log.sent, offset)) }
+    }
+
+    /// Stops streaming `runID`'s log (the server no longer takes it).
+    func dropLog(_ runID: String) { logs[runID] = nil }
 
     /// The last non-empty line of a runner's log, cut to 500 characters.
     static func lastLine(of log: URL) -> String {

@@ -63,6 +63,21 @@ public struct SQLiteAgentJobRepository: AgentJobRepository {
         }
     }
 
+    public func appendLog(runID: String, agentID: String, offset: Int, text: String) async throws {
+        let kept = try await store.database.guardedWrite { db in
+            try db.execute(sql: AgentJobStatements.appendLog(conflictSkip: "ON CONFLICT (run_id, byte_offset) DO NOTHING"),
+                           arguments: [runID, offset, text, runID, agentID])
+            return db.changesCount
+        }
+        if kept == 0, let job = try await job(runID: runID), job.claimedBy == agentID { return }  // a chunk sent again
+        if kept == 0 { throw reportRefusal(try await job(runID: runID), agentID: agentID) }
+    }
+
+    public func runnerLog(runID: String) async throws -> String? {
+        let chunks = try await store.database.read { db in try String.fetchAll(db, sql: AgentJobStatements.runnerLog, arguments: [runID]) }
+        return chunks.isEmpty ? nil : chunks.joined()
+    }
+
     public func hasQueued(pool: String) async throws -> Bool {
         try await store.database.read { db in
             try Row.fetchOne(db, sql: "SELECT 1 FROM agent_jobs WHERE pool = ? AND state = 'queued' LIMIT 1",

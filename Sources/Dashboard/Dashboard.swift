@@ -34,6 +34,8 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     let agentSettings: AgentSettings
     /// Running snapshots from the server (nil: no Run or Stop buttons).
     let snapshotRuns: SnapshotRuns?
+    /// The runner logs agents streamed (nil: none shown).
+    let agentJobs: (any AgentJobRepository)?
     let system: SystemFacts
     let content: ArtifactContent
     let experiments: any ExperimentRepository
@@ -46,9 +48,10 @@ public struct Dashboard<Context: DashboardRequestContext>: Sendable {
     public init(identity: IdentityStore, pipelines: any PipelineCatalog, artifacts: any ArtifactCatalog, content: ArtifactContent,
                 models: any ModelCatalog, experiments: any ExperimentRepository, runs: any RunRepository, registry: any ModelRegistryRepository,
                 audit: any AuditTrail, stacks: any StackCatalog, secrets: SecretStore, blobs: any BlobStore, traces: any TraceRepository,
-                agents: any AgentRepository, agentSettings: AgentSettings, snapshotRuns: SnapshotRuns? = nil, system: SystemFacts,
-                secureCookies: Bool) throws {
+                agents: any AgentRepository, agentSettings: AgentSettings, snapshotRuns: SnapshotRuns? = nil,
+                agentJobs: (any AgentJobRepository)? = nil, system: SystemFacts, secureCookies: Bool) throws {
         self.agents = agents
+        self.agentJobs = agentJobs
         self.snapshotRuns = snapshotRuns
         self.agentSettings = agentSettings
         self.blobs = blobs

@@ -73,6 +73,8 @@ public protocol IdentityRepository: Sendable {
     func token(digest: String) async throws -> (AccessToken, Account)?
     /// Ends the token with this digest.
     func deleteToken(digest: String) async throws
+    /// Removes every workload token issued for pipeline run `pipelineRunID`.
+    func deleteRunTokens(pipelineRunID: String) async throws
 
     // MARK: Devices
 

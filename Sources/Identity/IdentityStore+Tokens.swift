@@ -71,4 +71,9 @@ extension IdentityStore {
     public func revoke(tokenHash: String) async throws {
         try await changing { try await repository.deleteToken(digest: tokenHash) }
     }
+
+    /// Revokes the tokens of pipeline run `pipelineRunID` (it ended): a run's token acts only while it runs.
+    public func revokeRunTokens(pipelineRunID: String) async throws {
+        try await changing { try await repository.deleteRunTokens(pipelineRunID: pipelineRunID) }
+    }
 }

@@ -99,6 +99,12 @@ extension SQLiteIdentityRepository {
         }
     }
 
+    public func deleteRunTokens(pipelineRunID: String) async throws {
+        try await write { db in
+            try db.execute(sql: "DELETE FROM access_tokens WHERE kind = 'workload' AND pipeline_run_id = ?", arguments: [pipelineRunID])
+        }
+    }
+
     public func deleteToken(digest: String) async throws {
         try await write { db in
             try db.execute(sql: "DELETE FROM access_tokens WHERE token_hash = ?", arguments: [digest])

@@ -1,5 +1,6 @@
 import Agents
 import ControlPlane
+import Identity
 import Storage
 
 /// Where the control plane and the agents meet: runs triggered from a snapshot go to the
@@ -9,6 +10,8 @@ struct AgentRunQueue: SnapshotRunQueue, TriggeredRunOutcomes {
     let agents: any AgentRepository
     let jobs: any AgentJobRepository
     let failures: TriggeredRunFailures
+    /// Revokes a stopped run's token.
+    let identity: IdentityStore
 
     func enqueue(_ run: TriggeredRun) async throws {
         let pool = try await agents.agents().filter { $0.pool == run.pool }
@@ -25,7 +28,9 @@ struct AgentRunQueue: SnapshotRunQueue, TriggeredRunOutcomes {
     }
 
     func cancel(runID: String) async throws -> Bool {
-        try await jobs.cancel(runID: runID, at: Timestamp.now()) != nil
+        guard try await jobs.cancel(runID: runID, at: Timestamp.now()) != nil else { return false }
+        try await identity.revokeRunTokens(pipelineRunID: runID)
+        return true
     }
 
     func runFailed(runID: String, reason: String) async throws {

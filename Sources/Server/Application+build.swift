@@ -116,7 +116,8 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
     }
     let settings = ControlPlaneSettings(maxBodyBytes: configuration.maxBodyBytes, artifactReads: configuration.artifactReadPolicy)
     let identity = storage.identity
-    let runQueue = AgentRunQueue(agents: storage.agents, jobs: storage.agentJobs, failures: storage.controlPlane.triggeredRunFailures)
+    let runQueue = AgentRunQueue(agents: storage.agents, jobs: storage.agentJobs, failures: storage.controlPlane.triggeredRunFailures,
+                                 identity: storage.identity)
     try ZenMLAPI<EnclaveRequestContext>(storage: storage.controlPlane, identity: identity, secrets: storage.secrets, settings: settings,
                                         objects: storage.objectContent, runQueue: runQueue)
         .addRoutes(to: router)
@@ -134,7 +135,7 @@ func buildRouter(_ configuration: ServerConfiguration, storage: ServerStorage,
                                          experiments: storage.experiments, runs: storage.runs, registry: storage.registry,
                                          audit: storage.audit, stacks: storage.stackCatalog, secrets: storage.secrets, blobs: storage.blobs,
                                          traces: storage.traces, agents: storage.agents, agentSettings: agentSettings,
-                                         snapshotRuns: storage.controlPlane.snapshotRuns(queue: runQueue),
+                                         snapshotRuns: storage.controlPlane.snapshotRuns(queue: runQueue), agentJobs: storage.agentJobs,
                                          system: SystemFacts(version: EnclaveVersion.current, started: Date(), dataDirectory: configuration.dataDirectory,
                                                              databasePath: configuration.databasePath, artifactDirectory: configuration.artifactDirectory),
                                          secureCookies: configuration.tlsCertificatePath != nil).addRoutes(to: router)

@@ -68,8 +68,26 @@ import Identity
                 #expect(stolen.status == .forbidden)
                 #expect(failures.reasons.isEmpty)
 
+                // The holder streams the runner log; a chunk sent again is kept once, another agent's is refused.
+                let log = "/api/enclave/agents/\(one)/runs/\(queued.runID)/log"
+                for (offset, text) in [(0, "step load started\n"), (18, "loading 3 rows\n"), (18, "loading 3 rows\n")] {
+                    let sent = try await client.call(.post, log, callers.agent, #"{"offset":\#(offset),"text":"\#(text.replacingOccurrences(of: "\n", with: "\\n"))"}"#)
+                    #expect(sent.status == .ok, "\(sent.body)")
+                }
+                let foreignLog = try await client.call(.post, "/api/enclave/agents/\(two)/runs/\(queued.runID)/log", callers.otherAgent,
+                                                       #"{"offset":33,"text":"forged\n"}"#)
+                #expect(foreignLog.status == .forbidden)
+                let huge = try await client.call(.post, log, callers.agent, #"{"offset":99999999999,"text":"x"}"#)
+                #expect(huge.status == .unprocessableContent)
+                let read = try await client.execute(uri: "/api/enclave/runs/\(queued.runID)/log", method: .get,
+                                                    headers: [.authorization: "Bearer \(callers.admin)"]) { String(buffer: $0.body) }
+                #expect(read == "step load started\nloading 3 rows\n")
+                let byAgentKey = try await client.call(.get, "/api/enclave/runs/\(queued.runID)/log", callers.agent)
+                #expect(byAgentKey.status == .forbidden)
+
                 let done = try await client.call(.post, "/api/enclave/agents/\(one)/runs/\(queued.runID)", callers.agent, report)
                 #expect(done.status == .ok && done.body["state"] as? String == "failed")
+                #expect(try await identity.principal(forAPIKeyOrToken: token) == nil, "a run's token ends with its run")
                 #expect(failures.reasons[queued.runID] == "The runner exited with status 1: boom")
                 let twice = try await client.call(.post, "/api/enclave/agents/\(one)/runs/\(queued.runID)", callers.agent, report)
                 #expect(twice.status == .notFound)

@@ -123,6 +123,16 @@ def test_a_snapshot_run_from_the_server_is_queued_then_run_by_an_agent_of_its_po
     output = zone.trigger("--count", "5", "--run-name", "nightly-{date}-{time}", "--wait")
     assert value(output, "RUN_STATUS") == "completed" and value(output, "TOTAL") == "10", output
     assert value(output, "STEPS") == "load:completed,total:completed" and value(output, "RUN_NAME").startswith("nightly-20"), output
+    # The runner's own output streamed back through the agent: the API and the run's page show it.
+    sdk_run = value(output, "RUN_ID")
+    log = wait_for(lambda: (lambda r: r.status_code == 200 and "loading 5 rows" in r.text and r.text)(
+        requests.get(f"{zone.url}/api/enclave/runs/{sdk_run}/log", headers={"Authorization": f"Bearer {admin_token(zone.url)}"}, timeout=30)),
+        timeout=30, what="the runner log")
+    assert "total of 5 rows" in log and "\x1b[" not in log, log
+    from test_dashboard import signed_in
+    page = signed_in(zone.url, "admin", ADMIN_PASSWORD).get(f"{zone.url}/runs/{sdk_run}", timeout=30).text
+    assert "Runner log" in page and "loading 5 rows" in page
+
     # Replaying that run runs its snapshot again; what Enclave does not apply is refused by name.
     replay = ("from zenml.client import Client; import sys\n"
               "run = Client().replay_pipeline_run(sys.argv[1], run_configuration={k: v for k, v in [a.split('=') for a in sys.argv[2:]]},"

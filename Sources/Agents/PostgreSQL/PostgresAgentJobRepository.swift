@@ -53,6 +53,24 @@ public struct PostgresAgentJobRepository: AgentJobRepository {
         try await store.rows(Self.numbered(AgentJobStatements.cancel, [time, runID])).first.map(Self.job)
     }
 
+    public func appendLog(runID: String, agentID: String, offset: Int, text: String) async throws {
+        var statement = PostgresStatement()
+        var sql = AgentJobStatements.appendLog(conflictSkip: "ON CONFLICT (run_id, byte_offset) DO NOTHING RETURNING 1")
+        for value in [statement.bind(runID), statement.bind(Int64(offset)), statement.bind(text), statement.bind(runID), statement.bind(agentID)] {
+            if let mark = sql.firstIndex(of: "?") { sql.replaceSubrange(mark...mark, with: value) }
+        }
+        if try await !store.rows(statement.query(sql)).isEmpty { return }
+        if let job = try await job(runID: runID), job.claimedBy == agentID { return }  // a chunk sent again
+        throw reportRefusal(try await job(runID: runID), agentID: agentID)
+    }
+
+    public func runnerLog(runID: String) async throws -> String? {
+        var statement = PostgresStatement()
+        let sql = AgentJobStatements.runnerLog.replacingOccurrences(of: "?", with: statement.bind(runID))
+        let chunks = try await store.rows(statement.query(sql)).map { try $0.decode(String.self) }
+        return chunks.isEmpty ? nil : chunks.joined()
+    }
+
     public func hasQueued(pool: String) async throws -> Bool {
         try await !store.rows("SELECT 1 FROM agent_jobs WHERE pool = \(pool) AND state = 'queued' LIMIT 1").isEmpty
     }

@@ -66,6 +66,9 @@ extension Dashboard {
             page["steps"] = steps
             page["metadata"] = JSONText.pretty(run.metadata)
             page["configuration"] = JSONText.pretty(run.configuration)
+            if let log = try await agentJobs?.runnerLog(runID: run.summary.id) {
+                page["runnerLog"] = log.utf8.count > 256 * 1024 ? "…" + String(log.suffix(200_000)) : log
+            }
             if !["completed", "failed", "cached", "stopped"].contains(run.summary.status) {
                 page["refresh"] = 5
                 page["mayStop"] = snapshotRuns != nil && viewer.principal.role.canWrite

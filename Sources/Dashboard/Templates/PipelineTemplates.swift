@@ -93,6 +93,7 @@ extension DashboardTemplates {
         {{#metadata}}<details><summary>Metadata</summary><pre>{{metadata}}</pre></details>{{/metadata}}
         </section>
         {{/steps}}
+        {{#runnerLog}}<h2>Runner log</h2><pre id="runner-log">{{runnerLog}}</pre>{{/runnerLog}}
         <h2>Run metadata</h2>
         <pre id="run-metadata">{{metadata}}</pre>
         <details><summary>Run configuration</summary><pre>{{configuration}}</pre></details>

@@ -110,6 +110,10 @@ extension PostgresIdentityRepository {
         return (token, try Account(postgres: row))
     }
 
+    public func deleteRunTokens(pipelineRunID: String) async throws {
+        _ = try await store.rows("DELETE FROM access_tokens WHERE kind = 'workload' AND pipeline_run_id = \(pipelineRunID)")
+    }
+
     public func deleteToken(digest: String) async throws {
         _ = try await store.rows("DELETE FROM access_tokens WHERE token_hash = \(digest)")
     }
