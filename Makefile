@@ -11,13 +11,13 @@ SYSTEM_PACKAGES := libsqlite3-dev libssl-dev libarchive-dev libacl1-dev zlib1g-d
 # Only the tests need a browser (the dashboard is driven in Debian's headless Chromium), a
 # PostgreSQL server (a throwaway cluster, Tests/Services/postgres.sh) and nginx (the balancer
 # in front of three replicas, Tests/Integration/test_replicas.py); tinyproxy is the plain HTTP proxy the agent test reaches the server through.
-TEST_PACKAGES := chromium chromium-driver postgresql nginx tinyproxy
+TEST_PACKAGES := chromium chromium-driver postgresql nginx tinyproxy nftables iproute2
 # The integration tests whose server keeps state run a second time with it in PostgreSQL;
 # the installer, bundle, signing-key, process, migrate and replica tests once (they start PostgreSQL servers of their own where they need one).
 POSTGRES_INTEGRATION := test_zenml_client.py test_mlflow_client.py test_dashboard.py test_fuzz.py test_s3_artifact_store.py \
                         test_zenml_account_lists.py test_zenml_api_coverage.py test_zenml_artifact_content.py test_zenml_list_filters.py \
                         test_zenml_models.py test_zenml_request_rules.py test_zenml_retries.py test_zenml_run_metadata.py \
-                        test_zenml_s3_artifact_store.py test_zenml_secrets.py test_zenml_tags.py
+                        test_zenml_s3_artifact_store.py test_zenml_secrets.py test_zenml_tags.py test_triggered_runs.py
 HOST ?= 127.0.0.1
 PORT ?= 8080
 DATA_DIR ?= ./.enclave

@@ -157,7 +157,7 @@ def main():
         direct = []
         for _ in range(args.samples):
             started = time.time()
-            out = bench.client("python", "-c", "import triggered_pipeline as p; r = p.triggered_pipeline(); print('RUN_ID=' + str(r.id))")
+            out = bench.client("python", "triggered_pipeline.py", "--run")
             direct.append(bench.first_step_start(re.search(r"RUN_ID=(\S+)", out).group(1)) - started)
         results["trigger_to_first_step_s"] = {"median": statistics.median(triggered), "all": triggered}
         results["direct_client_to_first_step_s"] = {"median": statistics.median(direct), "all": direct}

@@ -42,18 +42,21 @@ struct AgentJobRoutes<Context: RequestContext>: Sendable {
     }
 
     /// The next queued run for this agent, or `{"job": null}` when none came within the
-    /// `wait` seconds (up to 25) the agent is willing to wait: a long poll.
+    /// `wait` seconds (up to 25) the agent is willing to wait: a long poll. Only the request's
+    /// first moment claims; a run queued while it waits ends the wait unclaimed, and the
+    /// agent's next request claims it — so an agent that went away while waiting (its
+    /// connection gone, unseen by the server) never takes a run it cannot receive.
     @Sendable func claim(_ request: Request, context: Context) async throws -> Response {
         let caller = try await api.caller(request, agentWork: true)
         let agent = try await api.ownAgent(context.parameters.require("id").lowercased(), caller: caller)
         let body = try await AgentRequestBody.decode(ClaimRequest.self, from: request, limit: api.settings.maxBodyBytes)
         let deadline = Date().addingTimeInterval(Double(try AgentRequestBody.count(body.wait ?? 0, field: "wait", in: 0...25)))
         try await api.endLostRuns()
-        var claimed = try await api.jobs.claim(agentID: agent.id, pool: agent.pool, leaseUntil: api.leaseEnd())
-        while claimed == nil, Date() < deadline, !Task.isCancelled {
-            try await Task.sleep(for: .milliseconds(250))
-            if try await api.jobs.hasQueued(pool: agent.pool) {
-                claimed = try await api.jobs.claim(agentID: agent.id, pool: agent.pool, leaseUntil: api.leaseEnd())
+        let claimed = try await api.jobs.claim(agentID: agent.id, pool: agent.pool, leaseUntil: api.leaseEnd())
+        if claimed == nil {
+            while Date() < deadline, !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(250))
+                if try await api.jobs.hasQueued(pool: agent.pool) { break }
             }
         }
         guard let job = claimed else { return agentsAnswer(["job": NSNull()]) }

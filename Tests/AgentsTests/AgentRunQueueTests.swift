@@ -46,7 +46,15 @@ import Identity
                 let nothing = try await client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":0}"#)
                 #expect(nothing.status == .ok && nothing.body["job"] is NSNull)
 
+                // A run queued while an agent waits ends the wait unclaimed: only a request's first moment
+                // claims, so an agent gone while waiting never holds a run it cannot receive.
+                let started = Date()
+                async let waiting = client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":5}"#)
+                try await Task.sleep(for: .milliseconds(400))
                 let queued = try await database.jobs.enqueue(Self.draft("gpu", user: admin.id), at: Timestamp.now())
+                let woken = try await waiting
+                #expect(woken.body["job"] is NSNull && Date().timeIntervalSince(started) < 3, "the wait ends when a run is queued")
+                #expect(try await database.jobs.job(runID: queued.runID)?.state == .queued)
                 let claimed = try await client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":0}"#)
                 let job = try #require(claimed.body["job"] as? [String: Any])
                 #expect(job["run_id"] as? String == queued.runID && job["timeout_seconds"] as? Int == 600)

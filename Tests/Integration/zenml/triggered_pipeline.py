@@ -1,5 +1,6 @@
 """A small pipeline to be run from the server by an Enclave agent. `python triggered_pipeline.py
-NAME` creates a named snapshot of it on the active stack and runs nothing. Its `load` step takes
+NAME` creates a named snapshot of it on the active stack and runs nothing; `--run` runs it
+here, as a client calls a pipeline. Its `load` step takes
 parameters a run configuration may override: how many rows, and how long to pause (for runs
 that must still be running when a test acts on them).
 """
@@ -28,5 +29,8 @@ def triggered_pipeline():
 
 
 if __name__ == "__main__":
-    snapshot = triggered_pipeline.create_snapshot(name=sys.argv[1])
-    print(f"SNAPSHOT_ID={snapshot.id}")
+    if sys.argv[1] == "--run":
+        print(f"RUN_ID={triggered_pipeline().id}")
+    else:
+        snapshot = triggered_pipeline.create_snapshot(name=sys.argv[1])
+        print(f"SNAPSHOT_ID={snapshot.id}")
