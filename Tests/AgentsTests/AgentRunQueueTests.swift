@@ -49,11 +49,11 @@ import Identity
                 // A run queued while an agent waits ends the wait unclaimed: only a request's first moment
                 // claims, so an agent gone while waiting never holds a run it cannot receive.
                 let started = Date()
-                async let waiting = client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":5}"#)
+                async let waiting = client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":10}"#)
                 try await Task.sleep(for: .milliseconds(400))
                 let queued = try await database.jobs.enqueue(Self.draft("gpu", user: admin.id), at: Timestamp.now())
                 let woken = try await waiting
-                #expect(woken.body["job"] is NSNull && Date().timeIntervalSince(started) < 3, "the wait ends when a run is queued")
+                #expect(woken.body["job"] is NSNull && Date().timeIntervalSince(started) < 8, "the wait ends when a run is queued")
                 #expect(try await database.jobs.job(runID: queued.runID)?.state == .queued)
                 let claimed = try await client.call(.post, "/api/enclave/agents/\(one)/claim", callers.agent, #"{"wait":0}"#)
                 let job = try #require(claimed.body["job"] as? [String: Any])
