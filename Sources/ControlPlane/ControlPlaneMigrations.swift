@@ -188,5 +188,22 @@ public enum ControlPlaneMigrations {
                 try db.execute(sql: "CREATE INDEX \(table)_project_created ON \(table)(project_id, created, id)")
             }
         },
+        // A snapshot's name is unique within its pipeline, as in ZenML; of names taken twice
+        // before, the newest snapshot keeps it.
+        .init("v7_snapshot_names") { db in
+            for statement in snapshotNames { try db.execute(sql: statement) }
+        },
     ])
+
+    /// `v7_snapshot_names` as both engines run it.
+    static let snapshotNames = [
+        """
+        UPDATE pipeline_snapshots SET name = NULL
+        WHERE name IS NOT NULL AND EXISTS (
+            SELECT 1 FROM pipeline_snapshots newer
+            WHERE newer.pipeline_id = pipeline_snapshots.pipeline_id AND newer.name = pipeline_snapshots.name
+              AND (newer.created > pipeline_snapshots.created OR (newer.created = pipeline_snapshots.created AND newer.id > pipeline_snapshots.id)))
+        """,
+        "CREATE UNIQUE INDEX pipeline_snapshots_pipeline_name ON pipeline_snapshots (pipeline_id, name)",
+    ]
 }

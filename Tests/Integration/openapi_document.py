@@ -31,6 +31,11 @@ def served_operations() -> set:
 def restricted_document() -> tuple:
     """ZenML's document cut down to the operations Enclave serves; and the ones it lacks."""
     document = json.loads(DOCUMENT.read_text())
+    # The operations ZenML serves only with a workload manager (running snapshots, replaying runs),
+    # recorded from the real server so configured (record_execution_openapi.py).
+    execution = json.loads((Path(__file__).resolve().parent / "zenml_execution_openapi.json").read_text())
+    document["paths"].update(execution["paths"])
+    document["components"]["schemas"].update(execution["schemas"])
     served = served_operations()
     kept, paths = set(), {}
     for path, item in document["paths"].items():

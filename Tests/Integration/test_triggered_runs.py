@@ -93,6 +93,10 @@ def value(output: str, key: str) -> str:
 
 
 def test_a_snapshot_run_from_the_server_is_queued_then_run_by_an_agent_of_its_pool_and_stopped(zone):
+    # A snapshot's name is the pipeline's one snapshot of that name, as in ZenML: taken again only by replacing.
+    output = run_client(["python", "triggered_pipeline.py", "nightly"], zone.env, check=False)
+    assert "EntityExistsError" in output and "already exists" in output, output[-2000:]
+    run_client(["python", "triggered_pipeline.py", "nightly", "--replace"], zone.env)
     # Not bound to an agent: refused, in ZenML's words first and then why.
     output = run_client(["zenml", "pipeline", "snapshot", "run", "nightly", "-p", "triggered_pipeline"], zone.env, check=False)
     assert "This snapshot can not be run via the server" in output and "not bound to an Enclave agent" in output, output

@@ -82,7 +82,7 @@ struct PipelineController<Context: ControlPlaneRequestContext> {
                 serverVersion: try fields.string("server_version"), pipelineVersionHash: try fields.string("pipeline_version_hash"),
                 sourceCode: try fields.string("source_code"), codePath: try fields.string("code_path"),
                 isDynamic: try fields.bool("is_dynamic") ?? false, tags: try TagSpec.list(fields.raw("tags"), field: "tags"),
-                userID: principal.userID)
+                userID: principal.userID, replace: try fields.bool("replace") ?? false)
             let id = try await pipelines.createSnapshot(draft)
             return try await endpoints.render(id: id, noun: "snapshot") { try $0.snapshot($1, detail: $2) }
         }

@@ -29,6 +29,9 @@ struct SnapshotDraft: Sendable {
     var isDynamic: Bool
     var tags: [TagSpec]
     var userID: String?
+    /// Whether the snapshot takes its name from another snapshot of the pipeline that holds it
+    /// (which keeps its runs and loses its name), as ZenML's `replace`.
+    var replace = false
 }
 
 /// Where pipelines and their snapshots are written. A pipeline's name is unique in its
@@ -41,8 +44,17 @@ protocol PipelineRepository: Sendable {
     func updatePipeline(id: String, description: String?, tags: ResourceTagChange, userID: String?) async throws
     /// Removes a pipeline with its snapshots and runs (their steps and links go with them).
     func deletePipeline(id: String) async throws
-    /// Records a snapshot; returns its id.
+    /// Records a snapshot; returns its id. A name another snapshot of the pipeline holds is
+    /// `alreadyExists` unless the draft replaces it.
     func createSnapshot(_ draft: SnapshotDraft) async throws -> String
     /// Removes a snapshot with its runs.
     func deleteSnapshot(id: String) async throws
+}
+
+extension SnapshotDraft {
+    /// ZenML's answer when the draft's name is held by another snapshot of its pipeline.
+    static func nameTaken(_ draft: SnapshotDraft) -> ControlPlaneError {
+        .alreadyExists("Snapshot with name `\(draft.name ?? "")` already exists for pipeline `\(draft.pipelineID ?? "")`. "
+                       + "If you want to replace the existing snapshot, set the `replace` flag to `True`.")
+    }
 }

@@ -53,6 +53,9 @@ struct SQLitePipelineRepository: PipelineRepository {
             if let stackID = draft.stackID, try String.fetchOne(db, sql: "SELECT id FROM stacks WHERE id = ?", arguments: [stackID]) == nil {
                 throw ControlPlaneError.missing("stack", id: stackID)
             }
+            if draft.replace, let name = draft.name, let pipelineID = draft.pipelineID {
+                try db.execute(sql: "UPDATE pipeline_snapshots SET name = NULL WHERE pipeline_id = ? AND name = ?", arguments: [pipelineID, name])
+            }
             let now = Timestamp.now()
             let values: [DatabaseValueConvertible?] = [
                 id, projectID, draft.pipelineID, draft.stackID, draft.userID, draft.name, draft.description, draft.runNameTemplate,
@@ -60,12 +63,16 @@ struct SQLitePipelineRepository: PipelineRepository {
                 draft.clientVersion, draft.serverVersion, draft.pipelineVersionHash, draft.sourceCode, draft.codePath, draft.isDynamic,
                 draft.stepConfigurations.objectValue?.count ?? 0, now, now,
             ]
-            try db.execute(sql: """
-                INSERT INTO pipeline_snapshots (id, project_id, pipeline_id, stack_id, user_id, name, description, run_name_template,
-                pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
-                pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: StatementArguments(values))
+            do {
+                try db.execute(sql: """
+                    INSERT INTO pipeline_snapshots (id, project_id, pipeline_id, stack_id, user_id, name, description, run_name_template,
+                    pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
+                    pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: StatementArguments(values))
+            } catch where ConstraintViolation(error) == .duplicate(table: "pipeline_snapshots") {
+                throw SnapshotDraft.nameTaken(draft)
+            }
             try TagLinks.attach(draft.tags, to: [(.pipelineSnapshot, id)], userID: draft.userID, db: db)
         }
         return id

@@ -217,5 +217,6 @@ extension ControlPlaneMigrations {
                                 "models", "model_versions", "logs", "hook_invocations"].map { table in
             "CREATE INDEX \(table)_project_created ON \(table)(project_id, created COLLATE \"C\", id COLLATE \"C\")"
         }),
+        .init("v7_snapshot_names", snapshotNames),
     ])
 }

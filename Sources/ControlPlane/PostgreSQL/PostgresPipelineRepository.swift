@@ -48,27 +48,34 @@ struct PostgresPipelineRepository: PipelineRepository {
 
     func createSnapshot(_ draft: SnapshotDraft) async throws -> String {
         let id = String.newID()
-        try await store.write { session in
-            let projectID = try await session.projectID(draft.project)
-            if let pipelineID = draft.pipelineID, try await session.value("""
-                SELECT id FROM pipelines WHERE id = \(pipelineID) AND project_id = \(projectID) FOR SHARE
-                """, as: String.self) == nil {
-                throw ControlPlaneError.missing("pipeline", id: pipelineID)
+        do {
+            try await store.write { session in
+                let projectID = try await session.projectID(draft.project)
+                if let pipelineID = draft.pipelineID, try await session.value("""
+                    SELECT id FROM pipelines WHERE id = \(pipelineID) AND project_id = \(projectID) FOR SHARE
+                    """, as: String.self) == nil {
+                    throw ControlPlaneError.missing("pipeline", id: pipelineID)
+                }
+                if let stackID = draft.stackID, try await session.value("SELECT id FROM stacks WHERE id = \(stackID)", as: String.self) == nil {
+                    throw ControlPlaneError.missing("stack", id: stackID)
+                }
+                if draft.replace, let name = draft.name, let pipelineID = draft.pipelineID {
+                    try await session.execute("UPDATE pipeline_snapshots SET name = NULL WHERE pipeline_id = \(pipelineID) AND name = \(name)")
+                }
+                let now = Timestamp.now()
+                try await session.execute("""
+                    INSERT INTO pipeline_snapshots (id, project_id, pipeline_id, stack_id, user_id, name, description, run_name_template,
+                        pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
+                        pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
+                    VALUES (\(id), \(projectID), \(draft.pipelineID), \(draft.stackID), \(draft.userID), \(draft.name), \(draft.description),
+                        \(draft.runNameTemplate), \(draft.pipelineConfiguration.text), \(draft.stepConfigurations.text), \(draft.pipelineSpec?.text),
+                        \(draft.clientEnvironment.text), \(draft.clientVersion), \(draft.serverVersion), \(draft.pipelineVersionHash), \(draft.sourceCode),
+                        \(draft.codePath), \(draft.isDynamic), \(draft.stepConfigurations.objectValue?.count ?? 0), \(now), \(now))
+                    """)
+                try await PostgresTagLinks.attach(draft.tags, to: [(.pipelineSnapshot, id)], userID: draft.userID, session)
             }
-            if let stackID = draft.stackID, try await session.value("SELECT id FROM stacks WHERE id = \(stackID)", as: String.self) == nil {
-                throw ControlPlaneError.missing("stack", id: stackID)
-            }
-            let now = Timestamp.now()
-            try await session.execute("""
-                INSERT INTO pipeline_snapshots (id, project_id, pipeline_id, stack_id, user_id, name, description, run_name_template,
-                    pipeline_configuration, step_configurations, pipeline_spec, client_environment, client_version, server_version,
-                    pipeline_version_hash, source_code, code_path, is_dynamic, step_count, created, updated)
-                VALUES (\(id), \(projectID), \(draft.pipelineID), \(draft.stackID), \(draft.userID), \(draft.name), \(draft.description),
-                    \(draft.runNameTemplate), \(draft.pipelineConfiguration.text), \(draft.stepConfigurations.text), \(draft.pipelineSpec?.text),
-                    \(draft.clientEnvironment.text), \(draft.clientVersion), \(draft.serverVersion), \(draft.pipelineVersionHash), \(draft.sourceCode),
-                    \(draft.codePath), \(draft.isDynamic), \(draft.stepConfigurations.objectValue?.count ?? 0), \(now), \(now))
-                """)
-            try await PostgresTagLinks.attach(draft.tags, to: [(.pipelineSnapshot, id)], userID: draft.userID, session)
+        } catch let error where ConstraintViolation(error) == .duplicate(table: "pipeline_snapshots") {
+            throw SnapshotDraft.nameTaken(draft)
         }
         return id
     }
