@@ -39,8 +39,18 @@ public struct AgentWorker: Sendable {
                 try? await Task.sleep(for: .seconds(wait))
                 continue
             }
+            await runs.registered(as: registered.id)
             try await serve(id: registered.id, interval: registered.interval, backoff: &backoff)
         }
+    }
+
+    /// Stops the agent's work for good (it was asked to stop): ends its runners, waits up to
+    /// 15 s for them, and tells the server once how they ended. Call outside the cancelled task.
+    public func shutdown() async {
+        await runs.stopAll()
+        let deadline = Date().addingTimeInterval(15)
+        while await runs.running > 0, Date() < deadline { try? await Task.sleep(for: .milliseconds(200)) }
+        if let id = await runs.agentID { try? await sendReports(id: id) }
     }
 
     func register() async throws -> (id: String, interval: Int) {

@@ -17,6 +17,8 @@ public actor RunSupervisor {
     let server: String
     let say: @Sendable (String) -> Void
     var held: [String: Held] = [:]
+    /// The agent's id once registered: where a stopping agent reports its last runs.
+    var agentID: String?
     /// Run id → (state, outcome) not yet accepted by the server.
     var unreported: [String: (state: String, outcome: String)] = [:]
     /// Run id → its runner log and how many bytes of it the server has.
@@ -136,6 +138,9 @@ public actor RunSupervisor {
             if process.isRunning { kill(pid, SIGKILL) }
         }
     }
+
+    /// Records the id the server gave the agent.
+    func registered(as id: String) { agentID = id }
 
     /// Ends every run (the agent is stopping).
     func stopAll() {

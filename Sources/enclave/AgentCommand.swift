@@ -53,14 +53,29 @@ struct AgentCommand: AsyncParsableCommand {
                                     workDirectory: Self.absolute(workDir ?? "enclave-agent-runs"), caFile: caFile.map { Self.absolute($0) })
         let worker = AgentWorker(link: link, name: name ?? AgentKey.defaultName(), version: EnclaveVersion.current, capacity: capacity,
                                  pool: pool, runner: runner, say: Self.say)
+        // SIGTERM or SIGINT: stop taking work, end the runners, report them, exit 0.
+        let work = Task { try await worker.run() }
+        let stops = [SIGTERM, SIGINT].map { number in
+            signal(number, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: number)
+            source.setEventHandler { work.cancel() }
+            source.resume()
+            return source
+        }
+        defer { stops.forEach { $0.cancel() } }
         do {
-            try await worker.run()
-            await link.close()
+            try await work.value
+        } catch where work.isCancelled {
+            // asked to stop; the error is the interrupted request
         } catch {
             await link.close()
             Self.say("stopped: \(error)")
             throw ExitCode(1)
         }
+        Self.say("stopping: ending the runs in hand")
+        await worker.shutdown()
+        await link.close()
+        Self.say("stopped")
     }
 
     /// `path` made absolute against the current directory; a bare command name is looked up on PATH when `searching`.

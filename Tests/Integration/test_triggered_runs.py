@@ -187,14 +187,22 @@ def test_a_run_goes_on_across_a_server_restart_and_a_lost_agent_fails_its_run(zo
     assert "stopped reporting" in zone.run(run_id)["body"]["status_reason"]
 
 
-def test_a_runaway_run_is_ended_at_the_configured_timeout(tmp_path):
+def test_a_runaway_run_is_ended_at_the_configured_timeout_and_a_stopping_agent_ends_its_runs(tmp_path):
     zone = Zone(tmp_path, ENCLAVE_AGENT_RUN_TIMEOUT_SECONDS="5")
     try:
         zone.bind()
-        zone.start_agent()
+        agent = zone.start_agent()
         run_id = value(zone.trigger("--pause", "300"), "RUN_ID")
         wait_for(lambda: zone.status(run_id) == "failed", timeout=60, what="the runaway run to be ended")
         assert "configured timeout of 5 s" in zone.run(run_id)["body"]["status_reason"]
+        assert not subprocess.run(["pgrep", "-f", f"run_id {run_id}"], capture_output=True).stdout, "its runner is gone"
+
+        # The agent asked to stop (systemd's SIGTERM) ends its runner, says so, and exits cleanly.
+        run_id = value(zone.trigger("--pause", "300"), "RUN_ID")
+        wait_for(lambda: zone.status(run_id) == "running", timeout=60, what="the next run to start")
+        agent.send_signal(signal.SIGTERM)
+        assert agent.wait(timeout=60) == 0, zone.agent_log()[-2000:]
+        assert zone.status(run_id) == "failed" and "agent was stopped" in zone.run(run_id)["body"]["status_reason"]
         assert not subprocess.run(["pgrep", "-f", f"run_id {run_id}"], capture_output=True).stdout, "its runner is gone"
     finally:
         zone.close()
