@@ -19,6 +19,11 @@ OUT = ROOT / "Sources/ControlPlane/Validation/ZenMLRequestSchemas.swift"
 DROP = {"title", "description", "examples", "default", "deprecated", "writeOnly"}
 
 document = json.loads(DOC.read_text())
+# The operations the real server declares only with a workload manager (running snapshots,
+# replaying runs), recorded from it by Tests/Integration/record_execution_openapi.py.
+EXECUTION = json.loads((ROOT / "Tests/Integration/zenml_execution_openapi.json").read_text())
+document["paths"].update(EXECUTION["paths"])
+document["components"]["schemas"].update(EXECUTION["schemas"])
 components = document["components"]["schemas"]
 
 
