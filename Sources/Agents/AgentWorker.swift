@@ -118,10 +118,16 @@ public struct AgentWorker: Sendable {
             do {
                 _ = try await link.post("/api/enclave/agents/\(id)/runs/\(chunk.runID)/log", ["offset": chunk.offset, "text": chunk.text])
                 await runs.logSent(chunk.runID, upTo: chunk.offset + chunk.length)
-            } catch AgentFailure.refused(let status, let detail) where status == 403 || status == 422 || status == 404 && !detail.contains("no such agent") {
+            } catch AgentFailure.refused(let status, let detail) where status == 422 || Self.runNotHeld(status, detail) {
                 await runs.dropLog(chunk.runID)
             }
         }
+    }
+
+    /// Whether a refusal says the server no longer holds the run for this agent (rather than
+    /// that it forgot the agent itself, which registering again mends).
+    static func runNotHeld(_ status: Int, _ detail: String) -> Bool {
+        status == 403 || status == 404 && !detail.contains("no such agent")
     }
 
     /// Tells the server how ended runs went (after the rest of their logs); a run the server
@@ -132,7 +138,7 @@ public struct AgentWorker: Sendable {
             do {
                 _ = try await link.post("/api/enclave/agents/\(id)/runs/\(report.runID)", ["state": report.state, "outcome": report.outcome])
                 say("run \(report.runID): reported \(report.state)")
-            } catch AgentFailure.refused(let status, let detail) where status == 403 || status == 404 && !detail.contains("no such agent") {
+            } catch AgentFailure.refused(let status, let detail) where Self.runNotHeld(status, detail) {
                 say("run \(report.runID): the server no longer holds it (\(detail))")
             }
             await runs.reported(report.runID)

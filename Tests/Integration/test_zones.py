@@ -91,7 +91,6 @@ class Zones:
 
     def close(self):
         for namespace in (self.cp, self.cz):
-            sh("ip", "netns", "pids", namespace, check=False)
             for pid in sh("ip", "netns", "pids", namespace, check=False).stdout.split():
                 subprocess.run(["kill", "-9", pid], check=False)
             sh("ip", "netns", "del", namespace, check=False)

@@ -54,20 +54,14 @@ public struct PostgresAgentJobRepository: AgentJobRepository {
     }
 
     public func appendLog(runID: String, agentID: String, offset: Int, text: String) async throws {
-        var statement = PostgresStatement()
-        var sql = AgentJobStatements.appendLog(conflictSkip: "ON CONFLICT (run_id, byte_offset) DO NOTHING RETURNING 1")
-        for value in [statement.bind(runID), statement.bind(Int64(offset)), statement.bind(text), statement.bind(runID), statement.bind(agentID)] {
-            if let mark = sql.firstIndex(of: "?") { sql.replaceSubrange(mark...mark, with: value) }
-        }
-        if try await !store.rows(statement.query(sql)).isEmpty { return }
+        let sql = AgentJobStatements.appendLog(conflictSkip: "ON CONFLICT (run_id, byte_offset) DO NOTHING RETURNING 1")
+        if try await !store.rows(Self.numbered(sql, [runID, Int64(offset), text, runID, agentID])).isEmpty { return }
         if let job = try await job(runID: runID), job.claimedBy == agentID { return }  // a chunk sent again
         throw reportRefusal(try await job(runID: runID), agentID: agentID)
     }
 
     public func runnerLog(runID: String) async throws -> String? {
-        var statement = PostgresStatement()
-        let sql = AgentJobStatements.runnerLog.replacingOccurrences(of: "?", with: statement.bind(runID))
-        let chunks = try await store.rows(statement.query(sql)).map { try $0.decode(String.self) }
+        let chunks = try await store.rows(Self.numbered(AgentJobStatements.runnerLog, [runID])).map { try $0.decode(String.self) }
         return chunks.isEmpty ? nil : chunks.joined()
     }
 
@@ -80,7 +74,7 @@ public struct PostgresAgentJobRepository: AgentJobRepository {
     }
 
     /// `sql` with its `?` marks numbered `$1…` and bound to `values` in order.
-    static func numbered(_ sql: String, _ values: [String]) -> PostgresQuery {
+    static func numbered(_ sql: String, _ values: [any PostgresNonThrowingEncodable & Sendable]) -> PostgresQuery {
         var statement = PostgresStatement()
         var numbered = ""
         var remaining = values[...]
